@@ -1,0 +1,133 @@
+"""Charts in the Analysis Function style, each with a title that states its finding.
+
+Every chart has a headline title (the finding, in words), a subtitle (measure,
+area, period), a source note, and alt text that reaches the HTML. Colours are
+the Analysis Function's accessible categorical palette, in order. Suppressed
+values are never drawn: the bar is left out and labelled ``[c]``.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import textwrap
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+
+from .suppression import SYMBOL  # noqa: E402
+
+# Analysis Function palettes (afcharts af_colours.yaml)
+CATEGORICAL = ("#12436D", "#28A197", "#801650", "#F46A25", "#3D3D3D", "#A285D1")
+DUO = ("#12436D", "#F46A25")
+FOCUS, CONTEXT = "#12436D", "#BFBFBF"
+TEXT_GREY = "#3D3D3D"
+
+plt.rcParams.update({
+    "font.family": "DejaVu Sans",
+    "font.size": 11,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.spines.left": False,
+    "axes.edgecolor": TEXT_GREY,
+    "axes.titlelocation": "left",
+    "axes.grid": False,
+    "svg.hashsalt": "yjs",
+})
+
+
+def new(height: float = 4.0, width: float = 9.0):
+    fig, ax = plt.subplots(figsize=(width, height), dpi=100)
+    return fig, ax
+
+
+def frame(fig, ax, title: str, subtitle: str, source: str) -> None:
+    """Headline, subtitle and source note, laid out left-aligned."""
+    fig.suptitle("\n".join(textwrap.wrap(title, 70)), x=0.01, ha="left", fontsize=14, fontweight="bold")
+    ax.set_title("\n".join(textwrap.wrap(subtitle, 95)), fontsize=10.5, color=TEXT_GREY, loc="left", pad=10)
+    fig.text(0.01, 0.01, "\n".join(textwrap.wrap(source, 120)), fontsize=8.5, color=TEXT_GREY, ha="left", va="bottom")
+    fig.tight_layout(rect=(0, 0.06, 1, 1))
+
+
+def horizontal_bars(labels, values, suppressed=None, *, title: str, subtitle: str, source: str,
+                    value_format=lambda v: f"{v:,.0f}", lower=None, upper=None, colours=None, reference=None,
+                    reference_label: str = ""):
+    """One bar per label (top to bottom in the order given); withheld values drawn as a '[c]' label only."""
+    labels = list(labels)
+    values = np.asarray(values, dtype=float)
+    suppressed = np.zeros(len(labels), bool) if suppressed is None else np.asarray(suppressed, bool)
+    fig, ax = new(height=1.6 + 0.45 * len(labels))
+    y = np.arange(len(labels))[::-1]
+    shown = ~suppressed & ~np.isnan(values)
+    colours = list(colours) if colours is not None else [FOCUS] * len(labels)
+    ax.barh(y[shown], values[shown], color=[c for c, s in zip(colours, shown) if s], height=0.6)
+    if lower is not None and upper is not None:
+        lo, hi = np.asarray(lower, float), np.asarray(upper, float)
+        ok = shown & ~np.isnan(lo) & ~np.isnan(hi)
+        ax.errorbar(values[ok], y[ok], xerr=[values[ok] - lo[ok], hi[ok] - values[ok]], fmt="none",
+                    ecolor=TEXT_GREY, capsize=3, lw=1.2)
+    span = np.nanmax(np.where(shown, upper if upper is not None else values, np.nan), initial=0) if shown.any() else 1
+    span = span if span > 0 else 1
+    for yi, v, s, ok in zip(y, values, suppressed, shown):
+        text = SYMBOL if s else ("" if np.isnan(v) else value_format(v))
+        ax.text((v if ok else 0) + span * 0.01, yi, text, va="center", fontsize=10, color=TEXT_GREY)
+    if reference is not None:
+        ax.axvline(reference, color=TEXT_GREY, lw=1, ls="--")
+        if reference_label:
+            ax.text(reference, y.max() + 0.6, reference_label, fontsize=9, color=TEXT_GREY, ha="center")
+    ax.set_yticks(y, labels)
+    ax.set_xlim(0, span * 1.15)
+    ax.tick_params(axis="y", length=0)
+    ax.xaxis.grid(True, color="#E0E0E0")
+    ax.set_axisbelow(True)
+    frame(fig, ax, title, subtitle, source)
+    return fig
+
+
+def lines(x_labels, series: dict, *, title: str, subtitle: str, source: str, y_label: str = "",
+          bands: dict | None = None, value_format=lambda v: f"{v:,.0f}"):
+    """Lines labelled at their last point (no legend); optional shaded interval bands per series."""
+    fig, ax = new(height=4.2)
+    x = np.arange(len(x_labels))
+    styles = ("-", "--", ":", "-.")
+    for i, (name, values) in enumerate(series.items()):
+        values = np.asarray(values, dtype=float)
+        colour = CATEGORICAL[i % len(CATEGORICAL)]
+        ax.plot(x, values, color=colour, lw=2, ls=styles[i % len(styles)], marker="o", ms=4)
+        if bands and name in bands:
+            lo, hi = (np.asarray(b, float) for b in bands[name])
+            ax.fill_between(x, lo, hi, color=colour, alpha=0.15, lw=0)
+        last = np.where(~np.isnan(values))[0]
+        if len(last):
+            j = last[-1]
+            ax.annotate(f"{name}: {value_format(values[j])}" if len(series) > 1 else value_format(values[j]),
+                        (x[j], values[j]), xytext=(6, 0), textcoords="offset points", va="center", fontsize=9.5,
+                        color=colour)
+    ax.set_xticks(x, x_labels, rotation=0, fontsize=9)
+    ax.set_ylabel(y_label, color=TEXT_GREY)
+    ax.set_ylim(bottom=0)
+    ax.set_xlim(-0.3, len(x_labels) - 0.3 + 1.2)
+    ax.yaxis.grid(True, color="#E0E0E0")
+    ax.set_axisbelow(True)
+    frame(fig, ax, title, subtitle, source)
+    return fig
+
+
+def png(fig) -> bytes:
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=100, metadata={"Software": None})
+    plt.close(fig)
+    return buf.getvalue()
+
+
+def show(fig, alt: str, title: str = "") -> None:
+    """Display a chart with its alt text (kept in the output metadata and rendered into the HTML)."""
+    from IPython.display import display
+
+    if not alt.strip():
+        raise ValueError("Every chart needs alt text that states what it shows")
+    data = base64.b64encode(png(fig)).decode()
+    display({"image/png": data, "text/plain": f"Chart: {title or alt}"}, raw=True, metadata={"image/png": {"alt": alt}})

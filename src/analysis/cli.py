@@ -1,0 +1,79 @@
+"""The analyst's commands. Mistakes in input get one clear message and exit code 2, never a traceback."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .quarters import QuarterError
+from .report import ParameterError
+from .validation import ExtractError
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m analysis", description="Quarterly youth justice reports.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    demo = sub.add_parser("demo", help="write the synthetic demo extract")
+    demo.add_argument("--out", type=Path, default=Path("data/demo"), help="folder to write (default data/demo)")
+    demo.add_argument("--scale", type=float, default=1.0, help="multiply the size of the borough (default 1)")
+    demo.add_argument("--seed", type=int, default=20260331)
+
+    check = sub.add_parser("validate", help="check an extract against the data contract, without running reports")
+    check.add_argument("--data", type=Path, required=True, help="folder holding the extract's CSV files")
+    check.add_argument("--work", type=Path, default=Path("work/validate"), help="where validated data and set-aside rows go")
+
+    refresh = sub.add_parser("refresh", help="run every report for a quarter")
+    refresh.add_argument("--quarter", required=True, help='financial-year quarter, e.g. "2025-26 Q4" (Q1 = April to June)')
+    refresh.add_argument("--data", type=Path, required=True, help="folder holding the extract's CSV files")
+    refresh.add_argument("--out", type=Path, default=Path("reports"), help="where the quarter's folder goes (default reports)")
+    refresh.add_argument("--work", type=Path, default=None, help="where validated data and set-aside rows go (default work/)")
+    refresh.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
+                         help="a report parameter, e.g. --set suppress_up_to=9 or --set mode=restricted")
+    refresh.add_argument("--serial", action="store_true", help="run notebooks one after another (default: in parallel)")
+    refresh.add_argument("--no-progress", action="store_true", help="no progress bar")
+    return parser
+
+
+def _options(pairs: list[str]) -> dict[str, str]:
+    out = {}
+    for pair in pairs:
+        if "=" not in pair:
+            raise ParameterError(f"--set {pair}: write it as NAME=VALUE, e.g. --set suppress_up_to=9")
+        name, value = pair.split("=", 1)
+        out[name.strip()] = value.strip()
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "demo":
+            from .demo import generate
+
+            counts = generate(args.out, scale=args.scale, seed=args.seed)
+            print(f"Demo extract written to {args.out} ({sum(counts.values()):,} rows in {len(counts)} files).")
+            return 0
+        if args.command == "validate":
+            from .extract import load
+
+            ext = load(args.data, args.work)
+            print(ext.counts.to_string(index=False))
+            if ext.problems:
+                print(f"\nRows set aside are in {ext.quarantine_dir} with their reasons:")
+                for file, reasons in ext.problems.items():
+                    print(f"  {file}: {reasons}")
+            return 0
+        from .runner import refresh
+
+        result = refresh(args.quarter, args.data, args.out, work_dir=args.work, options=_options(args.set),
+                         parallel=not args.serial, progress=not args.no_progress)
+    except (QuarterError, ParameterError, ExtractError) as err:
+        print(f"Stopped: {err}", file=sys.stderr)
+        return 2
+    for run in result.failed:
+        print(f"Report {run.name} failed: {run.error}. The notebook with its error is "
+              f"{result.folder / 'notebooks' / (run.name + '.ipynb')}", file=sys.stderr)
+    print(f"Reports for {args.quarter}: {result.index}")
+    return 1 if result.failed else 0

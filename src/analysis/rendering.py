@@ -1,0 +1,29 @@
+"""Executed notebook -> HTML a councillor can read: no code, real alt text, no scripts from the internet."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import nbformat
+from nbconvert import HTMLExporter
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+
+def exporter() -> HTMLExporter:
+    return HTMLExporter(
+        template_name="yjs_report",
+        extra_template_basedirs=[str(TEMPLATES)],
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+    )
+
+
+def to_html(notebook: Path, html_path: Path, title: str) -> None:
+    nb = nbformat.read(notebook, as_version=4)
+    nb.metadata["title"] = title
+    # Parameter cells print nothing; drop them so the page holds only the report.
+    nb.cells = [c for c in nb.cells if not {"parameters", "injected-parameters"} & set(c.metadata.get("tags", []))]
+    body, _ = exporter().from_notebook_node(nb)
+    html_path.write_text(body, encoding="utf-8")

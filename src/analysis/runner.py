@@ -1,0 +1,311 @@
+"""The quarterly refresh: validate the extract once, run every report notebook, publish the quarter's folder.
+
+``python -m analysis refresh --quarter "2025-26 Q4" --data data/demo --out reports`` writes
+``reports/2025-26-Q4/`` with, for each notebook in ``notebooks/``, the executed
+notebook and an HTML rendering without code, plus ``index.html``,
+``figures.csv`` (every figure shown), ``manifest.json`` and a copy of the
+figures vocabulary. The folder is built aside and swapped in at the end, so a
+rerun never leaves a quarter half-written. Validated data and the rows set
+aside go to ``work/<quarter>/``, which is not for publication.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+import os
+import platform
+import shutil
+import subprocess
+import time
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from importlib import metadata
+from pathlib import Path
+
+import pandas as pd
+
+from . import extract as extract_module
+from . import figures as figures_module
+from .quarters import Quarter
+from .report import MODES, ParameterError
+from .suppression import DEFAULT_UP_TO
+
+REPO = Path(__file__).resolve().parents[2]
+NOTEBOOKS = REPO / "notebooks"
+KERNEL = "yjs-analysis"
+CELL_TIMEOUT = 1800
+PINNED = ("pandas", "numpy", "scipy", "statsmodels", "matplotlib", "seaborn", "pandera", "pyarrow",
+          "papermill", "nbclient", "nbconvert", "nbformat", "ipykernel", "jupyter_client")
+
+# Parameters every notebook takes; the runner sets them.
+RUNNER_PARAMETERS = ("quarter", "data_dir", "work_dir", "output_dir")
+# Parameters an analyst may set with --set name=value, with their types.
+OPTIONS = {"suppress_up_to": int, "mode": str}
+
+
+@dataclass
+class NotebookRun:
+    name: str
+    seconds: float = 0.0
+    error: str | None = None
+    title: str = ""
+    headline: str = ""
+
+
+@dataclass
+class RefreshResult:
+    folder: Path
+    runs: list[NotebookRun] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def failed(self) -> list[NotebookRun]:
+        return [r for r in self.runs if r.error]
+
+    @property
+    def index(self) -> Path:
+        return self.folder / "index.html"
+
+
+def report_notebooks(directory: Path = NOTEBOOKS) -> list[Path]:
+    """The report notebooks, in the order their file names give (00_, 10_, ...)."""
+    return sorted(p for p in Path(directory).glob("[0-9][0-9]_*.ipynb"))
+
+
+def _coerce(name: str, value: str, kind: type):
+    if kind is int:
+        try:
+            return int(value)
+        except ValueError:
+            raise ParameterError(f"--set {name}: expected a whole number, got {value!r}") from None
+    return value
+
+
+def check_options(options: dict[str, str], notebooks: list[Path]) -> dict[str, object]:
+    """Reject unknown or ill-typed parameters before anything runs."""
+    import papermill
+
+    declared: dict[str, set[str]] = {}
+    for nb in notebooks:
+        for name in papermill.inspect_notebook(str(nb)):
+            declared.setdefault(name, set()).add(nb.stem)
+    missing = [nb.name for nb in notebooks if not set(RUNNER_PARAMETERS) <= set(papermill.inspect_notebook(str(nb)))]
+    if missing:
+        raise ParameterError(f"Notebook(s) {', '.join(missing)} lack the parameters {', '.join(RUNNER_PARAMETERS)}.")
+    clean: dict[str, object] = {}
+    for name, value in options.items():
+        if name in RUNNER_PARAMETERS:
+            raise ParameterError(f"--set {name}: this parameter is set by the refresh command itself (use its own option).")
+        if name not in OPTIONS and name not in declared:
+            known = sorted(set(OPTIONS) | (set(declared) - set(RUNNER_PARAMETERS)))
+            raise ParameterError(f"--set {name}: no report takes this parameter. Known parameters: {', '.join(known)}.")
+        clean[name] = _coerce(name, value, OPTIONS.get(name, str))
+    if "mode" in clean and clean["mode"] not in MODES:
+        raise ParameterError(f"--set mode: must be one of {', '.join(MODES)}, not {clean['mode']!r}.")
+    if "suppress_up_to" in clean and clean["suppress_up_to"] < 0:
+        raise ParameterError("--set suppress_up_to: must be 0 or more.")
+    return clean
+
+
+def _kernel() -> str:
+    from jupyter_client.kernelspec import find_kernel_specs
+
+    return KERNEL if KERNEL in find_kernel_specs() else "python3"
+
+
+def _execute(notebook: str, output: str, parameters: dict, cwd: str, kernel: str) -> tuple[str, float, str | None]:
+    """Run one notebook (in a worker process). Returns (name, seconds, error or None)."""
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    started = time.perf_counter()
+    error = None
+    try:
+        papermill.execute_notebook(notebook, output, parameters=parameters, kernel_name=kernel, cwd=cwd,
+                                   progress_bar=False, execution_timeout=CELL_TIMEOUT, log_output=False)
+    except PapermillExecutionError as err:
+        error = f"cell {err.exec_count} failed with {err.ename}: {err.evalue}"
+    except Exception as err:  # a dead kernel or a missing kernel is still the analyst's to read
+        error = f"{type(err).__name__}: {err}"
+    return Path(notebook).stem, time.perf_counter() - started, error
+
+
+def _git_commit() -> str:
+    try:
+        commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=REPO, capture_output=True, text=True, check=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=REPO,
+                               capture_output=True, text=True, check=True).stdout.strip()
+        return commit + ("-modified" if dirty else "")
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+
+
+def _versions() -> dict[str, str]:
+    out = {"python": platform.python_version(), "analysis": metadata.version("analysis")}
+    for name in PINNED:
+        try:
+            out[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            out[name] = "not installed"
+    return out
+
+
+def refresh(quarter: str, data_dir: Path, out_dir: Path, *, work_dir: Path | None = None,
+            notebooks_dir: Path = NOTEBOOKS, options: dict[str, str] | None = None,
+            parallel: bool = True, progress: bool = True) -> RefreshResult:
+    """Run the whole refresh for one quarter. Raises ParameterError / QuarterError / ExtractError before anything runs."""
+    from tqdm.auto import tqdm
+
+    from .rendering import to_html
+
+    timings: dict[str, float] = {}
+    clock = time.perf_counter()
+    q = Quarter.parse(quarter)
+    notebooks = report_notebooks(notebooks_dir)
+    if not notebooks:
+        raise ParameterError(f"No report notebooks (named like 00_overview.ipynb) in {notebooks_dir}.")
+    chosen = check_options(options or {}, notebooks)
+    data_dir, out_dir = Path(data_dir).resolve(), Path(out_dir).resolve()
+    work = (Path(work_dir) if work_dir else REPO / "work").resolve() / q.slug
+
+    started = time.perf_counter()
+    ext = extract_module.load(data_dir, work)
+    timings["validation"] = time.perf_counter() - started
+    if q.end > ext.extract_date:
+        raise ParameterError(f"Quarter {q.label} ends on {q.end:%d %B %Y}, after the extract was taken "
+                             f"({ext.extract_date:%d %B %Y}): its figures would be incomplete.")
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    build = out_dir / f".build-{q.slug}"
+    shutil.rmtree(build, ignore_errors=True)
+    build.mkdir(parents=True)
+    (build / "notebooks").mkdir()
+
+    base = {"quarter": q.label, "data_dir": str(data_dir), "work_dir": str(work), "output_dir": str(build / "notebooks"),
+            "suppress_up_to": DEFAULT_UP_TO, "mode": "public"} | chosen
+    runs: dict[str, NotebookRun] = {}
+    kernel = _kernel()
+    import papermill
+
+    jobs = []
+    for nb in notebooks:
+        declared = set(papermill.inspect_notebook(str(nb)))
+        params = {k: v for k, v in base.items() if k in declared}
+        jobs.append((str(nb), str(build / "notebooks" / nb.name), params, str(nb.parent), kernel))
+
+    started = time.perf_counter()
+    bar = tqdm(total=len(jobs), desc="Running reports", unit="report", disable=not progress)
+    if parallel and len(jobs) > 1:
+        workers = max(1, min(len(jobs), os.cpu_count() or 1))
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            futures = [pool.submit(_execute, *job) for job in jobs]
+            for future in as_completed(futures):
+                name, seconds, error = future.result()
+                runs[name] = NotebookRun(name, seconds, error)
+                bar.set_postfix_str(name)
+                bar.update()
+    else:
+        for job in jobs:
+            name, seconds, error = _execute(*job)
+            runs[name] = NotebookRun(name, seconds, error)
+            bar.update()
+    bar.close()
+    timings["notebooks"] = time.perf_counter() - started
+
+    started = time.perf_counter()
+    figure_files = []
+    for nb in notebooks:
+        run = runs[nb.stem]
+        summary = build / "notebooks" / f"summary-{nb.stem}.json"
+        if summary.exists():
+            info = json.loads(summary.read_text())
+            run.title, run.headline = info.get("title", nb.stem), info.get("headline", "")
+            summary.unlink()
+        run.title = run.title or nb.stem.split("_", 1)[-1].replace("_", " ").capitalize()
+        executed = build / "notebooks" / nb.name
+        if executed.exists():
+            to_html(executed, build / f"{nb.stem}.html", f"{run.title}: {ext.area_name}, {q.label}")
+        fig_file = build / "notebooks" / f"figures-{nb.stem}.csv"
+        if fig_file.exists():
+            figure_files.append(pd.read_csv(fig_file, keep_default_na=False, na_values=[""]))
+            fig_file.unlink()
+    timings["rendering"] = time.perf_counter() - started
+
+    allfigs = pd.concat(figure_files, ignore_index=True) if figure_files else figures_module.frame([])
+    allfigs.insert(0, "quarter", q.label)
+    allfigs.to_csv(build / "figures.csv", index=False)
+    shutil.copy(Path(__file__).parent / "reference" / "figures_vocabulary.md", build / "figures_vocabulary.md")
+
+    run_time = datetime.now(timezone.utc)
+    timings["total"] = time.perf_counter() - clock
+    manifest = {
+        "quarter": q.label,
+        "area_name": ext.area_name,
+        "extract_date": ext.extract_date.isoformat(),
+        "run_at": run_time.isoformat(timespec="seconds"),
+        "parameters": base | {"output_dir": "<this folder>/notebooks"},
+        "inputs": {name: {"sha256": digest} for name, digest in extract_module.checksums(data_dir).items()},
+        "rows": ext.counts.to_dict(orient="records"),
+        "quarantine": str(ext.quarantine_dir),
+        "versions": _versions(),
+        "git_commit": _git_commit(),
+        "kernel": kernel,
+        "notebooks": {r.name: {"seconds": round(r.seconds, 2), "status": "failed" if r.error else "ok", "error": r.error}
+                      for r in (runs[nb.stem] for nb in notebooks)},
+        "timings_seconds": {k: round(v, 2) for k, v in timings.items()},
+    }
+    (build / "manifest.json").write_text(json.dumps(manifest, indent=2))
+    ordered = [runs[nb.stem] for nb in notebooks]
+    (build / "index.html").write_text(index_page(q, ext.area_name, ext.extract_date, run_time, ordered, out_dir),
+                                      encoding="utf-8")
+
+    final = out_dir / q.slug
+    old = out_dir / f".old-{q.slug}"
+    shutil.rmtree(old, ignore_errors=True)
+    if final.exists():
+        final.rename(old)
+    build.rename(final)
+    shutil.rmtree(old, ignore_errors=True)
+    return RefreshResult(folder=final, runs=ordered, timings=timings)
+
+
+def index_page(q: Quarter, area: str, extract_date, run_time: datetime, runs: list[NotebookRun], out_dir: Path) -> str:
+    """The quarter's index: each report with its one-line finding, the extract and run dates, neighbouring quarters."""
+    items = []
+    for run in runs:
+        if run.error:
+            items.append(f'<li><a href="notebooks/{html.escape(run.name)}.ipynb">{html.escape(run.title)}</a> '
+                         f'<strong class="failed">did not finish</strong>: {html.escape(run.error)} '
+                         f'(<a href="{html.escape(run.name)}.html">what it reached</a>)</li>')
+        else:
+            items.append(f'<li><a href="{html.escape(run.name)}.html">{html.escape(run.title)}</a>'
+                         + (f"<br><span>{html.escape(run.headline)}</span>" if run.headline else "") + "</li>")
+    neighbours = []
+    for label, other in (("Previous quarter", q.previous), ("Same quarter last year", q.same_quarter_last_year)):
+        if (out_dir / other.slug / "index.html").exists():
+            neighbours.append(f'<a href="../{other.slug}/index.html">{label}: {other.label}</a>')
+    css = (Path(__file__).parent / "templates" / "yjs_report" / "report.css").read_text()
+    extract_text = f"{extract_date:%d %B %Y}".lstrip("0")
+    return f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Youth justice quarterly reports: {html.escape(area)}, {q.label}</title>
+<style>{css}
+body {{ font-family: Arial, Helvetica, sans-serif; }} ul.reports li {{ margin: 0 0 14px; font-size: 19px; }}
+ul.reports span {{ font-size: 16px; color: #505a5f; }} .failed {{ color: #d4351c; }}</style></head>
+<body><main>
+<h1>Youth justice quarterly reports</h1>
+<p><strong>Area:</strong> {html.escape(area)}<br><strong>Quarter:</strong> {q.label} ({q.period.months})<br>
+<strong>Extract taken:</strong> {extract_text}<br><strong>Reports produced:</strong> {run_time:%d %B %Y at %H:%M} UTC</p>
+<h2>Reports</h2>
+<ul class="reports">{''.join(items)}</ul>
+<h2>Other quarters</h2>
+<p>{' &middot; '.join(neighbours) if neighbours else 'No earlier quarter has been produced in this folder yet.'}</p>
+<h2>For analysts</h2>
+<p><a href="figures.csv">Every figure in these reports</a> (CSV; <a href="figures_vocabulary.md">what the columns mean</a>)
+and the <a href="manifest.json">run manifest</a> (parameters, input checksums, package versions). Small numbers are
+suppressed as [c] throughout.</p>
+</main></body></html>
+"""

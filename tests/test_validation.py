@@ -1,0 +1,168 @@
+"""Each kind of bad input gets a clear answer, and nothing is lost."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from analysis.validation import ExtractError, validate_folder
+from conftest import BASE, write_extract
+
+
+def _aside(v, name):
+    return v.set_aside[name]
+
+
+def test_clean_extract_accepts_everything(extract_dir):
+    v = validate_folder(extract_dir)
+    counts = v.counts.set_index("extract")
+    assert (counts["set_aside"] == 0).all()
+    assert counts.loc["children.csv", "accepted"] == 3
+    assert v.area_name == "Test borough"
+    assert str(v.extract_date) == "2023-04-20"
+    assert str(v.tables["children"]["date_of_birth"].dtype).startswith("datetime64")
+
+
+def test_missing_file_stops_with_its_name(tmp_path):
+    folder = write_extract(tmp_path / "x", offences=None)
+    with pytest.raises(ExtractError) as err:
+        validate_folder(folder)
+    assert "offences.csv: the file is missing" in str(err.value)
+
+
+def test_missing_column_names_file_and_column(tmp_path):
+    rows = [{k: v for k, v in r.items() if k != "sex"} for r in BASE["children"]]
+    folder = write_extract(tmp_path / "x", children=rows)
+    with pytest.raises(ExtractError) as err:
+        validate_folder(folder)
+    message = str(err.value)
+    assert "children.csv: missing column(s) sex" in message
+    assert "child_id, date_of_birth, sex, ethnicity" in message
+
+
+def test_all_file_problems_reported_at_once(tmp_path):
+    folder = write_extract(tmp_path / "x", offences=None, remands=None)
+    with pytest.raises(ExtractError) as err:
+        validate_folder(folder)
+    assert len(err.value.problems) == 2
+
+
+def test_unreadable_and_empty_files(tmp_path):
+    folder = write_extract(tmp_path / "x", children="")
+    with pytest.raises(ExtractError, match="children.csv: the file is empty"):
+        validate_folder(folder)
+    folder = write_extract(tmp_path / "y")
+    (folder / "children.csv").write_bytes(b"child_id,date_of_birth,sex,ethnicity\nC1,2007-05-01,1,\xff\xfe\n")
+    with pytest.raises(ExtractError, match="children.csv: cannot be read as UTF-8"):
+        validate_folder(folder)
+
+
+def test_bad_extract_info(tmp_path):
+    folder = write_extract(tmp_path / "x", extract_info=[{"field": "area_name", "value": "A"}, {"field": "extract_date", "value": "soon"}])
+    with pytest.raises(ExtractError, match="extract_date 'soon' is not a date"):
+        validate_folder(folder)
+
+
+def test_unknown_code_is_set_aside_with_line_column_value_and_rule(tmp_path):
+    rows = BASE["children"] + [{"child_id": "C9", "date_of_birth": "2008-02-02", "sex": "1", "ethnicity": "XXXX"}]
+    v = validate_folder(write_extract(tmp_path / "x", children=rows))
+    aside = _aside(v, "children")
+    assert len(aside) == 1
+    row = aside.iloc[0]
+    assert row["line"] == 5  # header is line 1
+    assert row["child_id"] == "C9"
+    assert "ethnicity: not a code in the contract's list" in row["problems"]
+    assert "(value 'XXXX')" in row["problems"]
+    counts = v.counts.set_index("extract").loc["children.csv"]
+    assert (counts["received"], counts["accepted"], counts["set_aside"]) == (4, 3, 1)
+
+
+@pytest.mark.parametrize("value, rule", [
+    ("2099-01-01", "date after the extract date"),
+    ("31/02/2023", "not a date"),
+    ("not a date", "not a date"),
+    ("1900-01-01", "date before 1990"),
+])
+def test_impossible_dates(tmp_path, value, rule):
+    rows = BASE["offences"] + [{"offence_id": "O9", "child_id": "C1", "offence_date": value, "offence_category": "DRUGS", "seriousness_score": "2"}]
+    v = validate_folder(write_extract(tmp_path / "x", offences=rows))
+    aside = _aside(v, "offences")
+    assert list(aside["offence_id"]) == ["O9"]
+    assert rule in aside.iloc[0]["problems"]
+
+
+def test_uk_dates_are_accepted(tmp_path):
+    rows = [dict(BASE["children"][0], date_of_birth="01/05/2007")] + BASE["children"][1:]
+    v = validate_folder(write_extract(tmp_path / "x", children=rows))
+    assert v.tables["children"]["date_of_birth"].iloc[0] == pd.Timestamp("2007-05-01")
+
+
+def test_outcome_before_offence(tmp_path):
+    rows = [dict(BASE["outcomes"][0], outcome_date="2022-05-01")] + BASE["outcomes"][1:]
+    v = validate_folder(write_extract(tmp_path / "x", outcomes=rows))
+    assert "outcome_date is before the offence_date" in _aside(v, "outcomes").iloc[0]["problems"]
+
+
+def test_outcome_child_must_match_offence_child(tmp_path):
+    rows = [dict(BASE["outcomes"][0], child_id="C2")] + BASE["outcomes"][1:]
+    v = validate_folder(write_extract(tmp_path / "x", outcomes=rows))
+    assert "child_id differs from the child_id of its offence" in _aside(v, "outcomes").iloc[0]["problems"]
+
+
+def test_duplicate_id_keeps_first_and_says_where(tmp_path):
+    rows = BASE["children"] + [dict(BASE["children"][0], sex="2")]
+    v = validate_folder(write_extract(tmp_path / "x", children=rows))
+    aside = _aside(v, "children")
+    assert aside.iloc[0]["line"] == 5
+    assert "duplicate child_id (first seen on line 2)" in aside.iloc[0]["problems"]
+    assert v.tables["children"].set_index("child_id").loc["C1", "sex"] == "1"
+
+
+def test_reference_to_missing_child_and_cascade(tmp_path):
+    offences = BASE["offences"] + [{"offence_id": "O9", "child_id": "C404", "offence_date": "2022-01-01", "offence_category": "DRUGS", "seriousness_score": "1"}]
+    outcomes = BASE["outcomes"] + [{"outcome_id": "X9", "offence_id": "O9", "child_id": "C404", "outcome_date": "2022-02-01", "legal_outcome": "FINE", "residence": "LOCAL"}]
+    v = validate_folder(write_extract(tmp_path / "x", offences=offences, outcomes=outcomes))
+    assert "child_id 'C404' not found among the accepted rows of children.csv" in _aside(v, "offences").iloc[0]["problems"]
+    # the outcome of a set-aside offence is set aside too, saying why
+    assert "offence_id 'O9' not found among the accepted rows of offences.csv" in _aside(v, "outcomes").iloc[0]["problems"]
+
+
+def test_end_before_start(tmp_path):
+    rows = [dict(BASE["caseload"][0], end_date="2022-01-01")]
+    v = validate_folder(write_extract(tmp_path / "x", caseload=rows))
+    assert "end_date is before start_date" in _aside(v, "caseload").iloc[0]["problems"]
+
+
+def test_blank_required_value_and_out_of_range_number(tmp_path):
+    rows = [dict(BASE["offences"][0], seriousness_score="9"), dict(BASE["offences"][1], offence_category="")]
+    v = validate_folder(write_extract(tmp_path / "x", offences=rows))
+    problems = list(_aside(v, "offences")["problems"])
+    assert "seriousness_score: outside the allowed range 1 to 8 (value '9')" in problems[0]
+    assert "offence_category: value missing (required)" in problems[1]
+
+
+def test_offence_before_tenth_birthday(tmp_path):
+    rows = [dict(BASE["offences"][0], offence_date="2016-06-01")] + BASE["offences"][1:]
+    v = validate_folder(write_extract(tmp_path / "x", offences=rows))
+    assert "before the child's 10th birthday" in _aside(v, "offences").iloc[0]["problems"]
+
+
+def test_several_problems_on_one_row_are_all_listed(tmp_path):
+    rows = BASE["children"] + [{"child_id": "C9", "date_of_birth": "2030-01-01", "sex": "7", "ethnicity": "??"}]
+    v = validate_folder(write_extract(tmp_path / "x", children=rows))
+    problems = _aside(v, "children").iloc[0]["problems"]
+    assert problems.count(";") == 2  # three rules broken, all listed
+
+
+def test_extra_columns_are_ignored_and_never_kept(tmp_path):
+    rows = [dict(r, name="Secret Name") for r in BASE["children"]]
+    v = validate_folder(write_extract(tmp_path / "x", children=rows))
+    assert "name" not in v.tables["children"].columns
+    assert v.ignored_columns == {"children": ["name"]}
+
+
+def test_received_equals_accepted_plus_set_aside_always(tmp_path):
+    rows = BASE["children"] + [{"child_id": "C1", "date_of_birth": "x", "sex": "3", "ethnicity": "??"}] * 3
+    v = validate_folder(write_extract(tmp_path / "x", children=rows))
+    c = v.counts
+    assert (c["received"] == c["accepted"] + c["set_aside"]).all()
