@@ -166,3 +166,13 @@ def test_received_equals_accepted_plus_set_aside_always(tmp_path):
     v = validate_folder(write_extract(tmp_path / "x", children=rows))
     c = v.counts
     assert (c["received"] == c["accepted"] + c["set_aside"]).all()
+
+
+def test_problem_summary_for_reports_holds_no_values(tmp_path):
+    from analysis.validation import describe_problems
+
+    offences = BASE["offences"] + [{"offence_id": "O9", "child_id": "C404", "offence_date": "2022-01-01", "offence_category": "XX", "seriousness_score": "1"}]
+    v = validate_folder(write_extract(tmp_path / "x", offences=offences))
+    summary = describe_problems(v.set_aside["offences"])
+    assert "C404" not in summary and "XX" not in summary
+    assert "child_id not found among the accepted rows of children.csv" in summary

@@ -24,6 +24,9 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--data", type=Path, required=True, help="folder holding the extract's CSV files")
     check.add_argument("--work", type=Path, default=Path("work/validate"), help="where validated data and set-aside rows go")
 
+    doc = sub.add_parser("contract", help="rewrite the generated contract tables in data/README.md")
+    doc.add_argument("--doc", type=Path, default=Path("data/README.md"))
+
     refresh = sub.add_parser("refresh", help="run every report for a quarter")
     refresh.add_argument("--quarter", required=True, help='financial-year quarter, e.g. "2025-26 Q4" (Q1 = April to June)')
     refresh.add_argument("--data", type=Path, required=True, help="folder holding the extract's CSV files")
@@ -54,6 +57,11 @@ def main(argv: list[str] | None = None) -> int:
 
             counts = generate(args.out, scale=args.scale, seed=args.seed)
             print(f"Demo extract written to {args.out} ({sum(counts.values()):,} rows in {len(counts)} files).")
+            return 0
+        if args.command == "contract":
+            from .contract import update_doc
+
+            print(f"{args.doc} {'updated' if update_doc(args.doc) else 'already up to date'}.")
             return 0
         if args.command == "validate":
             from .extract import load

@@ -27,6 +27,7 @@ class Column:
     maximum: int | None = None
     pattern: str | None = None  # a regular expression the whole value must match
     pattern_hint: str = ""
+    code_labels: tuple[str, ...] = ()  # what each code means, in the order of `codes`
 
 
 @dataclass(frozen=True)
@@ -57,8 +58,17 @@ class Extract:
         return next(c for c in self.columns if c.name == name)
 
 
+def _label(value) -> str:
+    if hasattr(value, "tier"):
+        return f"{value.label} ({value.tier})"
+    if isinstance(value, tuple):
+        return f"{value[0]} ({value[1]})" if isinstance(value[1], str) else value[0]
+    return str(value)
+
+
 def _code(name, description, code_list, required=True):
-    return Column(name, "code", description, required=required, codes=tuple(code_list))
+    return Column(name, "code", description, required=required, codes=tuple(code_list),
+                  code_labels=tuple(_label(v) for v in code_list.values()))
 
 
 CHILD_ID = Column("child_id", "id", "Pseudonymous child identifier from the case management system (never a name or PNC number).")
@@ -247,3 +257,52 @@ _add(Extract(
 ORDER = tuple(EXTRACTS)
 CASE_LEVEL = tuple(n for n, e in EXTRACTS.items() if not e.reference_data and n != "extract_info")
 EXTRACT_INFO_FIELDS = ("area_name", "extract_date")
+
+
+# --- the contract as Markdown, for data/README.md ------------------------------------
+
+DOC_START = "<!-- contract:start (generated from src/analysis/contract.py by `python -m analysis contract`) -->"
+DOC_END = "<!-- contract:end -->"
+
+_KINDS = {"id": "identifier", "date": "date", "int": "whole number", "code": "code", "text": "text"}
+
+
+def _codes_of(extract_name: str, column: Column) -> str:
+    return "; ".join(f"`{c}` {label}" for c, label in zip(column.codes, column.code_labels))
+
+
+def markdown() -> str:
+    """The files, columns and rules of the contract as Markdown tables."""
+    out = []
+    for extract in EXTRACTS.values():
+        out.append(f"### `{extract.file}`\n\n{extract.description}")
+        if extract.key:
+            out.append(f"Unique key: {' + '.join(f'`{k}`' for k in extract.key)}.")
+        rules = [f"`{r.column}` must exist in `{EXTRACTS[r.extract].file}` (`{r.target}`)" for r in extract.references]
+        rules += [f"`{later}` may not be before `{earlier}`" for earlier, later in extract.date_order]
+        if rules:
+            out.append("Rules: " + "; ".join(rules) + ".")
+        lines = ["| column | type | required | description |", "|---|---|---|---|"]
+        for c in extract.columns:
+            kind = _KINDS[c.kind]
+            if c.minimum is not None:
+                kind += f" {c.minimum} to {c.maximum}"
+            desc = c.description
+            if c.codes:
+                desc += "<br>Codes: " + _codes_of(extract.name, c) + "."
+            lines.append(f"| `{c.name}` | {kind} | {'yes' if c.required else 'no'} | {desc} |")
+        out.append("\n".join(lines))
+    return "\n\n".join(out)
+
+
+def update_doc(path) -> bool:
+    """Rewrite the generated part of data/README.md; True if it changed."""
+    from pathlib import Path
+
+    path = Path(path)
+    text = path.read_text()
+    head, rest = text.split(DOC_START, 1)
+    _, tail = rest.split(DOC_END, 1)
+    new = f"{head}{DOC_START}\n\n{markdown()}\n\n{DOC_END}{tail}"
+    path.write_text(new)
+    return new != text

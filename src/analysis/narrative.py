@@ -74,8 +74,8 @@ def data_quality(rows: pd.DataFrame, problems: dict[str, str]) -> str:
     share = 100 * aside / received
     worst = rows[(rows["measure"] == "rows_set_aside") & (rows["numerator"] > 0)].sort_values("numerator", ascending=False).iloc[0]
     return (f"Of {received:,.0f} rows received, {aside:,.0f} ({share:.1f}%) broke a rule of the data contract and were "
-            f"set aside; the rest were used. Most were in {worst['group']} "
-            f"({problems.get(worst['group'], 'see the analyst’s quarantine folder')}). "
+            f"set aside; the rest were used. Most were in {worst['group']}, chiefly because of "
+            f"\"{problems.get(worst['group'], 'rules of the contract').split(' (')[0]}\". "
             "The analyst has the rows set aside, with their reasons, to correct at source.")
 
 

@@ -318,6 +318,8 @@ def describe_problems(set_aside: pd.DataFrame, top: int = 5) -> str:
     """The most common reasons rows were set aside, in words, for a report."""
     if set_aside.empty:
         return "none"
-    reasons = set_aside["problems"].str.split("; ").explode().str.replace(r" \(.*\)$", "", regex=True)
+    # Reasons only: the values (which may be identifiers) stay in the quarantine file, never in a report.
+    reasons = (set_aside["problems"].str.split("; ").explode()
+               .str.replace(r" \(.*\)$", "", regex=True).str.replace(r" '[^']*'", "", regex=True))
     counts = reasons.value_counts().head(top)
     return "; ".join(f"{reason} ({n})" for reason, n in counts.items())

@@ -1,0 +1,152 @@
+"""The refresh end to end on the demo extract, and its refusals."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+
+import nbformat
+import pandas as pd
+import pytest
+
+from analysis import runner
+from analysis.quarters import QuarterError
+from analysis.report import ParameterError
+from conftest import REPO
+
+DEMO = REPO / "data" / "demo"
+QUARTER = "2025-26 Q4"
+
+
+def _cli(*args, cwd=REPO):
+    return subprocess.run([sys.executable, "-m", "analysis", *args], cwd=cwd, capture_output=True, text=True)
+
+
+@pytest.fixture(scope="session")
+def refreshed(tmp_path_factory):
+    """One real refresh of the demo quarter, shared by the tests that inspect its output."""
+    if not (DEMO / "extract_info.csv").exists():
+        from analysis.demo import generate
+
+        generate(DEMO)
+    out = tmp_path_factory.mktemp("reports")
+    work = tmp_path_factory.mktemp("work")
+    result = runner.refresh(QUARTER, DEMO, out, work_dir=work, progress=False)
+    return result, out, work
+
+
+def test_refresh_writes_the_quarter_folder(refreshed):
+    result, out, work = refreshed
+    assert not result.failed, [r.error for r in result.failed]
+    folder = out / "2025-26-Q4"
+    assert result.folder == folder
+    names = {p.name for p in folder.iterdir()}
+    assert {"index.html", "figures.csv", "manifest.json", "figures_vocabulary.md", "notebooks"} <= names
+    for nb in runner.report_notebooks():
+        assert (folder / f"{nb.stem}.html").exists()
+        assert (folder / "notebooks" / nb.name).exists()
+    assert not list(out.glob(".build-*")) and not list(out.glob(".old-*"))
+
+
+def test_html_reports_show_no_code_and_have_alt_text(refreshed):
+    _, out, _ = refreshed
+    for page in (out / "2025-26-Q4").glob("*.html"):
+        text = page.read_text()
+        assert "import analysis" not in text and "rep.table(" not in text, page.name
+        assert "No description has been provided for this image" not in text, page.name
+        assert "cdnjs" not in text and "<script src=" not in text, page.name
+        assert "Traceback" not in text, page.name
+
+
+def test_figures_file_is_tidy_and_safe(refreshed):
+    _, out, _ = refreshed
+    figs = pd.read_csv(out / "2025-26-Q4" / "figures.csv")
+    assert list(figs.columns)[:3] == ["quarter", "report", "measure"]
+    assert set(figs["kind"]) <= {"count", "share", "rate", "ratio", "mean"}
+    hidden = figs[figs["suppressed"]]
+    assert hidden[["numerator", "value", "lower", "upper"]].isna().all().all()
+    people = figs[(figs["unit"] != "rows") & ~figs["suppressed"]]
+    assert not people["numerator"].between(1, 4).any(), "a small count reached the figures file"
+
+
+def test_manifest_records_inputs_versions_and_rows(refreshed):
+    _, out, work = refreshed
+    manifest = json.loads((out / "2025-26-Q4" / "manifest.json").read_text())
+    assert manifest["quarter"] == QUARTER
+    assert set(manifest["inputs"]) >= {"children.csv", "outcomes.csv"}
+    assert all(len(v["sha256"]) == 64 for v in manifest["inputs"].values())
+    assert manifest["versions"]["pandas"] and manifest["git_commit"]
+    for row in manifest["rows"]:
+        assert row["received"] == row["accepted"] + row["set_aside"]
+    assert sum(r["set_aside"] for r in manifest["rows"]) > 0  # the demo plants bad rows
+    quarantine = work / "2025-26-Q4" / "quarantine"
+    assert list(quarantine.glob("*.csv")), "set-aside rows must be kept for the analyst"
+    assert not list((out / "2025-26-Q4").rglob("quarantine*"))
+
+
+def test_no_child_or_pupil_identifier_reaches_an_output(refreshed):
+    _, out, _ = refreshed
+    ids = pd.read_csv(DEMO / "children.csv", dtype=str)["child_id"].dropna()
+    sample = set(ids.sample(200, random_state=1)) if len(ids) > 200 else set(ids)
+    for path in (out / "2025-26-Q4").rglob("*"):
+        if path.suffix in {".html", ".csv", ".json", ".ipynb"}:
+            text = path.read_text()
+            leaked = [i for i in sample if f'"{i}"' in text or f">{i}<" in text or f",{i}," in text]
+            assert not leaked, f"{path.name} contains child ids {leaked[:3]}"
+
+
+def test_unknown_and_ill_typed_parameters_are_refused_before_anything_runs(tmp_path):
+    with pytest.raises(ParameterError, match="no report takes this parameter"):
+        runner.refresh(QUARTER, DEMO, tmp_path, options={"suppres_up_to": "5"}, progress=False)
+    with pytest.raises(ParameterError, match="expected a whole number"):
+        runner.refresh(QUARTER, DEMO, tmp_path, options={"suppress_up_to": "five"}, progress=False)
+    with pytest.raises(ParameterError, match="must be one of public, restricted"):
+        runner.refresh(QUARTER, DEMO, tmp_path, options={"mode": "open"}, progress=False)
+    with pytest.raises(QuarterError):
+        runner.refresh("2025 Q4", DEMO, tmp_path, progress=False)
+    assert not list(tmp_path.iterdir())
+
+
+def test_quarter_after_the_extract_is_refused(tmp_path):
+    with pytest.raises(ParameterError, match="after the extract was taken"):
+        runner.refresh("2026-27 Q1", DEMO, tmp_path, work_dir=tmp_path / "work", progress=False)
+
+
+def test_cli_gives_one_clear_message_and_no_traceback(tmp_path):
+    bad = _cli("refresh", "--quarter", "Q5 2025", "--data", str(DEMO), "--out", str(tmp_path))
+    assert bad.returncode == 2 and "Accepted forms" in bad.stderr and "Traceback" not in bad.stderr
+    missing = _cli("refresh", "--quarter", QUARTER, "--data", str(tmp_path / "nowhere"), "--out", str(tmp_path))
+    assert missing.returncode == 2 and "does not exist" in missing.stderr and "Traceback" not in missing.stderr
+    folder = tmp_path / "extract"
+    shutil.copytree(DEMO, folder)
+    (folder / "outcomes.csv").unlink()
+    gone = _cli("validate", "--data", str(folder), "--work", str(tmp_path / "w"))
+    assert gone.returncode == 2 and "outcomes.csv: the file is missing" in gone.stderr and "Traceback" not in gone.stderr
+
+
+def test_a_failing_notebook_is_named_kept_and_the_rest_still_published(tmp_path, refreshed):
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    shutil.copy(REPO / "notebooks" / "00_overview.ipynb", notebooks)
+    broken = nbformat.read(REPO / "notebooks" / "00_overview.ipynb", as_version=4)
+    broken.cells.insert(3, nbformat.v4.new_code_cell("raise ValueError('planted failure')"))
+    nbformat.write(broken, notebooks / "99_broken.ipynb")
+    out = tmp_path / "out"
+    result = runner.refresh(QUARTER, DEMO, out, work_dir=tmp_path / "work", notebooks_dir=notebooks, progress=False)
+    assert [r.name for r in result.failed] == ["99_broken"]
+    assert "ValueError: planted failure" in result.failed[0].error and "cell" in result.failed[0].error
+    folder = out / "2025-26-Q4"
+    assert (folder / "00_overview.html").exists()
+    kept = nbformat.read(folder / "notebooks" / "99_broken.ipynb", as_version=4)
+    assert any(o.get("output_type") == "error" for c in kept.cells for o in c.get("outputs", []))
+    assert "did not finish" in (folder / "index.html").read_text()
+
+
+def test_rerun_replaces_the_folder_whole_and_a_refused_run_leaves_it_alone(tmp_path, refreshed):
+    _, out, _ = refreshed
+    before = (out / "2025-26-Q4" / "figures.csv").read_bytes()
+    with pytest.raises(ParameterError):
+        runner.refresh(QUARTER, DEMO, out, options={"nonsense": "1"}, progress=False)
+    assert (out / "2025-26-Q4" / "figures.csv").read_bytes() == before
