@@ -200,7 +200,8 @@ _add(Extract(
         Column("academic_year", "text", "Academic year, written 2021/22.", pattern=r"\d{4}/\d{2}", pattern_hint="written like 2021/22"),
         Column("school_id", "id", "School identifier."),
         _code("phase", "School phase.", codes.SCHOOL_PHASES),
-        Column("nc_year", "int", "National curriculum year (0 is reception).", minimum=0, maximum=14),
+        Column("nc_year", "int", "National curriculum year (0 is reception): age on 31 August before the academic year, minus 4.",
+               minimum=0, maximum=14),
         _code("sex", "School census sex: M or F.", codes.SEX_CENSUS),
         _code("ethnicity", "Detailed ethnicity, same codes as children.csv.", codes.ETHNICITY, required=False),
         _code("sen_provision", "SEN provision: E (EHC plan), K (SEN support), N (none).", codes.SEN_PROVISION),
@@ -250,6 +251,21 @@ _add(Extract(
         Column("population", "int", "Number of children.", minimum=0, maximum=10_000_000),
     ),
     key=("age", "sex", "ethnicity"),
+    reference_data=True,
+))
+
+_add(Extract(
+    "looked_after_population",
+    "Reference: children aged 10 to 17 looked after by the local authority, by single year of age and sex "
+    "(e.g. from the SSDA903 return at 31 March), the comparison for looked-after children in the cohort.",
+    (
+        Column("source", "text", "Where the count comes from, e.g. 'SSDA903, children looked after at 31 March'."),
+        Column("vintage", "text", "The count's reference date or year, e.g. '31 March 2025'."),
+        Column("age", "int", "Single year of age.", minimum=10, maximum=17),
+        _code("sex", "1 male, 2 female.", {"1": "Male", "2": "Female"}),
+        Column("looked_after", "int", "Number of children looked after.", minimum=0, maximum=1_000_000),
+    ),
+    key=("age", "sex"),
     reference_data=True,
 ))
 

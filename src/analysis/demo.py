@@ -327,6 +327,20 @@ def _population(rng, scale):
     return df
 
 
+LOOKED_AFTER_RATE = 0.012  # about 120 per 10,000 children aged 10 to 17 (England's rate is about 70 for all under 18s)
+
+
+def _looked_after_population(rng, population):
+    by = population.groupby(["age", "sex"], as_index=False)["population"].sum()
+    return pd.DataFrame({
+        "source": "Synthetic demo count (shaped like SSDA903, children looked after at 31 March)",
+        "vintage": "31 March 2025",
+        "age": by["age"],
+        "sex": by["sex"],
+        "looked_after": rng.poisson(by["population"].to_numpy() * LOOKED_AFTER_RATE),
+    })
+
+
 def _ethnicity(rng, n, group_factor=None, unknown=None):
     """Detailed ethnicity codes (positions in ETH_CODES; -1 blank)."""
     eth = list(POP_SHARE)
@@ -1263,6 +1277,7 @@ def generate(
             frames[name] = _add_bad_rows(name, frames[name], bad, unlinked)
     frames["extract_info"] = pd.DataFrame({"field": ["area_name", "extract_date"], "value": [area_name, extract_date]})
     frames["population"] = population
+    frames["looked_after_population"] = _looked_after_population(stream(7), population)
 
     counts = {}
     for name, spec in contract.EXTRACTS.items():
