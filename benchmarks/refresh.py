@@ -1,0 +1,127 @@
+"""Benchmark the quarterly refresh: wall time, time per stage and notebook, peak memory, against the floor.
+
+Run with ``make benchmark`` or ``.venv/bin/python benchmarks/refresh.py --scales 1 10 100``. Not part of the test
+suite: it prints figures for the README's performance section, it does not pass or fail.
+
+The floor is the same runner running the same number of notebooks that only take the standard parameters and
+import the package: the cost of starting kernels, which no optimisation of the analysis can remove.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import nbformat
+import psutil
+
+REPO = Path(__file__).resolve().parents[1]
+RESULTS = REPO / "benchmarks" / "results"
+QUARTER = "2025-26 Q4"
+
+
+def _tree_rss(proc: psutil.Process) -> int:
+    total = 0
+    try:
+        family = [proc, *proc.children(recursive=True)]
+    except psutil.Error:  # the process has just ended
+        return 0
+    for p in family:
+        try:
+            total += p.memory_info().rss
+        except psutil.Error:
+            pass
+    return total
+
+
+def run_measured(cmd: list[str]) -> tuple[float, int, str]:
+    """Run a command; return wall seconds, peak memory of its whole process tree (bytes) and stdout."""
+    started = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    peak = 0
+    ps = psutil.Process(proc.pid)
+    done = threading.Event()
+
+    def sample():
+        nonlocal peak
+        while not done.is_set():
+            peak = max(peak, _tree_rss(ps))
+            time.sleep(0.05)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    out, _ = proc.communicate()
+    done.set()
+    sampler.join()
+    if proc.returncode not in (0, 1):
+        raise SystemExit(f"{' '.join(cmd)} failed with status {proc.returncode}")
+    return time.perf_counter() - started, peak, out
+
+
+def floor_notebooks(count: int, folder: Path) -> Path:
+    """`count` notebooks that take the standard parameters, import the package and do nothing else."""
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    source = nbformat.read(REPO / "notebooks" / "00_overview.ipynb", as_version=4)
+    params = next(c for c in source.cells if "parameters" in c.metadata.get("tags", []))
+    for i in range(count):
+        nb = nbformat.v4.new_notebook(metadata=source.metadata)
+        nb.cells = [params, nbformat.v4.new_code_cell("from analysis import report")]
+        nbformat.write(nb, folder / f"{i:02d}_floor.ipynb")
+    return folder
+
+
+def bench(scale: float, python: str) -> dict:
+    data = RESULTS / f"data-scale{scale:g}"
+    if not (data / "extract_info.csv").exists():
+        subprocess.run([python, "-m", "analysis", "demo", "--out", str(data), "--scale", str(scale)], cwd=REPO, check=True)
+    out, work = RESULTS / f"reports-scale{scale:g}", RESULTS / f"work-scale{scale:g}"
+    shutil.rmtree(work, ignore_errors=True)  # validation is part of the cost
+    refresh = [python, "-m", "analysis", "refresh", "--quarter", QUARTER, "--data", str(data), "--out", str(out),
+               "--work", str(work), "--no-progress"]
+    wall, peak, _ = run_measured(refresh)
+    manifest = json.loads((out / QUARTER.replace(" ", "-") / "manifest.json").read_text())
+    count = len(manifest["notebooks"])
+    floor_dir = floor_notebooks(count, RESULTS / "floor-notebooks")
+    floor_cmd = [python, "-c",
+                 "import sys; from pathlib import Path; from analysis.runner import refresh; "
+                 f"refresh({QUARTER!r}, Path(sys.argv[1]), Path(sys.argv[2]), work_dir=Path(sys.argv[3]), "
+                 "notebooks_dir=Path(sys.argv[4]), progress=False)",
+                 str(data), str(RESULTS / "floor-reports"), str(work), str(floor_dir)]
+    floor_wall, _, _ = run_measured(floor_cmd)  # the validated extract is cached by now, as in the real run's notebooks
+    size = sum(p.stat().st_size for p in data.glob("*.csv"))
+    return {"scale": scale, "extract_mb": size / 1e6, "wall": wall, "peak_gb": peak / 1e9, "floor": floor_wall,
+            "ratio": wall / floor_wall, "timings": manifest["timings_seconds"],
+            "notebooks": {k: v["seconds"] for k, v in manifest["notebooks"].items()}}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--scales", nargs="+", type=float, default=[1, 10])
+    args = parser.parse_args()
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    print(f"Machine: {platform.machine()}, {os.cpu_count()} cores, "
+          f"{psutil.virtual_memory().total / 2**30:.0f} GiB, Python {platform.python_version()}")
+    rows = [bench(s, sys.executable) for s in args.scales]
+    print(f"\n{'scale':>6} {'extract MB':>11} {'refresh s':>10} {'floor s':>8} {'ratio':>6} {'peak GB':>8} "
+          f"{'validate s':>11} {'notebooks s':>12} {'render s':>9}")
+    for r in rows:
+        t = r["timings"]
+        print(f"{r['scale']:>6g} {r['extract_mb']:>11.0f} {r['wall']:>10.1f} {r['floor']:>8.1f} {r['ratio']:>6.2f} "
+              f"{r['peak_gb']:>8.2f} {t['validation']:>11.1f} {t['notebooks']:>12.1f} {t['rendering']:>9.1f}")
+    for r in rows:
+        print(f"\nscale {r['scale']:g}, seconds per notebook: "
+              + ", ".join(f"{k} {v:.1f}" for k, v in r["notebooks"].items()))
+    (RESULTS / "latest.json").write_text(json.dumps(rows, indent=2))
+
+
+if __name__ == "__main__":
+    main()
