@@ -99,8 +99,8 @@ def bench(scale: float, python: str) -> dict:
     floor_wall, _, _ = run_measured(floor_cmd)  # the validated extract is cached by now, as in the real run's notebooks
     size = sum(p.stat().st_size for p in data.glob("*.csv"))
     return {"scale": scale, "extract_mb": size / 1e6, "wall": wall, "peak_gb": peak / 1e9, "floor": floor_wall,
-            "ratio": wall / floor_wall, "timings": manifest["timings_seconds"],
-            "notebooks": {k: v["seconds"] for k, v in manifest["notebooks"].items()}}
+            "ratio": wall / floor_wall, "timings": manifest["run"]["timings_seconds"],
+            "notebooks": manifest["run"]["notebook_seconds"]}
 
 
 def main() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -150,3 +151,21 @@ def test_rerun_replaces_the_folder_whole_and_a_refused_run_leaves_it_alone(tmp_p
     with pytest.raises(ParameterError):
         runner.refresh(QUARTER, DEMO, out, options={"nonsense": "1"}, progress=False)
     assert (out / "2025-26-Q4" / "figures.csv").read_bytes() == before
+
+
+def test_rerun_on_the_same_extract_is_identical_apart_from_the_run_time(tmp_path, refreshed):
+    _, out, work = refreshed
+    first = tmp_path / "first"
+    shutil.copytree(out / "2025-26-Q4", first)
+    runner.refresh(QUARTER, DEMO, out, work_dir=work, progress=False)
+    second = out / "2025-26-Q4"
+    files = sorted(p.relative_to(first) for p in first.rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(second) for p in second.rglob("*") if p.is_file())
+    for rel in files:
+        a, b = (first / rel).read_bytes(), (second / rel).read_bytes()
+        if rel.name == "manifest.json":
+            a, b = (json.loads(x) for x in (a, b))
+            assert a.pop("run")["run_at"] and b.pop("run")
+        elif rel.name == "index.html":
+            a, b = (re.sub(rb"Reports produced:</strong> [^<]*", b"", x) for x in (a, b))
+        assert a == b, f"{rel} differs between two runs on the same extract"

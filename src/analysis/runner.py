@@ -133,6 +133,21 @@ def _execute(notebook: str, output: str, parameters: dict, cwd: str, kernel: str
     return Path(notebook).stem, time.perf_counter() - started, error
 
 
+def scrub_timings(path: Path) -> None:
+    """Drop per-cell execution timestamps so a rerun on the same extract gives an identical notebook
+    (the run's time and durations are in the manifest's `run` block)."""
+    import nbformat
+
+    nb = nbformat.read(path, as_version=4)
+    for cell in nb.cells:
+        cell.metadata.pop("execution", None)
+        for key in ("start_time", "end_time", "duration"):
+            cell.metadata.get("papermill", {}).pop(key, None)
+    for key in ("start_time", "end_time", "duration"):
+        nb.metadata.get("papermill", {}).pop(key, None)
+    nbformat.write(nb, path)
+
+
 def _git_commit() -> str:
     try:
         commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=REPO, capture_output=True, text=True, check=True).stdout.strip()
@@ -227,6 +242,7 @@ def refresh(quarter: str, data_dir: Path, out_dir: Path, *, work_dir: Path | Non
         run.title = run.title or nb.stem.split("_", 1)[-1].replace("_", " ").capitalize()
         executed = build / "notebooks" / nb.name
         if executed.exists():
+            scrub_timings(executed)
             to_html(executed, build / f"{nb.stem}.html", f"{run.title}: {ext.area_name}, {q.label}")
         fig_file = build / "notebooks" / f"figures-{nb.stem}.csv"
         if fig_file.exists():
@@ -245,7 +261,6 @@ def refresh(quarter: str, data_dir: Path, out_dir: Path, *, work_dir: Path | Non
         "quarter": q.label,
         "area_name": ext.area_name,
         "extract_date": ext.extract_date.isoformat(),
-        "run_at": run_time.isoformat(timespec="seconds"),
         "parameters": base | {"output_dir": "<this folder>/notebooks"},
         "inputs": {name: {"sha256": digest} for name, digest in extract_module.checksums(data_dir).items()},
         "rows": ext.counts.to_dict(orient="records"),
@@ -253,9 +268,14 @@ def refresh(quarter: str, data_dir: Path, out_dir: Path, *, work_dir: Path | Non
         "versions": _versions(),
         "git_commit": _git_commit(),
         "kernel": kernel,
-        "notebooks": {r.name: {"seconds": round(r.seconds, 2), "status": "failed" if r.error else "ok", "error": r.error}
+        "notebooks": {r.name: {"status": "failed" if r.error else "ok", "error": r.error}
                       for r in (runs[nb.stem] for nb in notebooks)},
-        "timings_seconds": {k: round(v, 2) for k, v in timings.items()},
+        # Everything that changes from one run to the next is here; the rest is reproducible.
+        "run": {
+            "run_at": run_time.isoformat(timespec="seconds"),
+            "timings_seconds": {k: round(v, 2) for k, v in timings.items()},
+            "notebook_seconds": {r.name: round(r.seconds, 2) for r in runs.values()},
+        },
     }
     (build / "manifest.json").write_text(json.dumps(manifest, indent=2))
     ordered = [runs[nb.stem] for nb in notebooks]
