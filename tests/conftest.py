@@ -10,6 +10,8 @@ import pytest
 from analysis.contract import EXTRACTS
 
 REPO = Path(__file__).resolve().parents[1]
+DEMO = REPO / "data" / "demo"
+QUARTER = "2025-26 Q4"
 
 BASE = {
     "extract_info": [{"field": "area_name", "value": "Test borough"}, {"field": "extract_date", "value": "2023-04-20"}],
@@ -61,3 +63,20 @@ def write_extract(folder: Path, **overrides) -> Path:
 @pytest.fixture
 def extract_dir(tmp_path):
     return write_extract(tmp_path / "extract")
+
+
+@pytest.fixture(scope="session")
+def refreshed(tmp_path_factory):
+    """One real refresh of the demo quarter, shared by the tests that inspect its output."""
+    if not (DEMO / "extract_info.csv").exists():
+        from analysis.demo import generate
+
+        generate(DEMO)
+    out = tmp_path_factory.mktemp("reports")
+    work = tmp_path_factory.mktemp("work")
+    from analysis import runner
+
+    result = runner.refresh(QUARTER, DEMO, out, work_dir=work, progress=False)
+    return result, out, work
+
+

@@ -15,27 +15,11 @@ import pytest
 from analysis import runner
 from analysis.quarters import QuarterError
 from analysis.report import ParameterError
-from conftest import REPO
-
-DEMO = REPO / "data" / "demo"
-QUARTER = "2025-26 Q4"
+from conftest import DEMO, QUARTER, REPO
 
 
 def _cli(*args, cwd=REPO):
     return subprocess.run([sys.executable, "-m", "analysis", *args], cwd=cwd, capture_output=True, text=True)
-
-
-@pytest.fixture(scope="session")
-def refreshed(tmp_path_factory):
-    """One real refresh of the demo quarter, shared by the tests that inspect its output."""
-    if not (DEMO / "extract_info.csv").exists():
-        from analysis.demo import generate
-
-        generate(DEMO)
-    out = tmp_path_factory.mktemp("reports")
-    work = tmp_path_factory.mktemp("work")
-    result = runner.refresh(QUARTER, DEMO, out, work_dir=work, progress=False)
-    return result, out, work
 
 
 def test_refresh_writes_the_quarter_folder(refreshed):

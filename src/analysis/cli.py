@@ -36,6 +36,7 @@ def _parser() -> argparse.ArgumentParser:
                          help="a report parameter, e.g. --set suppress_up_to=9 or --set mode=restricted")
     refresh.add_argument("--serial", action="store_true", help="run notebooks one after another (default: in parallel)")
     refresh.add_argument("--no-progress", action="store_true", help="no progress bar")
+    refresh.add_argument("--no-pdf", action="store_true", help="skip the A4 PDFs (made with the system Chromium)")
     return parser
 
 
@@ -76,7 +77,7 @@ def main(argv: list[str] | None = None) -> int:
         from .runner import refresh
 
         result = refresh(args.quarter, args.data, args.out, work_dir=args.work, options=_options(args.set),
-                         parallel=not args.serial, progress=not args.no_progress)
+                         parallel=not args.serial, progress=not args.no_progress, pdf=not args.no_pdf)
     except (QuarterError, ParameterError, ExtractError) as err:
         print(f"Stopped: {err}", file=sys.stderr)
         return 2

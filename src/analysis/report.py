@@ -88,7 +88,8 @@ class Report:
         """The restricted-mode marker, shown at the top of every restricted report."""
         if self.restricted:
             _display_html('<p class="restricted">RESTRICTED: contains unsuppressed small numbers. '
-                          "For the board's private session only; do not publish or forward.</p>")
+                          "For the board's private session only; do not publish or forward.</p>"
+                          '<div class="restricted-mark" aria-hidden="true">RESTRICTED</div>')
 
     def about(self, extra: str = "") -> None:
         """Quarter, period, area and extract date, as the opening lines of every report."""

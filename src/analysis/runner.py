@@ -170,7 +170,7 @@ def _versions() -> dict[str, str]:
 
 def refresh(quarter: str, data_dir: Path, out_dir: Path, *, work_dir: Path | None = None,
             notebooks_dir: Path = NOTEBOOKS, options: dict[str, str] | None = None,
-            parallel: bool = True, progress: bool = True) -> RefreshResult:
+            parallel: bool = True, progress: bool = True, pdf: bool = True) -> RefreshResult:
     """Run the whole refresh for one quarter. Raises ParameterError / QuarterError / ExtractError before anything runs."""
     from tqdm.auto import tqdm
 
@@ -250,6 +250,18 @@ def refresh(quarter: str, data_dir: Path, out_dir: Path, *, work_dir: Path | Non
             fig_file.unlink()
     timings["rendering"] = time.perf_counter() - started
 
+    started = time.perf_counter()
+    from .pdf import find_chromium, make_pdfs
+
+    browser = find_chromium() if pdf else None
+    pack_name = f"committee-pack-{q.slug}.pdf"
+    pages = [build / f"{r.name}.html" for r in (runs[nb.stem] for nb in notebooks) if not r.error]
+    if browser and pages:
+        make_pdfs(pages, build / pack_name, browser)
+        timings["pdf"] = time.perf_counter() - started
+    pdf_note = (None if browser else "PDFs were not made: " +
+                ("switched off for this run." if not pdf else "no Chromium was found (install Debian's chromium package, or set CHROMIUM)."))
+
     allfigs = pd.concat(figure_files, ignore_index=True) if figure_files else figures_module.frame([])
     allfigs.insert(0, "quarter", q.label)
     allfigs.to_csv(build / "figures.csv", index=False)
@@ -279,8 +291,8 @@ def refresh(quarter: str, data_dir: Path, out_dir: Path, *, work_dir: Path | Non
     }
     (build / "manifest.json").write_text(json.dumps(manifest, indent=2))
     ordered = [runs[nb.stem] for nb in notebooks]
-    (build / "index.html").write_text(index_page(q, ext.area_name, ext.extract_date, run_time, ordered, out_dir),
-                                      encoding="utf-8")
+    (build / "index.html").write_text(index_page(q, ext.area_name, ext.extract_date, run_time, ordered, out_dir,
+                                                 None if pdf_note else pack_name, pdf_note), encoding="utf-8")
 
     final = out_dir / q.slug
     old = out_dir / f".old-{q.slug}"
@@ -292,7 +304,8 @@ def refresh(quarter: str, data_dir: Path, out_dir: Path, *, work_dir: Path | Non
     return RefreshResult(folder=final, runs=ordered, timings=timings)
 
 
-def index_page(q: Quarter, area: str, extract_date, run_time: datetime, runs: list[NotebookRun], out_dir: Path) -> str:
+def index_page(q: Quarter, area: str, extract_date, run_time: datetime, runs: list[NotebookRun], out_dir: Path,
+               pack: str | None = None, pdf_note: str | None = None) -> str:
     """The quarter's index: each report with its one-line finding, the extract and run dates, neighbouring quarters."""
     items = []
     for run in runs:
@@ -301,7 +314,8 @@ def index_page(q: Quarter, area: str, extract_date, run_time: datetime, runs: li
                          f'<strong class="failed">did not finish</strong>: {html.escape(run.error)} '
                          f'(<a href="{html.escape(run.name)}.html">what it reached</a>)</li>')
         else:
-            items.append(f'<li><a href="{html.escape(run.name)}.html">{html.escape(run.title)}</a>'
+            pdf_link = f' (<a href="{html.escape(run.name)}.pdf">PDF</a>)' if pack else ""
+            items.append(f'<li><a href="{html.escape(run.name)}.html">{html.escape(run.title)}</a>{pdf_link}'
                          + (f"<br><span>{html.escape(run.headline)}</span>" if run.headline else "") + "</li>")
     neighbours = []
     for label, other in (("Previous quarter", q.previous), ("Same quarter last year", q.same_quarter_last_year)):
@@ -321,6 +335,7 @@ ul.reports span {{ font-size: 16px; color: #505a5f; }} .failed {{ color: #d4351c
 <strong>Extract taken:</strong> {extract_text}<br><strong>Reports produced:</strong> {run_time:%d %B %Y at %H:%M} UTC</p>
 <h2>Reports</h2>
 <ul class="reports">{''.join(items)}</ul>
+<p>{f'<a href="{pack}">All reports as one A4 PDF for the committee pack</a>' if pack else html.escape(pdf_note or '')}</p>
 <h2>Other quarters</h2>
 <p>{' &middot; '.join(neighbours) if neighbours else 'No earlier quarter has been produced in this folder yet.'}</p>
 <h2>For analysts</h2>

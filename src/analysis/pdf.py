@@ -1,0 +1,50 @@
+"""A4 PDFs of the reports, and one committee pack for the quarter, printed by the system Chromium.
+
+Chromium comes from the operating system (Debian's ``chromium`` package, or Chrome/Edge on Windows); nothing is
+downloaded. Page size and margins come from the reports' print CSS (``@page { size: A4 }``). Without a
+Chromium the refresh still runs and the index says that PDFs were not made.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "msedge")
+FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+         "--disable-sync", "--no-first-run", "--disable-quic", "--no-pdf-header-footer")
+
+
+def find_chromium() -> str | None:
+    """The browser to print with: $CHROMIUM if set, else the first of the usual names on the PATH."""
+    if os.environ.get("CHROMIUM"):
+        return os.environ["CHROMIUM"]
+    return next((path for name in CANDIDATES if (path := shutil.which(name))), None)
+
+
+def print_pdf(html: Path, pdf: Path, browser: str, timeout: int = 120) -> None:
+    with tempfile.TemporaryDirectory() as profile:
+        subprocess.run([browser, *FLAGS, f"--user-data-dir={profile}", f"--print-to-pdf={pdf}", html.resolve().as_uri()],
+                       check=True, capture_output=True, timeout=timeout)
+    if not pdf.exists() or pdf.stat().st_size == 0:
+        raise RuntimeError(f"Chromium did not write {pdf.name}")
+
+
+def make_pdfs(pages: list[Path], pack: Path, browser: str) -> list[Path]:
+    """Print each HTML page to a PDF beside it, then join them (in order) into the committee pack."""
+    from pypdf import PdfWriter
+
+    pdfs = [page.with_suffix(".pdf") for page in pages]
+    with ThreadPoolExecutor(max_workers=min(4, len(pages) or 1)) as pool:
+        list(pool.map(lambda pair: print_pdf(*pair, browser), zip(pages, pdfs)))
+    writer = PdfWriter()
+    for pdf in pdfs:
+        writer.append(str(pdf), outline_item=pdf.stem)
+    writer.add_metadata({"/Title": pack.stem.replace("-", " ")})
+    with pack.open("wb") as handle:
+        writer.write(handle)
+    return pdfs
