@@ -42,6 +42,9 @@ BASE = {
     "population": [
         {"source": "Test", "vintage": "2021", "age": "14", "sex": "1", "ethnicity": "WBRI", "population": "1000"},
     ],
+    "looked_after_population": [
+        {"source": "Test", "vintage": "2021", "age": "14", "sex": "1", "looked_after": "12"},
+    ],
 }
 
 

@@ -25,6 +25,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pandera.pandas as pa
+import pyarrow as pyarrow
+import pyarrow.compute as pc
 
 from . import codes
 from .contract import EXTRACT_INFO_FIELDS, EXTRACTS, Column, Extract
@@ -73,6 +75,16 @@ class Validated:
 
 # --- parsing helpers -------------------------------------------------------------
 
+def isin(values: pd.Series, allowed) -> pd.Series:
+    """`values.isin(allowed)` for text, done in Arrow: pandas 3 converts `allowed` one value at a
+    time in Python, which takes minutes for millions of identifiers. Missing values are never in."""
+    arr = pyarrow.array(values.astype("string[pyarrow]"))
+    allowed = pd.Series(list(allowed) if isinstance(allowed, (set, frozenset, list, tuple)) else allowed)
+    value_set = pyarrow.array(allowed.dropna().astype("string[pyarrow]").unique()).cast(arr.type)
+    hit = pc.is_in(arr, value_set=value_set).fill_null(False)
+    return pd.Series(hit.to_numpy(zero_copy_only=False), index=values.index, dtype=bool)
+
+
 def parse_dates(values: pd.Series) -> pd.Series:
     """ISO dates, falling back to UK day/month/year; anything else is NaT."""
     iso = pd.to_datetime(values, format="%Y-%m-%d", errors="coerce")
@@ -82,26 +94,33 @@ def parse_dates(values: pd.Series) -> pd.Series:
 
 def parse_ints(values: pd.Series) -> pd.Series:
     ok = values.str.fullmatch(r"[+-]?\d+").fillna(False).astype(bool)
-    out = pd.Series(pd.NA, index=values.index, dtype="Int64")
-    out[ok] = values[ok].astype("int64")
-    return out
+    return pd.to_numeric(values.where(ok), errors="coerce").astype("Int64")
+
+
+def _tidy(values: pd.Series) -> pd.Series:
+    """Trim spaces and make blank cells missing, in Arrow."""
+    arr = pc.utf8_trim_whitespace(pyarrow.array(values.astype("string[pyarrow]")))
+    arr = pc.if_else(pc.equal(arr, ""), pyarrow.scalar(None, arr.type), arr)
+    return pd.Series(arr.to_pandas(types_mapper=lambda t: pd.StringDtype("pyarrow", na_value=np.nan)), index=values.index)
 
 
 def read_csv(path: Path, name: str) -> pd.DataFrame:
     """Read a CSV as text, or raise ExtractError naming the file and the trouble."""
-    try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig", skipinitialspace=False)
-    except FileNotFoundError:
+    if not path.exists():
         raise ExtractError([f"{name}: the file is missing from {path.parent}. Every extract in the contract is required."])
-    except UnicodeDecodeError as err:
-        raise ExtractError([f"{name}: cannot be read as UTF-8 text (byte {err.start}). Save it as 'CSV UTF-8' and try again."])
-    except pd.errors.EmptyDataError:
-        raise ExtractError([f"{name}: the file is empty; it needs at least the header row."])
-    except (pd.errors.ParserError, csv.Error) as err:
-        raise ExtractError([f"{name}: is not a readable CSV file ({' '.join(str(err).split())})."])
+    try:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, engine="pyarrow", encoding="utf-8-sig")
+    except Exception:  # Arrow's reader is fast but terse: let the C parser name the problem
+        try:
+            frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        except UnicodeDecodeError as err:
+            raise ExtractError([f"{name}: cannot be read as UTF-8 text (byte {err.start}). Save it as 'CSV UTF-8' and try again."])
+        except pd.errors.EmptyDataError:
+            raise ExtractError([f"{name}: the file is empty; it needs at least the header row."])
+        except (pd.errors.ParserError, csv.Error) as err:
+            raise ExtractError([f"{name}: is not a readable CSV file ({' '.join(str(err).split())})."])
     frame.columns = [str(c).strip() for c in frame.columns]
-    frame = frame.apply(lambda s: s.str.strip()).replace("", np.nan) if len(frame) else frame
-    return frame
+    return pd.DataFrame({c: _tidy(frame[c]) for c in frame.columns}, index=frame.index) if len(frame) else frame
 
 
 # --- the contract as pandera schemas -------------------------------------------------
@@ -130,7 +149,7 @@ def _checks(column: Column, extract_date: pd.Timestamp) -> list[pa.Check]:
     if column.kind == "code":
         allowed = set(column.codes)
         shown = ", ".join(column.codes[:8]) + (", ..." if len(column.codes) > 8 else "")
-        return [pa.Check(lambda s: s.isin(allowed), error=f"not a code in the contract's list ({shown})")]
+        return [pa.Check(lambda s: isin(s, allowed), error=f"not a code in the contract's list ({shown})")]
     if column.pattern:
         return [pa.Check(lambda s: s.str.fullmatch(column.pattern).fillna(False).astype(bool), error=f"not {column.pattern_hint}")]
     return []
@@ -208,17 +227,19 @@ def validate_extract(raw: pd.DataFrame, extract: Extract, extract_date: pd.Times
         found.add(wrong, f"{later} is before {earlier}")
 
     if extract.key:
-        dup = raw.duplicated(list(extract.key), keep="first") & raw[list(extract.key)].notna().all(axis=1)
+        keys = list(extract.key)
+        dup = raw.duplicated(keys, keep="first") & raw[keys].notna().all(axis=1)
         if dup.any():
-            first_line = raw.reset_index().groupby(list(extract.key), dropna=True)["index"].transform("first")
-            first_line.index = raw.index
-            texts = "duplicate " + " + ".join(extract.key) + " (first seen on line " + (first_line + 2).astype(str) + ")"
+            involved = raw.loc[raw.duplicated(keys, keep=False), keys].reset_index()
+            first_line = involved.groupby(keys)["index"].transform("first").set_axis(involved["index"])
+            texts = ("duplicate " + " + ".join(keys) + " (first seen on line "
+                     + (first_line.reindex(raw.index) + 2).astype("Int64").astype(str) + ")")
             found.add(dup, texts)
 
     for ref in extract.references:
         parent = accepted.get(ref.extract)
-        known = set(parent[ref.target].dropna()) if parent is not None else set()
-        missing = raw[ref.column].notna() & ~raw[ref.column].isin(known)
+        known = parent[ref.target] if parent is not None else pd.Series([], dtype="string")
+        missing = raw[ref.column].notna() & ~isin(raw[ref.column], known)
         found.add(missing, f"{ref.column} '" + raw[ref.column].astype(str) + f"' not found among the accepted rows of {EXTRACTS[ref.extract].file}")
 
     _special_rules(extract.name, raw, typed, accepted, found)
