@@ -42,6 +42,7 @@ PINNED = ("pandas", "numpy", "scipy", "statsmodels", "matplotlib", "seaborn", "p
 
 # Parameters every notebook takes; the runner sets them.
 RUNNER_PARAMETERS = ("quarter", "data_dir", "work_dir", "output_dir")
+SUMMARY_PARAMETERS = ("figures_dir", "reports_dir")  # set by the runner for notebooks that declare them
 # Parameters an analyst may set with --set name=value, with their types.
 OPTIONS = {"suppress_up_to": int, "mode": str}
 
@@ -70,9 +71,15 @@ class RefreshResult:
         return self.folder / "index.html"
 
 
+def is_summary(notebook: Path) -> bool:
+    """Notebooks numbered 90 to 99 summarise the others: they run last and are listed first."""
+    return notebook.name[:2] >= "90"
+
+
 def report_notebooks(directory: Path = NOTEBOOKS) -> list[Path]:
-    """The report notebooks, in the order their file names give (00_, 10_, ...)."""
-    return sorted(p for p in Path(directory).glob("[0-9][0-9]_*.ipynb"))
+    """The report notebooks in reading order: summaries (90_ to 99_) first, then the rest by number (00_, 10_, ...)."""
+    found = sorted(Path(directory).glob("[0-9][0-9]_*.ipynb"))
+    return [p for p in found if is_summary(p)] + [p for p in found if not is_summary(p)]
 
 
 def _coerce(name: str, value: str, kind: type):
@@ -97,10 +104,10 @@ def check_options(options: dict[str, str], notebooks: list[Path]) -> dict[str, o
         raise ParameterError(f"Notebook(s) {', '.join(missing)} lack the parameters {', '.join(RUNNER_PARAMETERS)}.")
     clean: dict[str, object] = {}
     for name, value in options.items():
-        if name in RUNNER_PARAMETERS:
+        if name in RUNNER_PARAMETERS or name in SUMMARY_PARAMETERS:
             raise ParameterError(f"--set {name}: this parameter is set by the refresh command itself (use its own option).")
         if name not in OPTIONS and name not in declared:
-            known = sorted(set(OPTIONS) | (set(declared) - set(RUNNER_PARAMETERS)))
+            known = sorted(set(OPTIONS) | (set(declared) - set(RUNNER_PARAMETERS) - set(SUMMARY_PARAMETERS)))
             raise ParameterError(f"--set {name}: no report takes this parameter. Known parameters: {', '.join(known)}.")
         clean[name] = _coerce(name, value, OPTIONS.get(name, str))
     if "mode" in clean and clean["mode"] not in MODES:
@@ -200,7 +207,9 @@ def refresh(quarter: str, data_dir: Path, out_dir: Path, *, work_dir: Path | Non
     (build / "notebooks").mkdir()
 
     base = {"quarter": q.label, "data_dir": str(data_dir), "work_dir": str(work), "output_dir": str(build / "notebooks"),
-            "suppress_up_to": DEFAULT_UP_TO, "mode": "public"} | chosen
+            "suppress_up_to": DEFAULT_UP_TO, "mode": "public",
+            # for summary notebooks: this run's figures, and earlier quarters' folders for history
+            "figures_dir": str(build / "notebooks"), "reports_dir": str(out_dir)} | chosen
     runs: dict[str, NotebookRun] = {}
     kernel = _kernel()
     import papermill
@@ -213,20 +222,22 @@ def refresh(quarter: str, data_dir: Path, out_dir: Path, *, work_dir: Path | Non
 
     started = time.perf_counter()
     bar = tqdm(total=len(jobs), desc="Running reports", unit="report", disable=not progress)
-    if parallel and len(jobs) > 1:
-        workers = max(1, min(len(jobs), os.cpu_count() or 1))
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            futures = [pool.submit(_execute, *job) for job in jobs]
-            for future in as_completed(futures):
-                name, seconds, error = future.result()
+    # Summary notebooks (90 to 99) read the other reports' figures, so they run once those are done.
+    for stage in ([j for j in jobs if not is_summary(Path(j[0]))], [j for j in jobs if is_summary(Path(j[0]))]):
+        if parallel and len(stage) > 1:
+            workers = max(1, min(len(stage), os.cpu_count() or 1))
+            with ProcessPoolExecutor(max_workers=workers) as pool:
+                futures = [pool.submit(_execute, *job) for job in stage]
+                for future in as_completed(futures):
+                    name, seconds, error = future.result()
+                    runs[name] = NotebookRun(name, seconds, error)
+                    bar.set_postfix_str(name)
+                    bar.update()
+        else:
+            for job in stage:
+                name, seconds, error = _execute(*job)
                 runs[name] = NotebookRun(name, seconds, error)
-                bar.set_postfix_str(name)
                 bar.update()
-    else:
-        for job in jobs:
-            name, seconds, error = _execute(*job)
-            runs[name] = NotebookRun(name, seconds, error)
-            bar.update()
     bar.close()
     timings["notebooks"] = time.perf_counter() - started
 
