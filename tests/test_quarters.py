@@ -3,7 +3,8 @@ from datetime import date
 import pytest
 
 from analysis.quarters import (Quarter, QuarterError, academic_year, academic_year_of, latest_complete_reoffending_cohort,
-                               reoffending_cohort, reoffending_cohort_complete)
+                               reoffending_cohort, reoffending_cohort_complete,
+                               reoffending_wait_ends)
 
 
 @pytest.mark.parametrize("text", ["2022-23 Q4", "2022/23 Q4", "2022-2023 Q4", "Q4 2022-23", "FY2022-23 Q4", "2022-23-Q4",
@@ -58,9 +59,11 @@ def test_academic_year_to_date():
 
 def test_reoffending_cohort_needs_follow_up_and_wait():
     # July to June 2020 cohort was the one published in the 2021-22 Q4 data (plan, 18-month lag)
-    # the last index date, 30 June 2020, is followed for 12 months and a 6-month wait: to 30 December 2021
-    assert reoffending_cohort_complete(date(2020, 6, 30), date(2021, 12, 30))
-    assert not reoffending_cohort_complete(date(2020, 6, 30), date(2021, 12, 29))
+    # a cohort to the end of June 2020 is followed for 12 months and a 6-month wait: to the end of December 2021
+    assert reoffending_cohort_complete(date(2020, 6, 30), date(2021, 12, 31))
+    assert not reoffending_cohort_complete(date(2020, 6, 30), date(2021, 12, 30))
+    assert reoffending_wait_ends(date(2024, 9, 30)) == date(2026, 3, 31)
+    assert reoffending_wait_ends(date(2024, 9, 15)) == date(2026, 3, 15)
     latest = latest_complete_reoffending_cohort(date(2026, 4, 20))
     assert (latest.start, latest.end) == (date(2024, 7, 1), date(2024, 9, 30))
     assert latest.label == "Jul 2024 to Sep 2024"

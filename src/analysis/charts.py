@@ -45,11 +45,20 @@ def new(height: float = 4.0, width: float = 9.0):
 
 
 def frame(fig, ax, title: str, subtitle: str, source: str) -> None:
-    """Headline, subtitle and source note, laid out left-aligned."""
-    fig.suptitle("\n".join(textwrap.wrap(title, 70)), x=0.01, ha="left", fontsize=14, fontweight="bold")
-    ax.set_title("\n".join(textwrap.wrap(subtitle, 95)), fontsize=10.5, color=TEXT_GREY, loc="left", pad=10)
-    fig.text(0.01, 0.01, "\n".join(textwrap.wrap(source, 120)), fontsize=8.5, color=TEXT_GREY, ha="left", va="bottom")
-    fig.tight_layout(rect=(0, 0.06, 1, 1))
+    """Headline, subtitle and source note, left-aligned across the whole figure (not just the plot area,
+    so long category labels cannot push them off the edge)."""
+    width_in, height_in = fig.get_size_inches()
+    chars = int(width_in * 8.5)
+    title_lines = textwrap.wrap(title, int(chars * 0.8))
+    subtitle_lines = textwrap.wrap(subtitle, chars)
+    source_lines = textwrap.wrap(source, int(chars * 1.25))
+    top = 0.12 + 0.27 * len(title_lines) + 0.2 * len(subtitle_lines) + 0.1
+    bottom = 0.1 + 0.16 * len(source_lines)
+    fig.text(0.01, 1 - 0.1 / height_in, "\n".join(title_lines), fontsize=14, fontweight="bold", ha="left", va="top")
+    fig.text(0.01, 1 - (0.16 + 0.27 * len(title_lines)) / height_in, "\n".join(subtitle_lines), fontsize=10.5,
+             color=TEXT_GREY, ha="left", va="top")
+    fig.text(0.01, 0.08 / height_in, "\n".join(source_lines), fontsize=8.5, color=TEXT_GREY, ha="left", va="bottom")
+    fig.tight_layout(rect=(0, bottom / height_in, 1, 1 - top / height_in))
 
 
 def horizontal_bars(labels, values, suppressed=None, *, title: str, subtitle: str, source: str,
@@ -59,7 +68,7 @@ def horizontal_bars(labels, values, suppressed=None, *, title: str, subtitle: st
     labels = list(labels)
     values = np.asarray(values, dtype=float)
     suppressed = np.zeros(len(labels), bool) if suppressed is None else np.asarray(suppressed, bool)
-    fig, ax = new(height=1.6 + 0.45 * len(labels))
+    fig, ax = new(height=2.4 + 0.45 * len(labels))
     y = np.arange(len(labels))[::-1]
     shown = ~suppressed & ~np.isnan(values)
     colours = list(colours) if colours is not None else [FOCUS] * len(labels)
@@ -71,15 +80,19 @@ def horizontal_bars(labels, values, suppressed=None, *, title: str, subtitle: st
                     ecolor=TEXT_GREY, capsize=3, lw=1.2)
     span = np.nanmax(np.where(shown, upper if upper is not None else values, np.nan), initial=0) if shown.any() else 1
     span = span if span > 0 else 1
-    for yi, v, s, ok in zip(y, values, suppressed, shown):
+    tips = values.copy()
+    if upper is not None:  # labels go beyond the interval line, not on it
+        tips = np.fmax(tips, np.asarray(upper, float))
+    for yi, v, tip, s, ok in zip(y, values, tips, suppressed, shown):
         text = SYMBOL if s else ("" if np.isnan(v) else value_format(v))
-        ax.text((v if ok else 0) + span * 0.01, yi, text, va="center", fontsize=10, color=TEXT_GREY)
+        ax.text((tip if ok else 0) + span * 0.015, yi, text, va="center", fontsize=10, color=TEXT_GREY)
     if reference is not None:
         ax.axvline(reference, color=TEXT_GREY, lw=1, ls="--")
         if reference_label:
             ax.text(reference, y.max() + 0.6, reference_label, fontsize=9, color=TEXT_GREY, ha="center")
     ax.set_yticks(y, labels)
-    ax.set_xlim(0, span * 1.15)
+    ax.set_ylim(-0.6, len(labels) - 0.4)
+    ax.set_xlim(0, span * 1.2)
     ax.tick_params(axis="y", length=0)
     ax.xaxis.grid(True, color="#E0E0E0")
     ax.set_axisbelow(True)
@@ -90,7 +103,7 @@ def horizontal_bars(labels, values, suppressed=None, *, title: str, subtitle: st
 def lines(x_labels, series: dict, *, title: str, subtitle: str, source: str, y_label: str = "",
           bands: dict | None = None, value_format=lambda v: f"{v:,.0f}"):
     """Lines labelled at their last point (no legend); optional shaded interval bands per series."""
-    fig, ax = new(height=4.2)
+    fig, ax = new(height=5.0)
     x = np.arange(len(x_labels))
     styles = ("-", "--", ":", "-.")
     for i, (name, values) in enumerate(series.items()):
@@ -106,7 +119,8 @@ def lines(x_labels, series: dict, *, title: str, subtitle: str, source: str, y_l
             ax.annotate(f"{name}: {value_format(values[j])}" if len(series) > 1 else value_format(values[j]),
                         (x[j], values[j]), xytext=(6, 0), textcoords="offset points", va="center", fontsize=9.5,
                         color=colour)
-    ax.set_xticks(x, x_labels, rotation=0, fontsize=9)
+    step = max(1, -(-len(x_labels) // 10))  # at most about ten labels on the axis
+    ax.set_xticks(x[::step], list(x_labels)[::step], rotation=0, fontsize=9)
     ax.set_ylabel(y_label, color=TEXT_GREY)
     ax.set_ylim(bottom=0)
     ax.set_xlim(-0.3, len(x_labels) - 0.3 + 1.2)

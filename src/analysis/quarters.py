@@ -182,10 +182,18 @@ REOFFENDING_FOLLOW_UP_MONTHS = 12
 REOFFENDING_WAIT_MONTHS = 6
 
 
+def reoffending_wait_ends(cohort_end: date) -> date:
+    """When the last member's 12-month follow-up and the further 6-month wait have both passed.
+    Cohorts are whole months, so a cohort ending on a month's last day waits to a month's last day."""
+    ends = add_months(cohort_end, REOFFENDING_FOLLOW_UP_MONTHS + REOFFENDING_WAIT_MONTHS)
+    if (cohort_end + timedelta(days=1)).day == 1:
+        ends = month_end(ends.year, ends.month)
+    return ends
+
+
 def reoffending_cohort_complete(cohort_end: date, extract_date: date) -> bool:
-    """A cohort is complete once its last member's 12-month follow-up and the
-    further 6-month wait for proceedings have both passed by the extract date."""
-    return add_months(cohort_end, REOFFENDING_FOLLOW_UP_MONTHS + REOFFENDING_WAIT_MONTHS) <= extract_date
+    """A cohort is complete once the follow-up and the wait for proceedings have passed by the extract date."""
+    return reoffending_wait_ends(cohort_end) <= extract_date
 
 
 def reoffending_cohort(ending: Quarter, months: int = 3) -> Period:

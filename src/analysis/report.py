@@ -59,14 +59,16 @@ class Report:
         return self.mode == "restricted"
 
     # --- figures ---------------------------------------------------------------
-    def publish(self, fig: pd.DataFrame, *, about_children: bool = True) -> pd.DataFrame:
+    def publish(self, fig: pd.DataFrame, *, about_children: bool = True, extend=None) -> pd.DataFrame:
         """Suppress small numbers and record the figures for figures.csv; returns what may be shown.
 
+        `extend(fig, mask) -> mask` adds a report's own cross-table rules (see suppression.apply).
         Only counts of rows in the extracts (data quality) pass `about_children=False`:
         they describe the data, not children, and are shown in full.
         """
         fig = figures_module.frame(fig).assign(report=self.name)
-        safe = suppression.apply(fig, self.suppress_up_to, restricted=self.restricted) if about_children else fig
+        safe = (suppression.apply(fig, self.suppress_up_to, restricted=self.restricted, extend=extend)
+                if about_children else fig)
         self.published.append(safe)
         return safe
 
@@ -117,13 +119,19 @@ class Report:
 
     # --- tables ---------------------------------------------------------------------
     def table(self, fig: pd.DataFrame, columns: dict[str, tuple[str, str]], *, caption: str, row_header: str,
-              rows: list[str] | None = None, interval: str | None = None, note: str = "") -> None:
+              rows: list[str] | None = None, interval: str | None = None, note: str = "",
+              breakdown: str | None = None, decimals: dict[str, int] | None = None) -> None:
         """Show published figures as an accessible HTML table.
 
         `columns` maps a header to (measure, field): field is "value" (formatted by
-        kind) or "numerator" (a count). `interval` names a measure whose 95%
-        interval gets its own column.
+        kind; a unit of "percentage points" is shown signed, e.g. "+9.0 pp") or
+        "numerator" (a count); measure "*" matches any. `interval` names a measure
+        whose 95% interval gets its own column. `breakdown` keeps only that
+        breakdown's rows; `decimals` sets decimal places per column header.
         """
+        if breakdown is not None:
+            fig = fig[fig["breakdown"] == breakdown]
+        decimals = decimals or {}
         body = []
         groups = rows or list(dict.fromkeys(fig["group"]))
         for group in groups:
@@ -134,10 +142,13 @@ class Report:
                     cells.append("<td>[z]</td>")
                     continue
                 r = row.iloc[0]
+                hidden = r["suppressed"] and not self.restricted
                 if fieldname == "numerator":
-                    text = suppression.count_text(r["numerator"], r["suppressed"] and not self.restricted)
+                    text = suppression.count_text(r["numerator"], hidden)
+                elif r["unit"] == "percentage points" and not hidden and not pd.isna(r["value"]):
+                    text = f"{r['value']:+.{decimals.get(header, 1)}f} pp"
                 else:
-                    text = formatting.figure(r["value"], r["kind"], r["suppressed"] and not self.restricted)
+                    text = formatting.figure(r["value"], r["kind"], hidden, decimals.get(header))
                 cells.append(f"<td>{text}</td>")
             if interval:
                 row = fig[(fig["measure"] == interval) & (fig["group"] == group)]

@@ -147,6 +147,8 @@ def scrub_timings(path: Path) -> None:
 
     nb = nbformat.read(path, as_version=4)
     for cell in nb.cells:
+        if "injected-parameters" in cell.metadata.get("tags", []):
+            cell["id"] = "injected-parameters"  # papermill gives it a random id
         cell.metadata.pop("execution", None)
         for key in ("start_time", "end_time", "duration"):
             cell.metadata.get("papermill", {}).pop(key, None)

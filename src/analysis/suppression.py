@@ -15,7 +15,7 @@ report and methodology.md section 5):
   withheld cell can be recovered.
 * Ratios are withheld when either of the two counts they compare is small.
 
-Withheld figures lose their numerator, value and interval in every output, so
+Withheld figures lose their numerator, denominator, value and interval in every output, so
 neither a table, a chart nor the figures file can show them.
 """
 
@@ -72,18 +72,30 @@ def secondary(fig: pd.DataFrame, mask: pd.Series) -> pd.Series:
     return mask
 
 
-def apply(fig: pd.DataFrame, up_to: int = DEFAULT_UP_TO, restricted: bool = False) -> pd.DataFrame:
-    """Return the figures with `suppressed` set and withheld numbers removed.
+def withhold(fig: pd.DataFrame, mask: pd.Series, up_to: int = DEFAULT_UP_TO, restricted: bool = False) -> pd.DataFrame:
+    """Set `suppressed` from `mask` and remove the withheld numbers, denominator included (it may be a count
+    withheld elsewhere, such as the previous stage of a chain).
 
-    In restricted mode (the board's private session) nothing is withheld, but
+    In restricted mode (the board's private session) nothing is removed, but
     `suppressed` still marks what the public version would withhold.
     """
     out = fig.copy()
-    mask = secondary(out, primary(out, up_to))
     out["suppressed"] = mask.to_numpy()
     if not restricted:
-        out.loc[mask, ["numerator", "value", "lower", "upper", "numerator_2"]] = np.nan
+        out.loc[mask, ["numerator", "denominator", "value", "lower", "upper", "numerator_2"]] = np.nan
     return out
+
+
+def apply(fig: pd.DataFrame, up_to: int = DEFAULT_UP_TO, restricted: bool = False, extend=None) -> pd.DataFrame:
+    """Return the figures with `suppressed` set and withheld numbers removed.
+
+    `extend(fig, mask) -> mask` may widen what is withheld, for rules that span tables (a rate built on a
+    count withheld elsewhere, parts within a whole); it sees the unblanked figures.
+    """
+    mask = secondary(fig, primary(fig, up_to))
+    if extend is not None:
+        mask = extend(fig, mask)
+    return withhold(fig, mask, up_to, restricted)
 
 
 def count_text(n: float, suppressed: bool = False) -> str:
