@@ -194,9 +194,10 @@ _add(Extract(
 
 _add(Extract(
     "pupils",
-    "Borough-wide school census: one row per pupil per academic year (spring census).",
+    "Borough-wide school census: one row per pupil per academic year (spring census). Every pupil on roll in the "
+    "census counts, so it is the headcount the DfE divides exclusions by.",
     (
-        Column("pupil_id", "id", "Pseudonymous pupil identifier (never the UPN)."),
+        Column("pupil_id", "id", "Pseudonymous pupil identifier (never the UPN): the same pupil keeps it in every year and in exclusions.csv."),
         Column("academic_year", "text", "Academic year, written 2021/22.", pattern=r"\d{4}/\d{2}", pattern_hint="written like 2021/22"),
         Column("school_id", "id", "School identifier."),
         _code("phase", "School phase.", codes.SCHOOL_PHASES),
@@ -211,17 +212,21 @@ _add(Extract(
 
 _add(Extract(
     "exclusions",
-    "Borough-wide suspensions and permanent exclusions: one row per exclusion.",
+    "Borough-wide suspensions and permanent exclusions: one row per exclusion, as in the school census exclusions "
+    "return. A pupil excluded by two schools has rows from each. LNCH lunchtime suspensions are counted separately "
+    "from suspensions, as the DfE does.",
     (
         Column("exclusion_id", "id", "Exclusion identifier."),
         Column("pupil_id", "id", "The pupil excluded."),
         Column("school_id", "id", "The school that excluded."),
-        _code("category", "FIXD suspension, PERM permanent exclusion, LNCH lunchtime suspension.", codes.EXCLUSION_CATEGORIES),
-        Column("start_date", "date", "First day of the exclusion."),
-        Column("sessions", "int", "Length in sessions (half days).", minimum=1, maximum=90),
+        _code("category", "FIXD suspension (formerly fixed-period exclusion), PERM permanent exclusion, LNCH lunchtime suspension.",
+              codes.EXCLUSION_CATEGORIES),
+        Column("start_date", "date", "First day of the exclusion: places it in a term and an academic year."),
+        Column("sessions", "int", "Length in sessions (a session is half a school day). Give it for FIXD and LNCH (a "
+               "suspension without it still counts, but adds no days lost); blank for PERM, which has no length.", required=False, minimum=1, maximum=90),
         _code("reason", "Main reason, as named in the DfE open data.", codes.EXCLUSION_REASONS),
         Column("nc_year", "int", "National curriculum year at the time.", minimum=0, maximum=14),
-        _code("post_exclusion_provision", "For permanent exclusions: where the pupil now receives education.",
+        _code("post_exclusion_provision", "For permanent exclusions: where the pupil now receives education (blank if not recorded).",
               codes.POST_EXCLUSION_PROVISION, required=False),
     ),
     key=("exclusion_id",),
@@ -230,10 +235,12 @@ _add(Extract(
 
 _add(Extract(
     "pupil_link",
-    "Links YJS children to their pupil records: one row per matched child.",
+    "Links YJS children to their pupil records: one row per matched child. Each pupil_id should appear once: a "
+    "pupil linked to two or more children is a linkage error, and the exclusions report counts those children as "
+    "unmatched (with that reason) rather than guess which link is right.",
     (
         CHILD_ID,
-        Column("pupil_id", "id", "The matched pupil."),
+        Column("pupil_id", "id", "The matched pupil (unique: one child per pupil)."),
     ),
     key=("child_id",),
     references=(Reference("child_id", "children", "child_id"), Reference("pupil_id", "pupils", "pupil_id")),

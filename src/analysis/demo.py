@@ -47,9 +47,11 @@ The model, in brief:
   spring censuses, with some joining and leaving and fewer than half staying
   on into Years 12 and 13. YJS children are pupils too (about 90% of those of
   school age are linked); they are far more likely to be suspended,
-  permanently excluded or in alternative provision. The contract requires
-  `sessions` on every exclusion, so a permanent exclusion carries the sessions
-  missed before it took effect (6 to 30).
+  permanently excluded or in alternative provision. A few links (0.4%) are
+  linkage errors that no contract rule catches: a child the matching missed
+  is linked to another child's pupil record. Permanent exclusions have blank
+  `sessions` (the return records no length); suspensions and lunchtime
+  suspensions have 1 to 30 sessions.
 * NC year uses the DfE rule: age on 31 August before the academic year minus 4
   (reception children are 4 on that day; Year 7 children are 11).
 """
@@ -181,6 +183,7 @@ PERM_REASONS = {
 }
 POST_EXCLUSION = {"PRU": 70, "ALTERNATIVE_PROVISION": 8, "NEW_SCHOOL": 8, "REINSTATED": 3,
                   "ELECTIVE_HOME_EDUCATION": 3, "NOT_IN_EDUCATION": 2, "NOT_KNOWN": 2, "": 4}
+LINK_ERROR_RATE = 0.004  # pupil links that point at another child's pupil record
 COVID_CLOSURES = (("2020-03-23", "2020-07-21", 0.08), ("2021-01-05", "2021-03-07", 0.1))
 
 
@@ -823,7 +826,7 @@ def _schools(rng, scale, ed, ch, send):
     s_idx, s_keys = _choice(rng, SESSIONS, len(py))
     sessions = np.array(s_keys)[s_idx]
     sessions = np.where(lnch, 1, sessions)
-    sessions = np.where(is_perm, rng.integers(6, 31, len(py)), sessions)
+    sessions = np.where(is_perm, rng.integers(6, 31, len(py)), sessions)  # drawn (keeps later draws), blanked on writing
     reason_keys = list(codes.EXCLUSION_REASONS)
     ri, rk = _choice(rng, SUSPENSION_REASONS, len(py))
     pi, pk = _choice(rng, PERM_REASONS, len(py))
@@ -850,8 +853,16 @@ def _schools(rng, scale, ed, ch, send):
             "cat": cat[o], "sessions": sessions[o], "reason": reason[o], "nc": nc[py][o], "post": post[o]}
     excl["exclusion_num"] = np.arange(1, len(o) + 1)
 
-    link = pd.DataFrame({"child_num": cn[yi][linked[yi]],
-                         "pupil_num": pnum[ng:][linked[yi]]}).sort_values("child_num").reset_index(drop=True)
+    link = pd.DataFrame({"child_num": cn[yi][linked[yi]], "pupil_num": pnum[ng:][linked[yi]]})
+    # linkage errors (no contract rule catches them): now and then a child the matching missed is linked to
+    # another child's pupil record, so that pupil has two children (drawn last, so nothing else changes)
+    spare = np.flatnonzero(eligible & ~linked)
+    n_err = min(len(spare), len(link), int(rng.poisson(LINK_ERROR_RATE * len(link))))
+    wrong = rng.choice(spare, size=n_err, replace=False)
+    target = rng.choice(len(link), size=n_err, replace=False)
+    linked[wrong] = True
+    link = pd.concat([link, pd.DataFrame({"child_num": cn[wrong], "pupil_num": link["pupil_num"].to_numpy()[target]})])
+    link = link.sort_values("child_num").reset_index(drop=True)
     unlinked_children = np.sort(cn[~linked])
     return pupils, excl, link, unlinked_children, phases, post_keys
 
@@ -958,7 +969,7 @@ def _frames(yj, care, send, pupils, excl, link, phases, post_keys):
         "school_id": _small_id_col("school", excl["school"], school_nums),
         "category": pd.Categorical.from_codes(excl["cat"], categories=_cats(["FIXD", "PERM", "LNCH"])),
         "start_date": _date_col(excl["date"]),
-        "sessions": _int_col(excl["sessions"]),
+        "sessions": _int_col(excl["sessions"], excl["cat"] == 1),  # blank for permanent exclusions
         "reason": pd.Categorical.from_codes(excl["reason"], categories=_cats(list(codes.EXCLUSION_REASONS))),
         "nc_year": _int_col(excl["nc"]),
         "post_exclusion_provision": _code_col(excl["post"], post_keys),
