@@ -11,7 +11,7 @@ an extract may carry names or free text without them leaking.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from . import codes
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from . import codes, figures
+from . import figures
 
 
 def rows_received(counts: pd.DataFrame, period_label: str) -> pd.DataFrame:

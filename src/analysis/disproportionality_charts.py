@@ -7,7 +7,6 @@ missing values labelled ``[x]``.
 
 from __future__ import annotations
 
-import textwrap
 from dataclasses import dataclass
 
 import numpy as np
@@ -79,18 +78,7 @@ def grouped_bars(labels, series: list[Series], *, title: str, subtitle: str, sou
     if k > 1:
         ax.legend(loc="lower right", frameon=False, fontsize=9)
     charts.frame(fig, ax, title, subtitle, source)
-    fit_subtitle(fig, ax, subtitle)
     return fig
-
-
-def fit_subtitle(fig, ax, subtitle: str) -> None:
-    """charts.frame wraps the subtitle for a full-width plot; with long group labels the plot starts further
-    right, so wrap it again to the width the plot actually has."""
-    for _ in range(2):
-        left = ax.get_position().x0
-        width = max(40, int(112 * (1 - left)))
-        ax.set_title("\n".join(textwrap.wrap(subtitle, width)), fontsize=10.5, color=charts.TEXT_GREY, loc="left", pad=10)
-        fig.tight_layout(rect=(0, 0.06, 1, 1))
 
 
 def trend_with_reference(x_labels, name: str, values, lower, upper, *, title: str, subtitle: str, source: str,

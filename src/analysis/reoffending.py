@@ -77,7 +77,7 @@ from statsmodels.duration.survfunc import SurvfuncRight
 
 from . import codes, figures, intervals, suppression
 from .characteristics import age_on, describe
-from .quarters import (REOFFENDING_FOLLOW_UP_MONTHS, REOFFENDING_WAIT_MONTHS, Period, Quarter, add_months,
+from .quarters import (REOFFENDING_FOLLOW_UP_MONTHS, REOFFENDING_WAIT_MONTHS, Period, Quarter,
                        latest_complete_reoffending_cohort, reoffending_cohort, reoffending_cohort_complete,
                        reoffending_wait_ends)
 

@@ -17,11 +17,6 @@ from .reoffending import KM_MONTHS, KM_TIERS
 SOURCE = "Source: YJS case management system extract."
 
 
-def _room(fig, n_bars: int) -> None:
-    """Keep the bottom bar (and its [c] label) clear of the axis."""
-    fig.axes[0].set_ylim(-0.6, n_bars - 0.4)
-
-
 def comparators(latest: pd.DataFrame, measure: str = "binary_reoffending_rate"):
     """Bars of the latest published period of `measure`, this YJS highlighted."""
     rows = latest[latest["measure"] == measure]
@@ -34,7 +29,6 @@ def comparators(latest: pd.DataFrame, measure: str = "binary_reoffending_rate"):
         subtitle=f"Binary reoffending rate (%), 12-month cohort {period}, as published",
         source=f"Source: {last['source'].iloc[0]}.", value_format=lambda v: f"{v:.1f}%",
         colours=[charts.FOCUS if t == "this_yjs" else charts.CONTEXT for t in last["area_type"]])
-    _room(fig, len(last))
     values = ", ".join(f"{a} {v}%" for a, v in zip(last["area_name"], last["value_as_published"]))
     return fig, title, f"Bar chart of published binary reoffending rates for {period}: {values}. {title}."
 
@@ -91,5 +85,4 @@ def tracker_by(fig_tracker: pd.DataFrame, breakdown: str, what: str, area_name: 
         rows["group"], rows["value"], rows["suppressed"], title=title, value_format=lambda v: f"{v:.0f}%",
         subtitle=f"Share (%) of tracked children who offended again, by {what}, {area_name}, {period_label}",
         source=f"{SOURCE} [c] = withheld: too few children. 95% confidence intervals are in the table below.")
-    _room(fig, len(rows))
     return fig, title, f"Bar chart of the share of tracked children who offended again, by {what}. {title}."

@@ -11,7 +11,6 @@ aside go to ``work/<quarter>/``, which is not for publication.
 
 from __future__ import annotations
 
-import hashlib
 import html
 import json
 import os

@@ -28,7 +28,6 @@ import pandera.pandas as pa
 import pyarrow as pyarrow
 import pyarrow.compute as pc
 
-from . import codes
 from .contract import EXTRACT_INFO_FIELDS, EXTRACTS, Column, Extract
 
 EARLIEST_DATE = pd.Timestamp("1990-01-01")
