@@ -155,3 +155,17 @@ def test_rerun_on_the_same_extract_is_identical_apart_from_the_run_time(tmp_path
         elif rel.name == "index.html":
             a, b = (re.sub(rb"Reports produced:</strong> [^<]*", b"", x) for x in (a, b))
         assert a == b, f"{rel} differs between two runs on the same extract"
+
+
+def test_a_notebooks_own_parameter_takes_the_type_of_its_default(tmp_path):
+    notebooks = runner.report_notebooks()
+    assert runner.check_options({"nc_year_from": "7"}, notebooks) == {"nc_year_from": 7}
+    with pytest.raises(ParameterError, match="nc_year_from: expected a whole number"):
+        runner.check_options({"nc_year_from": "seven"}, notebooks)
+
+
+def test_parallel_and_serial_runs_give_identical_figures(tmp_path, refreshed):
+    _, out, work = refreshed  # the shared refresh ran its notebooks in parallel
+    serial = runner.refresh(QUARTER, DEMO, tmp_path, work_dir=work, parallel=False, progress=False, pdf=False)
+    assert not serial.failed
+    assert (serial.folder / "figures.csv").read_bytes() == (out / "2025-26-Q4" / "figures.csv").read_bytes()

@@ -82,22 +82,37 @@ def report_notebooks(directory: Path = NOTEBOOKS) -> list[Path]:
 
 
 def _coerce(name: str, value: str, kind: type):
-    if kind is int:
+    """The text given with --set, as the type the parameter's default has."""
+    if kind is bool:
+        if value.lower() in ("true", "yes", "1", "false", "no", "0"):
+            return value.lower() in ("true", "yes", "1")
+        raise ParameterError(f"--set {name}: expected true or false, got {value!r}")
+    if kind in (int, float):
         try:
-            return int(value)
+            return kind(value)
         except ValueError:
-            raise ParameterError(f"--set {name}: expected a whole number, got {value!r}") from None
+            words = "a whole number" if kind is int else "a number"
+            raise ParameterError(f"--set {name}: expected {words}, got {value!r}") from None
     return value
+
+
+def _default_type(default_source: str) -> type:
+    import ast
+
+    try:
+        return type(ast.literal_eval(default_source))
+    except (ValueError, SyntaxError):
+        return str
 
 
 def check_options(options: dict[str, str], notebooks: list[Path]) -> dict[str, object]:
     """Reject unknown or ill-typed parameters before anything runs."""
     import papermill
 
-    declared: dict[str, set[str]] = {}
+    declared: dict[str, type] = {}
     for nb in notebooks:
-        for name in papermill.inspect_notebook(str(nb)):
-            declared.setdefault(name, set()).add(nb.stem)
+        for name, info in papermill.inspect_notebook(str(nb)).items():
+            declared.setdefault(name, _default_type(info["default"]))
     missing = [nb.name for nb in notebooks if not set(RUNNER_PARAMETERS) <= set(papermill.inspect_notebook(str(nb)))]
     if missing:
         raise ParameterError(f"Notebook(s) {', '.join(missing)} lack the parameters {', '.join(RUNNER_PARAMETERS)}.")
@@ -108,7 +123,7 @@ def check_options(options: dict[str, str], notebooks: list[Path]) -> dict[str, o
         if name not in OPTIONS and name not in declared:
             known = sorted(set(OPTIONS) | (set(declared) - set(RUNNER_PARAMETERS) - set(SUMMARY_PARAMETERS)))
             raise ParameterError(f"--set {name}: no report takes this parameter. Known parameters: {', '.join(known)}.")
-        clean[name] = _coerce(name, value, OPTIONS.get(name, str))
+        clean[name] = _coerce(name, value, OPTIONS.get(name, declared.get(name, str)))
     if "mode" in clean and clean["mode"] not in MODES:
         raise ParameterError(f"--set mode: must be one of {', '.join(MODES)}, not {clean['mode']!r}.")
     if "suppress_up_to" in clean and clean["suppress_up_to"] < 0:
