@@ -73,7 +73,6 @@ from datetime import date
 
 import numpy as np
 import pandas as pd
-from statsmodels.duration.survfunc import SurvfuncRight
 
 from . import codes, figures, intervals, suppression
 from .characteristics import age_on, describe
@@ -498,6 +497,8 @@ def kaplan_meier(days, reoffended, months=KM_MONTHS, level: float = 0.95) -> pd.
     (95% interval on the log(-log) scale of survival, from the Greenwood
     standard error). The last month reads the curve at the end of follow-up.
     """
+    from statsmodels.duration.survfunc import SurvfuncRight  # imported here: it costs a second to load
+
     days = np.asarray(days, dtype=float)
     status = np.asarray(reoffended, dtype=int)
     z = intervals.z_value(level)

@@ -24,7 +24,6 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import pandera.pandas as pa
 import pyarrow as pyarrow
 import pyarrow.compute as pc
 
@@ -124,7 +123,9 @@ def read_csv(path: Path, name: str) -> pd.DataFrame:
 
 # --- the contract as pandera schemas -------------------------------------------------
 
-def _checks(column: Column, extract_date: pd.Timestamp) -> list[pa.Check]:
+def _checks(column: Column, extract_date: pd.Timestamp) -> list:
+    import pandera.pandas as pa  # imported when validating, so report kernels that read the cache skip it
+
     if column.kind == "date":
         return [
             pa.Check(lambda s: parse_dates(s).notna(), error=f"not a date: write dates as {DATE_FORMS}"),
@@ -154,7 +155,9 @@ def _checks(column: Column, extract_date: pd.Timestamp) -> list[pa.Check]:
     return []
 
 
-def schema_for(extract: Extract, extract_date: pd.Timestamp) -> pa.DataFrameSchema:
+def schema_for(extract: Extract, extract_date: pd.Timestamp):
+    import pandera.pandas as pa
+
     columns = {c.name: pa.Column(nullable=not c.required, checks=_checks(c, extract_date), coerce=False) for c in extract.columns}
     return pa.DataFrameSchema(columns, strict=False, name=extract.file)
 
@@ -169,6 +172,8 @@ def _rule_text(check: str, column: str) -> str:
 
 def _row_problems(frame: pd.DataFrame, extract: Extract, extract_date: pd.Timestamp) -> pd.Series:
     """Every rule each row breaks, as one text per row index (rows with none are absent)."""
+    import pandera.pandas as pa
+
     try:
         schema_for(extract, extract_date).validate(frame[[c.name for c in extract.columns]], lazy=True)
         return pd.Series(dtype=object)
