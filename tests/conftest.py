@@ -34,6 +34,7 @@ BASE = {
     "remands": [],
     "care_episodes": [],
     "send": [],
+    "assessments": [],  # many tests bring their own children, so an assessment here would point at no one
     "pupils": [
         {"pupil_id": "P1", "academic_year": "2022/23", "school_id": "S1", "phase": "SECONDARY", "nc_year": "11", "sex": "M", "ethnicity": "WBRI", "sen_provision": "N"},
     ],

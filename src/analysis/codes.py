@@ -193,6 +193,17 @@ SEND_STATUS = {"EHCP": "Education, health and care plan", "SEN_SUPPORT": "SEN su
 # School census SEN provision codes
 SEN_PROVISION = {"E": "Education, health and care plan", "K": "SEN support", "N": "No special educational need"}
 
+# --- AssetPlus assessments (assessments.csv): each flag column, as the plans' characteristics table names it ---
+ASSESSMENT_FLAGS = {
+    "concerns_substance_misuse": "Substance misuse concerns",
+    "concerns_mental_health": "Mental health concerns",
+    "concerns_speech_language_communication": "Speech, language and communication concerns",
+    "neet": "Not in education, employment or training (NEET)",
+    "children_in_need": "Child in need (now or before)",
+    "child_protection_plan": "Child protection plan (now or before)",
+    "exploitation_concerns": "Criminal or sexual exploitation concerns",
+}
+
 # --- Schools and exclusions (DfE school census and exclusions return) --------------
 SCHOOL_PHASES = {
     "PRIMARY": "State-funded primary",

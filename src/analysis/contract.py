@@ -193,6 +193,35 @@ _add(Extract(
 ))
 
 _add(Extract(
+    "assessments",
+    "One row per AssetPlus assessment (or review) of a YJS child, from the case management system: the concerns and "
+    "circumstances it records, each Y (yes), N (no) or blank (not recorded). Names follow the YJB's AssetPlus "
+    "vocabulary. The summary report describes children on a youth conditional caution or above from their latest "
+    "assessment; SEN and EHCP come from send.csv and looked-after status from care_episodes.csv.",
+    (
+        Column("assessment_id", "id", "Assessment identifier (AssetPlus assessmentID)."),
+        CHILD_ID,
+        Column("assessment_date", "date", "Date the assessment or review was completed."),
+        _code("concerns_substance_misuse", "Concerns about substance misuse (AssetPlus concernsSubstanceMisuse).",
+              codes.YES_NO, required=False),
+        _code("concerns_mental_health", "Concerns about mental health (AssetPlus concernsMentalHealth).",
+              codes.YES_NO, required=False),
+        _code("concerns_speech_language_communication", "Concerns about speech, language and communication "
+              "(AssetPlus concernsSpeechLanguageCommunication).", codes.YES_NO, required=False),
+        _code("neet", "Not in education, employment or training at the assessment (from the AssetPlus ETE status).",
+              codes.YES_NO, required=False),
+        _code("children_in_need", "A child in need now or at any time before (AssetPlus careChildInNeed).",
+              codes.YES_NO, required=False),
+        _code("child_protection_plan", "On a child protection plan now or at any time before (AssetPlus "
+              "careChildProtectionPlan).", codes.YES_NO, required=False),
+        _code("exploitation_concerns", "Concerns about criminal or sexual exploitation (CCE or CSE; AssetPlus "
+              "exploitation flags).", codes.YES_NO, required=False),
+    ),
+    key=("assessment_id",),
+    references=(Reference("child_id", "children", "child_id"),),
+))
+
+_add(Extract(
     "pupils",
     "Borough-wide school census: one row per pupil per academic year (spring census). Every pupil on roll in the "
     "census counts, so it is the headcount the DfE divides exclusions by.",

@@ -54,6 +54,12 @@ The model, in brief:
   suspensions have 1 to 30 sessions.
 * NC year uses the DfE rule: age on 31 August before the academic year minus 4
   (reception children are 4 on that day; Year 7 children are 11).
+* Most youth conditional cautions and court outcomes have an AssetPlus
+  assessment up to five weeks before them, whose Y/N flags (substance misuse,
+  mental health, speech and language, NEET, child in need, child protection,
+  exploitation) are shaped like the 2022-23 plan's 42 children. Extracts added
+  to the contract later (assessments) draw from random streams of their own,
+  so the files that existed before stay byte-identical.
 """
 
 from __future__ import annotations
@@ -86,6 +92,7 @@ IDS = {
     "pupil": ("P", 7),
     "exclusion": ("EX", 7),
     "school": ("S", 5),
+    "assessment": ("AS", 6),
 }
 DANGLING_OFFSET = 500_000  # references to records that do not exist start this far above the largest id
 
@@ -185,6 +192,20 @@ POST_EXCLUSION = {"PRU": 70, "ALTERNATIVE_PROVISION": 8, "NEW_SCHOOL": 8, "REINS
                   "ELECTIVE_HOME_EDUCATION": 3, "NOT_IN_EDUCATION": 2, "NOT_KNOWN": 2, "": 4}
 LINK_ERROR_RATE = 0.004  # pupil links that point at another child's pupil record
 COVID_CLOSURES = (("2020-03-23", "2020-07-21", 0.08), ("2021-01-05", "2021-03-07", 0.1))
+
+# --- AssetPlus assessments -------------------------------------------------------------
+# Children on a youth conditional caution or above are assessed with AssetPlus near each such outcome. The share
+# flagged Y for each concern is shaped like the 2022-23 plan's 42 children (seed_facts 1.5): substance misuse 17,
+# mental health 15, speech and language 20, NEET 9, child in need 18, child protection 19, CCE/CSE 4.
+ASSESSMENT_SHARE = 0.9  # of YCC-or-above outcome occasions with an assessment
+ASSESSMENT_FLAG_RATES = {
+    "concerns_substance_misuse": 17 / 42, "concerns_mental_health": 15 / 42,
+    "concerns_speech_language_communication": 20 / 42, "neet": 9 / 42, "children_in_need": 18 / 42,
+    "child_protection_plan": 19 / 42, "exploitation_concerns": 4 / 42,
+}
+ASSESSMENT_STICKY = ("children_in_need", "child_protection_plan")  # "now or before": once Y, always Y
+ASSESSMENT_CHANGE = 0.12  # chance another flag differs at a later assessment
+ASSESSMENT_BLANK = 0.03  # chance a flag is not recorded
 
 
 # ======================================================================================
@@ -638,6 +659,52 @@ def _send(rng, ch, ed):
 
 
 # ======================================================================================
+# AssetPlus assessments (for children on a youth conditional caution or above)
+# ======================================================================================
+
+def _assessments(rng, yj, ed):
+    """One assessment for most YCC-or-above outcome occasions, up to five weeks before the outcome.
+
+    Each child has underlying flags (correlated through one shared need factor, so concerns cluster as they do);
+    later assessments keep them, except that a non-sticky flag changes now and then, and a few are left blank."""
+    from scipy.special import ndtri
+
+    out = yj["outcomes"]
+    ycc = codes.LEGAL_OUTCOMES["YOUTH_CONDITIONAL_CAUTION"].rank
+    rank = out["legal_outcome"].map(lambda c: codes.LEGAL_OUTCOMES[c].rank).to_numpy()
+    occ = out.loc[rank >= ycc, ["child_num", "outcome_date"]].drop_duplicates().sort_values(
+        ["outcome_date", "child_num"], kind="stable").reset_index(drop=True)
+    n = len(occ)
+    date = occ["outcome_date"].to_numpy() - rng.integers(0, 36, n)
+    keep = (rng.random(n) < ASSESSMENT_SHARE) & (date <= ed)
+    kids, child_idx = np.unique(occ["child_num"].to_numpy(), return_inverse=True)
+    need = rng.standard_normal(len(kids))
+    df = pd.DataFrame({"child_num": occ["child_num"].to_numpy(), "date": date})
+    for flag, share in ASSESSMENT_FLAG_RATES.items():
+        base = (0.6 * need + 0.8 * rng.standard_normal(len(kids))) > ndtri(1 - share)
+        value = base[child_idx]
+        if flag not in ASSESSMENT_STICKY:
+            value = value ^ (rng.random(n) < ASSESSMENT_CHANGE)
+        code = np.where(value, 2, 1)  # positions in ["", "N", "Y"]
+        code[rng.random(n) < ASSESSMENT_BLANK] = 0
+        df[flag] = code
+    df = df[keep].sort_values(["date", "child_num"], kind="stable").reset_index(drop=True)
+    df["assessment_num"] = np.arange(1, len(df) + 1)
+    return df
+
+
+def _assessment_frame(a):
+    columns = {
+        "assessment_id": _id_col("assessment", a["assessment_num"]),
+        "child_id": _id_col("child", a["child_num"]),
+        "assessment_date": _date_col(a["date"]),
+    }
+    for flag in ASSESSMENT_FLAG_RATES:
+        columns[flag] = _code_col(a[flag], ["", "N", "Y"])
+    return _frame(columns | {"_key": a["assessment_num"].to_numpy(), "_date": a["date"].to_numpy()})
+
+
+# ======================================================================================
 # Schools: pupils, exclusions, pupil link
 # ======================================================================================
 
@@ -1088,6 +1155,13 @@ def _bad_kinds(name, bad: _Bad):
             ("unknown child", False, setcol("child_id", dangling_child)),
             ("impossible start date", False, setcol("start_date", cycle(["31/02/2023", "not a date"]))),
         ],
+        "assessments": [
+            ("unknown flag", False, setcol("concerns_mental_health", "U")),
+            ("impossible assessment date", False, setcol("assessment_date", bad_dates)),
+            ("unknown child", False, setcol("child_id", dangling_child)),
+            ("blank assessment date", False, setcol("assessment_date", None)),
+            ("duplicate assessment_id", True, setcol("neet", "Y")),
+        ],
         "pupils": [
             ("unknown ethnicity", False, setcol("ethnicity", "XXXX")),
             ("unknown SEN provision", False, setcol("sen_provision", "S")),
@@ -1128,7 +1202,8 @@ def _extend_categories(cats: pd.Index, values: list):
 
 
 ID_KIND = {"children": "child", "offences": "offence", "outcomes": "outcome", "caseload": "episode",
-           "remands": "remand", "care_episodes": "care", "send": "send", "pupils": "pupil", "exclusions": "exclusion"}
+           "remands": "remand", "care_episodes": "care", "send": "send", "pupils": "pupil", "exclusions": "exclusion",
+           "assessments": "assessment"}
 
 
 def _is_masked_int(dtype) -> bool:
@@ -1252,6 +1327,9 @@ def write_csv(df: pd.DataFrame, path: Path, engine: str = "auto", batch_rows: in
 # Entry point
 # ======================================================================================
 
+OWN_STREAMS = ("assessments",)  # extracts generated (and spoiled) from their own random streams
+
+
 def generate(
     out_dir: Path,
     *,
@@ -1285,7 +1363,12 @@ def generate(
     if bad_rows:
         bad = _Bad(frames, stream(6))
         for name in contract.CASE_LEVEL:
-            frames[name] = _add_bad_rows(name, frames[name], bad, unlinked)
+            if name not in OWN_STREAMS:
+                frames[name] = _add_bad_rows(name, frames[name], bad, unlinked)
+    # Extracts added later draw from streams of their own, so the files above stay byte-identical.
+    frames["assessments"] = _assessment_frame(_assessments(stream(8), yj, ed))
+    if bad_rows:
+        frames["assessments"] = _add_bad_rows("assessments", frames["assessments"], _Bad(frames, stream(9)), unlinked)
     frames["extract_info"] = pd.DataFrame({"field": ["area_name", "extract_date"], "value": [area_name, extract_date]})
     frames["population"] = population
     frames["looked_after_population"] = _looked_after_population(stream(7), population)
