@@ -19,7 +19,8 @@ NAME = "Zebedee Canaryfield"
 POSTCODE = "ZZ99 9ZQ"
 FREE_TEXT = "CANARY NOTE seen near the canal bridge"
 
-CHILD_FILES = ("children", "offences", "outcomes", "caseload", "remands", "care_episodes", "send", "pupil_link")
+CHILD_FILES = ("children", "offences", "outcomes", "caseload", "remands", "care_episodes", "send", "assessments",
+               "pupil_link")
 PUPIL_FILES = ("pupils", "exclusions", "pupil_link")
 
 
