@@ -14,7 +14,7 @@ from scipy.stats.contingency import relative_risk
 
 from analysis import disproportionality as dp
 from analysis import disproportionality_text as words
-from analysis import intervals
+from analysis import figures, intervals, suppression
 from analysis.quarters import Quarter
 from analysis.report import Report
 from analysis.validation import validate_folder
@@ -465,9 +465,14 @@ def test_a_withheld_group_cannot_be_worked_out_from_the_ethnic_minority_total():
 def test_restricted_mode_flags_but_keeps_the_numbers():
     values = cohort_values({"White": 40, "Mixed": 6, "Other": 3})
     pop = population({"White": 20_000, "Mixed": 500, "Other": 200})
-    safe = dp.publish(rep("restricted"), dp.compare(values, ETHNIC, pop, cohort="any_outcome", period=YEAR))
-    mixed_rate = dp.row(safe, "any_outcome_rate", "ethnic_group", "Mixed", YEAR)
-    assert mixed_rate["suppressed"] and mixed_rate["value"] == pytest.approx(12.0)
+    report = rep("restricted")
+    shown = dp.publish(report, dp.compare(values, ETHNIC, pop, cohort="any_outcome", period=YEAR))
+    # tables, charts and sentences show it ...
+    mixed_rate = dp.row(shown, "any_outcome_rate", "ethnic_group", "Mixed", YEAR)
+    assert not mixed_rate["suppressed"] and mixed_rate["value"] == pytest.approx(12.0)
+    # ... and figures.csv marks it as what a public report withholds
+    recorded = dp.row(report.published[-1], "any_outcome_rate", "ethnic_group", "Mixed", YEAR)
+    assert recorded["suppressed"] and recorded["value"] == pytest.approx(12.0)
 
 
 def test_publish_updates_what_the_report_records():
@@ -517,3 +522,27 @@ def test_method_notes_state_the_choices():
     for phrase in ("national curriculum years 5 to 12", "Katz", "not public", "first counted outcome", "Lammy",
                    "left out of the percentages"):
         assert phrase in words.METHOD_NOTES
+
+
+def test_a_small_not_known_count_is_shown_and_no_withheld_count_can_be_worked_out():
+    """61 children cautioned or sentenced: 40 White, 14 Black, 3 Asian, 2 Mixed and 2 whose ethnicity is not known;
+    50 boys and 11 girls. The 2 not known is shown (the sex table's 61 minus the ethnic table's known 59 gives it
+    anyway, and it says only that two records are incomplete). Asian and Mixed are withheld, and nothing withheld
+    can be worked out from the sums within or across the tables."""
+    ethnic = cohort_values({"White": 40, "Black": 14, "Asian": 3, "Mixed": 2, "Not known": 2})
+    sex = cohort_values({"Male": 50, "Female": 11})
+    fig = pd.concat([dp.compare(ethnic, ETHNIC, None, cohort="cautioned_or_sentenced", period=YEAR),
+                     dp.compare(sex, dp.BREAKDOWNS["sex"], None, cohort="cautioned_or_sentenced", period=YEAR)],
+                    ignore_index=True)
+    safe = dp.publish(rep(), fig)
+    not_known = dp.row(safe, "cautioned_or_sentenced_children", "ethnic_group_not_known", "Not known", YEAR)
+    assert not not_known["suppressed"] and not_known["numerator"] == 2
+    assert withheld_in(safe, "Asian") and withheld_in(safe, "Mixed") and not withheld_in(safe, "White")
+    framed = figures.frame(fig.drop(columns="links"))
+    relations = suppression.table_relations(framed) + dp.identity_relations(framed)
+    assert len(dp.identity_relations(framed)) == 1  # 61 = 59 + 2
+    assert not suppression.determined(list(framed.index), relations, set(framed.index[safe["suppressed"].to_numpy()]))
+
+
+def withheld_in(safe, group):
+    return bool(dp.row(safe, "cautioned_or_sentenced_children", "ethnic_group", group, YEAR)["suppressed"])

@@ -161,7 +161,7 @@ def test_borough_cohort_is_every_pupil_in_the_nc_years(small):
 
 def test_headline_measures_by_hand(small):
     _, cohorts = small
-    fig = X.headline(cohorts[0], restricted=True)
+    fig = X.headline(cohorts[0])
     # children known to the YJS: P1 (3 suspensions, 8.5 days) and P2 (1 suspension, 3 days, 1 permanent exclusion)
     expected = {
         "yjs_pupils": 2, "yjs_one_plus_suspension_rate": 100.0, "yjs_suspension_rate": 200.0,
@@ -205,16 +205,16 @@ def test_previous_full_year_uses_that_years_census_and_caseload(small):
     before = cohorts[1]
     assert before.period == academic_year("2021/22") and before.quarter == Quarter.parse("2021-22 Q4")
     assert before.caseload.empty  # nobody was on the caseload in January to March 2022
-    fig = X.compare(before, breakdown="academic_year", group=before.label, restricted=True)
+    fig = X.compare(before, breakdown="academic_year", group=before.label)
     assert get(fig, "borough_pupils", "2021/22") == 2  # P1 and P4 in Year 8
     assert get(fig, "borough_suspension_rate", "2021/22", "numerator") == 1  # P1's suspension of June 2022
-    years = X.by_year(cohorts, restricted=True)
+    years = X.by_year(cohorts)
     assert list(dict.fromkeys(years["group"])) == ["2021/22", "2022/23 to 31 March 2023"]
 
 
 def test_breakdowns_by_sen_and_looked_after(small):
     tables, cohorts = small
-    fig = X.by_characteristic(cohorts[0], "sen", restricted=True)
+    fig = X.by_characteristic(cohorts[0], "sen")
     assert values(fig, "yjs_one_plus") == pytest.approx({
         ("yjs_one_plus_suspension_rate", "EHCP"): 100.0, ("yjs_one_plus_suspension_rate", "SEN support"): 100.0,
         ("yjs_one_plus_suspension_rate", "No SEN"): float("nan"), ("yjs_one_plus_suspension_rate", "All"): 100.0}, nan_ok=True)
@@ -222,16 +222,16 @@ def test_breakdowns_by_sen_and_looked_after(small):
     assert get(fig, "borough_one_plus_suspension_rate", "No SEN") == 100.0  # P6, P7, P9
     assert get(fig, "borough_permanent_exclusion_rate", "No SEN", "numerator") == 1  # P7
     assert get(fig, "ratio_one_plus_suspension_rate", "SEN support") == pytest.approx(2.0)
-    lac = X.by_looked_after(cohorts[0], tables, restricted=True)
+    lac = X.by_looked_after(cohorts[0], tables)
     assert get(lac, "yjs_one_plus_suspension_rate", X.LOOKED_AFTER, "denominator") == 1  # C2
     assert get(lac, "yjs_permanent_exclusion_rate", X.LOOKED_AFTER, "numerator") == 1
     assert get(lac, "yjs_one_plus_suspension_rate", X.NOT_LOOKED_AFTER, "denominator") == 1
     assert not lac["measure"].str.startswith("borough").any()
-    phase = X.by_characteristic(cohorts[0], "school_phase", restricted=True)
+    phase = X.by_characteristic(cohorts[0], "school_phase")
     assert get(phase, "borough_one_plus_suspension_rate", "Primary school", "denominator") == 1  # P7 (P10 is Year 5)
-    sex = X.by_characteristic(cohorts[0], "sex", restricted=True)
+    sex = X.by_characteristic(cohorts[0], "sex")
     assert get(sex, "yjs_one_plus_suspension_rate", "Female", "numerator") == 1
-    eth = X.by_characteristic(cohorts[0], "ethnic_group", restricted=True)
+    eth = X.by_characteristic(cohorts[0], "ethnic_group")
     assert get(eth, "yjs_one_plus_suspension_rate", "Black", "numerator") == 1
     assert "Not known" not in set(eth["group"])  # no pupil has an unknown ethnicity
 
@@ -323,15 +323,16 @@ def test_isin_is_plain_isin():
 
 # --- suppression -------------------------------------------------------------------------------
 
-def test_a_ratio_is_blanked_when_its_yjs_figure_is_withheld(small):
+def test_a_ratio_is_withheld_when_its_yjs_figure_is_withheld(small):
     _, cohorts = small
-    fig = X.by_characteristic(cohorts[0], "sen")  # public: YJS groups of 1 child
-    published = suppression.apply(figures.frame(fig))
+    fig = X.by_characteristic(cohorts[0], "sen")  # YJS groups of 1 child
+    published = suppression.apply(figures.frame(fig), extend=X.protect_ratios)
     ratios = published[published["measure"] == "ratio_one_plus_suspension_rate"]
-    assert ratios["value"].isna().all() and ratios["lower"].isna().all()
-    # and nothing is blanked in restricted mode
-    restricted = X.by_characteristic(cohorts[0], "sen", restricted=True)
-    assert restricted.loc[restricted["measure"] == "ratio_one_plus_suspension_rate", "value"].notna().any()
+    assert ratios["suppressed"].all() and ratios["value"].isna().all() and ratios["lower"].isna().all()
+    # in restricted mode they are marked but kept
+    restricted = suppression.apply(figures.frame(fig), restricted=True, extend=X.protect_ratios)
+    kept = restricted[restricted["measure"] == "ratio_one_plus_suspension_rate"]
+    assert kept["suppressed"].all() and kept["value"].notna().any()
 
 
 def test_secondary_suppression_reaches_a_ratio():
@@ -342,9 +343,12 @@ def test_secondary_suppression_reaches_a_ratio():
         *({"measure": "ratio_one_plus_suspension_rate", "breakdown": "b", "group": g, "kind": "ratio", "numerator": k,
            "numerator_2": 500, "value": 3.0, "lower": 2.0, "upper": 4.0} for g, k in (("A", 2), ("B", 8), ("All", 10))),
     ])
-    out = X.blank_ratios_of_withheld(fig)
+    out = suppression.apply(fig, extend=X.protect_ratios)
     ratios = out[out["measure"] == "ratio_one_plus_suspension_rate"].set_index("group")
-    assert ratios.loc[["A", "B"], "value"].isna().all() and ratios.loc["All", "value"] == 3.0
+    assert ratios.loc[["A", "B"], "suppressed"].all() and ratios.loc[["A", "B"], "value"].isna().all()
+    assert not ratios.loc["All", "suppressed"] and ratios.loc["All", "value"] == 3.0
+    # without the report's rule, only A's ratio (its own count is small) would be withheld
+    assert suppression.apply(fig).set_index(["measure", "group"]).loc[("ratio_one_plus_suspension_rate", "B"), "value"] == 3.0
 
 
 # --- the 2022-23 plan's paragraph -----------------------------------------------------------------

@@ -386,9 +386,12 @@ def test_publishing_the_plans_tracker_withholds_its_small_numbers(plan):
 def test_restricted_mode_keeps_the_numbers_but_marks_them(plan):
     tables, _, _, fig = plan
     rep = report_for(tables, TRACKER_DATE, mode="restricted")
-    safe = reoffending.publish(rep, fig, reoffending.TRACKER_BASE, reoffending.TRACKER_BUNDLE)
-    row = safe[(safe["breakdown"] == "all") & (safe["measure"] == "tracker_reoffences")].iloc[0]
-    assert row["suppressed"] and row["numerator"] == 5
+    shown = reoffending.publish(rep, fig, reoffending.TRACKER_BASE, reoffending.TRACKER_BUNDLE)
+    row = shown[(shown["breakdown"] == "all") & (shown["measure"] == "tracker_reoffences")].iloc[0]
+    assert not row["suppressed"] and row["numerator"] == 5  # shown in tables and sentences
+    recorded = rep.published[-1]
+    row = recorded[(recorded["breakdown"] == "all") & (recorded["measure"] == "tracker_reoffences")].iloc[0]
+    assert row["suppressed"] and row["numerator"] == 5  # marked in figures.csv
 
 
 # ======================================================================================

@@ -82,3 +82,103 @@ def test_no_hidden_cell_can_be_recovered_from_the_total(counts):
 def test_count_text():
     assert suppression.count_text(1234) == "1,234"
     assert suppression.count_text(3, suppressed=True) == "[c]"
+
+
+# --- two-way tables and sums across tables ------------------------------------------------------------------
+
+def _two_way(grid: list[list[int]]):
+    """A two-way table as tidy rows: cells (r, c), row totals, column totals and the grand total, with the
+    relations that tie them together (each row total and column total is the sum of its cells)."""
+    rows, relations = [], []
+    n_r, n_c = len(grid), len(grid[0])
+    label = {}
+
+    def add(measure, group, n):
+        label[(measure, group)] = len(rows)
+        rows.append({"measure": measure, "breakdown": "b", "group": group, "kind": "count", "numerator": n, "value": n})
+
+    for r in range(n_r):
+        for c in range(n_c):
+            add(f"col{c}", f"row{r}", grid[r][c])
+        add("all_columns", f"row{r}", sum(grid[r]))
+    for c in range(n_c):
+        add(f"col{c}", "All", sum(grid[r][c] for r in range(n_r)))
+    add("all_columns", "All", sum(map(sum, grid)))
+    # column totals are each column measure's own "All" row (table_relations finds them); row totals cross tables
+    for r in range(n_r):
+        relations.append(suppression.total_of(label[("all_columns", f"row{r}")], [label[(f"col{c}", f"row{r}")] for c in range(n_c)]))
+    return figures.frame(rows), relations
+
+
+def _range_of(fig, hidden, relations, cell):
+    """The smallest and largest value the hidden `cell` can take given every shown figure, the relations and the
+    table totals, with counts not negative: an independent check by linear programming."""
+    from scipy.optimize import linprog
+
+    relations = suppression.table_relations(fig) + relations
+    unknown = sorted(hidden)
+    col = {c: j for j, c in enumerate(unknown)}
+    a_eq, b_eq = [], []
+    for relation in relations:
+        row, rhs = np.zeros(len(unknown)), 0.0
+        for c, coef in relation.items():
+            if c in col:
+                row[col[c]] += coef
+            else:
+                rhs -= coef * fig.loc[c, "numerator"]
+        a_eq.append(row)
+        b_eq.append(rhs)
+    cost = np.zeros(len(unknown))
+    cost[col[cell]] = 1
+    low = linprog(cost, A_eq=a_eq, b_eq=b_eq, bounds=(0, None))
+    high = linprog(-cost, A_eq=a_eq, b_eq=b_eq, bounds=(0, None))
+    assert low.status == 0 and high.status in (0, 3)  # feasible (the true values solve it); 3: no upper bound
+    return low.fun, np.inf if high.status == 3 else -high.fun
+
+
+def test_two_way_table_protects_against_row_and_column_totals():
+    # a 3 in the corner: withholding the next smallest in its column alone would leave it recoverable from its row
+    fig, relations = _two_way([[3, 20, 30], [25, 40, 50], [35, 45, 60]])
+    out = suppression.apply(fig, relations=relations)
+    hidden = set(out.index[out["suppressed"]])
+    assert hidden  # more than the one small cell
+    for cell in hidden:
+        low, high = _range_of(fig, hidden, relations, cell)
+        assert high - low >= 1, cell
+    # the usual four-cell pattern: the 3, one cell in its row, one in its column and the cell completing the rectangle
+    assert len(hidden) == 4
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.integers(min_value=1, max_value=4).flatmap(
+    lambda n_r: st.integers(min_value=1, max_value=4).flatmap(
+        lambda n_c: st.lists(st.lists(st.integers(min_value=0, max_value=25), min_size=n_c, max_size=n_c),
+                             min_size=n_r, max_size=n_r))))
+def test_no_hidden_cell_of_a_two_way_table_can_be_recovered(grid):
+    fig, relations = _two_way(grid)
+    out = suppression.apply(fig, relations=relations)
+    assert not out.loc[~out["suppressed"], "numerator"].between(1, 4).any()
+    hidden = set(out.index[out["suppressed"]])
+    for cell in hidden:
+        if fig.loc[cell, "numerator"] > 0:  # a withheld 0 (only ever withheld to protect another) says nothing
+            low, high = _range_of(fig, hidden, relations, cell)
+            assert high - low > 1e-6, (grid, fig.loc[cell, ["measure", "group"]].tolist())
+
+
+def test_a_not_known_count_is_protected_from_two_shown_totals():
+    # all children 61 = 59 of known ethnicity + 2 not known: with 61 and 59 shown, the 2 would be recoverable
+    fig = figures.frame([
+        {"measure": "children", "breakdown": "ethnic_group", "group": "White", "kind": "count", "numerator": 40, "value": 40},
+        {"measure": "children", "breakdown": "ethnic_group", "group": "Black", "kind": "count", "numerator": 19, "value": 19},
+        {"measure": "children", "breakdown": "ethnic_group", "group": "All", "kind": "count", "numerator": 59, "value": 59},
+        {"measure": "children", "breakdown": "ethnic_group_not_known", "group": "Not known", "kind": "count", "numerator": 2, "value": 2},
+        {"measure": "children", "breakdown": "sex", "group": "All", "kind": "count", "numerator": 61, "value": 61},
+    ])
+    relations = [suppression.total_of(4, [2, 3])]
+    assert list(suppression.apply(fig)["suppressed"]) == [False, False, False, True, False]  # the leak, without the sum
+    out = suppression.apply(fig, relations=relations)
+    hidden = set(out.index[out["suppressed"]])
+    assert 3 in hidden and {2, 4} & hidden
+    for cell in hidden:
+        low, high = _range_of(fig, hidden, relations, cell)
+        assert high > low

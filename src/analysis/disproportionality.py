@@ -534,11 +534,54 @@ def _same_counts(fig: pd.DataFrame) -> pd.Series:
     return (fig["measure"] + "|" + fig["group"] + "|" + fig["period"]).where(same, "")
 
 
-def extend_suppression(fig: pd.DataFrame, links: pd.Series, numerators: pd.Series | None = None) -> pd.Series:
+def identity_relations(fig: pd.DataFrame) -> list[suppression.Relation]:
+    """The sums that tie one cohort's tables together, for the secondary rule: every characteristic's total
+    (plus its 'not known' count, where it has one) is the same number of children, which is also the cohort's
+    own count in the cohorts table; each ethnicity table's total is the number of known ethnicity; and the
+    cohorts table repeats the ethnicity 'not known' count. Without them a withheld 'not known' count could be
+    worked out as the cohort's count minus the known total."""
+    where = {k: i for i, k in zip(fig.index, zip(fig["measure"], fig["breakdown"], fig["group"], fig["period"]))}
+    relations = []
+    counts = fig["measure"].str.endswith("_children") & (fig["breakdown"] != "cohort")
+    for (measure, period), _ in fig[counts].groupby(["measure", "period"], sort=False):
+        label = COHORTS.get(measure.removesuffix("_children"), "").capitalize()
+        not_known = where.get((measure, "ethnic_group_not_known", NOT_KNOWN, period))
+        everyone = [[row]] if (row := where.get(("cohort_children", "cohort", label, period))) is not None else []
+        known = []
+        for name, bd in BREAKDOWNS.items():
+            total = where.get((measure, name, figures.TOTAL, period))
+            unknown = where.get((measure, f"{name}_not_known", NOT_KNOWN, period))
+            if total is None:
+                continue
+            if not bd.unknown:
+                everyone.append([total])
+            elif bd.count_unknown and unknown is not None:
+                everyone.append([total, unknown])
+            if name in ETHNIC_BREAKDOWNS:
+                known.append([total])
+        if not_known is not None and (row := where.get(("cohort_ethnicity_not_known", "cohort", label, period))) is not None:
+            relations.append(_same_sum([row], [not_known]))
+        for group in (everyone, known):
+            relations += [_same_sum(group[0], other) for other in group[1:]]
+    return relations
+
+
+def _same_sum(left: list, right: list) -> suppression.Relation:
+    """The relation 'sum of the cells `left` = sum of the cells `right`'."""
+    relation: dict = {}
+    for cell in left:
+        relation[cell] = relation.get(cell, 0.0) + 1.0
+    for cell in right:
+        relation[cell] = relation.get(cell, 0.0) - 1.0
+    return {c: v for c, v in relation.items() if v}
+
+
+def extend_suppression(fig: pd.DataFrame, links: pd.Series, numerators: pd.Series | None = None,
+                       relations: list[suppression.Relation] | None = None) -> pd.Series:
     """Withhold, beyond the table-by-table rule, every figure from which a withheld count could be worked out.
 
     Repeats until nothing changes:
-    * the report's secondary rule within each table (suppression.secondary);
+    * the secondary rule within each table and across the sums in `relations` (suppression.secondary);
     * the same count in two tables (White children, all children of known ethnicity) is withheld in both;
     * a figure linked to a withheld count (a rate, ratio, gap or later decision point built on it) is withheld;
     * parts are protected within their whole where both are shown (detailed ethnic groups within their broad
@@ -560,7 +603,7 @@ def extend_suppression(fig: pd.DataFrame, links: pd.Series, numerators: pd.Serie
     check = fig.assign(numerator=numerators)
     while True:
         before = mask.copy()
-        mask = suppression.secondary(check, mask)
+        mask = suppression.secondary(check, mask, relations)
         if has_same.any():
             hidden_same = set(same[has_same & mask])
             mask |= has_same & same.isin(hidden_same)
@@ -590,9 +633,18 @@ def publish(rep, fig: pd.DataFrame) -> pd.DataFrame:
     links = fig["links"] if "links" in fig else pd.Series([[]] * len(fig), index=fig.index)
 
     def extend(framed: pd.DataFrame, mask: pd.Series) -> pd.Series:
-        return extend_suppression(framed.assign(suppressed=mask), links.reindex(framed.index), framed["numerator"])
+        return extend_suppression(framed.assign(suppressed=mask), links.reindex(framed.index), framed["numerator"],
+                                  identity_relations(framed))
 
-    return rep.publish(fig, extend=extend)
+    return rep.publish(fig, extend=extend, exempt=not_known_counts)
+
+
+def not_known_counts(fig: pd.DataFrame) -> pd.Series:
+    """Counts of children whose ethnicity or sex is not recorded, which the report shows even when small: such a
+    count says that records are incomplete, not anything about a child, and it is the cohort's count minus the
+    total of known ethnicity (or sex), both shown. Withholding it would mean withholding that total, from which
+    every percentage in the table could be worked back."""
+    return fig["breakdown"].str.endswith("_not_known") | (fig["measure"] == "cohort_ethnicity_not_known")
 
 
 # --- views for tables and charts ----------------------------------------------------------------------

@@ -52,7 +52,7 @@ import numpy as np
 import pandas as pd
 
 from . import caseload as caseload_module
-from . import characteristics, codes, figures, intervals, suppression
+from . import characteristics, codes, figures, intervals
 from .quarters import Period, Quarter, academic_year, academic_year_label, academic_year_of
 
 SUSPENSION, PERMANENT, LUNCHTIME = "FIXD", "PERM", "LNCH"
@@ -439,28 +439,19 @@ def _ratio_rows(y: pd.DataFrame, b: pd.DataFrame, measures, period: str, breakdo
     return rows
 
 
-def blank_ratios_of_withheld(fig: pd.DataFrame, up_to: int = suppression.DEFAULT_UP_TO, restricted: bool = False) -> pd.DataFrame:
-    """Blank (as not available, [x]) each ratio whose YJS figure will be withheld, primary or secondary:
-    the ratio times the borough figure would give it back. Suppression itself only looks at the ratio's
-    own two counts."""
-    if restricted:
-        return fig
-    fig = figures.frame(fig)
+def protect_ratios(fig: pd.DataFrame, mask: pd.Series) -> pd.Series:
+    """For ``rep.publish(extend=...)``: withhold each ratio whose YJS figure is withheld (by the primary or the
+    secondary rule), since the ratio times the borough figure would give it back. The standard rules only look
+    at the ratio's own two counts."""
     is_ratio = fig["measure"].str.startswith(f"{RATIO}_")
-    parts = fig[~is_ratio]
-    withheld = suppression.apply(parts, up_to, restricted=True)
-    hidden = set(zip(withheld.loc[withheld["suppressed"], "measure"], withheld.loc[withheld["suppressed"], "breakdown"],
-                     withheld.loc[withheld["suppressed"], "group"], withheld.loc[withheld["suppressed"], "period"]))
-    component = YJS + "_" + fig["measure"].str.removeprefix(f"{RATIO}_")
-    dependent = is_ratio & pd.Series([key in hidden for key in zip(component, fig["breakdown"], fig["group"], fig["period"])],
-                                     index=fig.index)
-    fig.loc[dependent, ["value", "lower", "upper"]] = np.nan
-    return fig
+    key = fig["breakdown"] + "|" + fig["group"] + "|" + fig["period"]
+    hidden = set(fig["measure"][mask & ~is_ratio] + "|" + key[mask & ~is_ratio])
+    component = YJS + "_" + fig["measure"].str.removeprefix(f"{RATIO}_") + "|" + key
+    return mask | (is_ratio & component.isin(hidden))
 
 
 def compare(cohort: Cohort, *, by: str | None = None, breakdown: str = "all", groups: list[str] | None = None,
-            measures=ALL_MEASURES, ratios=RATIO_MEASURES, group: str = TOTAL, yjs_only: bool = False,
-            up_to: int = suppression.DEFAULT_UP_TO, restricted: bool = False) -> pd.DataFrame:
+            measures=ALL_MEASURES, ratios=RATIO_MEASURES, group: str = TOTAL, yjs_only: bool = False) -> pd.DataFrame:
     """YJS and borough figures (and their ratios) for the cohort, overall or split by a pupil column.
 
     Without `by`, there is one group, named `group` ('All' unless given, e.g. the academic year)."""
@@ -472,13 +463,13 @@ def compare(cohort: Cohort, *, by: str | None = None, breakdown: str = "all", gr
         b = sums(cohort.pupils, by, groups)
         rows += _cohort_rows(BOROUGH, b, measures, period, breakdown, group_of)
         rows += _ratio_rows(y, b, [m for m in ratios if m in measures], period, breakdown, group_of)
-    return blank_ratios_of_withheld(figures.frame(rows), up_to, restricted)
+    return figures.frame(rows)
 
 
-def headline(cohort: Cohort, *, up_to: int = suppression.DEFAULT_UP_TO, restricted: bool = False) -> pd.DataFrame:
+def headline(cohort: Cohort) -> pd.DataFrame:
     """Every measure for the YJS and the borough, their ratios, and the YJS share of the borough's permanent
     exclusions."""
-    fig = compare(cohort, up_to=up_to, restricted=restricted)
+    fig = compare(cohort)
     share = share_of_permanent_exclusions(cohort)
     return pd.concat([fig, share], ignore_index=True)
 
@@ -493,11 +484,11 @@ def share_of_permanent_exclusions(cohort: Cohort, group: str = TOTAL, breakdown:
                            "unit": "% of the borough's permanent exclusions"}])
 
 
-def by_year(cohorts: list[Cohort], *, up_to: int = suppression.DEFAULT_UP_TO, restricted: bool = False) -> pd.DataFrame:
+def by_year(cohorts: list[Cohort]) -> pd.DataFrame:
     """The headline measures for each academic year (oldest first), grouped by the year's label."""
     parts = []
     for c in reversed(cohorts):
-        parts.append(compare(c, breakdown="academic_year", group=c.label, up_to=up_to, restricted=restricted))
+        parts.append(compare(c, breakdown="academic_year", group=c.label))
         parts.append(share_of_permanent_exclusions(c, group=c.label, breakdown="academic_year"))
     return pd.concat(parts, ignore_index=True)
 
@@ -511,19 +502,17 @@ BREAKDOWNS = {
 }
 
 
-def by_characteristic(cohort: Cohort, breakdown: str, *, up_to: int = suppression.DEFAULT_UP_TO,
-                      restricted: bool = False) -> pd.DataFrame:
+def by_characteristic(cohort: Cohort, breakdown: str) -> pd.DataFrame:
     """One or more suspension rate, suspension rate and permanent exclusion rate for the YJS and the borough,
     and the ratio of the first, by SEN status, school phase, sex or ethnic group (from the census), with a total."""
     column, groups = BREAKDOWNS[breakdown]
     present = set(cohort.pupils[column].unique())
     groups = [g for g in groups if g in present or g != codes.NOT_KNOWN]
     return compare(cohort, by=column, breakdown=breakdown, groups=groups, measures=BREAKDOWN_MEASURES,
-                   ratios=("one_plus_suspension_rate",), up_to=up_to, restricted=restricted)
+                   ratios=("one_plus_suspension_rate",))
 
 
-def by_looked_after(cohort: Cohort, tables: dict, on: date | None = None, *, up_to: int = suppression.DEFAULT_UP_TO,
-                    restricted: bool = False) -> pd.DataFrame:
+def by_looked_after(cohort: Cohort, tables: dict, on: date | None = None) -> pd.DataFrame:
     """The YJS figures by looked-after status on `on` (the quarter's last day unless given). The census does not
     say which pupils are looked after, so there is no borough figure."""
     on = pd.Timestamp(on or cohort.quarter.end)
@@ -535,7 +524,7 @@ def by_looked_after(cohort: Cohort, tables: dict, on: date | None = None, *, up_
     pupils.loc[yjs.index, "looked_after"] = np.where(status, LOOKED_AFTER, NOT_LOOKED_AFTER)
     view = Cohort(**{**cohort.__dict__, "pupils": pupils})
     return compare(view, by="looked_after", breakdown="looked_after", groups=[LOOKED_AFTER, NOT_LOOKED_AFTER],
-                   measures=BREAKDOWN_MEASURES, yjs_only=True, up_to=up_to, restricted=restricted)
+                   measures=BREAKDOWN_MEASURES, yjs_only=True)
 
 
 def _counts_table(values: pd.Series, yjs: pd.Series, measure: str, groups: list[str], period: str, breakdown: str,

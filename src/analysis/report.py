@@ -59,18 +59,29 @@ class Report:
         return self.mode == "restricted"
 
     # --- figures ---------------------------------------------------------------
-    def publish(self, fig: pd.DataFrame, *, about_children: bool = True, extend=None) -> pd.DataFrame:
+    def publish(self, fig: pd.DataFrame, *, about_children: bool = True, extend=None, relations=None,
+                exempt=None) -> pd.DataFrame:
         """Suppress small numbers and record the figures for figures.csv; returns what may be shown.
 
-        `extend(fig, mask) -> mask` adds a report's own cross-table rules (see suppression.apply).
+        `relations(fig) -> list` adds sums that cross tables to the secondary rule, and `extend(fig, mask) -> mask`
+        a report's own further rules, and `exempt(fig) -> bool Series` rows not withheld for their own numbers
+        (see suppression.apply); all three see the figures with their final row labels.
         Only counts of rows in the extracts (data quality) pass `about_children=False`:
         they describe the data, not children, and are shown in full.
         """
         fig = figures_module.frame(fig).assign(report=self.name)
-        safe = (suppression.apply(fig, self.suppress_up_to, restricted=self.restricted, extend=extend)
+        safe = (suppression.apply(fig, self.suppress_up_to, restricted=self.restricted, extend=extend,
+                                  relations=relations(fig) if relations else None,
+                                  exempt=exempt(fig) if exempt else None)
                 if about_children else fig)
         self.published.append(safe)
-        return safe
+        return self.shown(safe)
+
+    def shown(self, fig: pd.DataFrame) -> pd.DataFrame:
+        """What tables, charts and sentences may show. In restricted mode (the board's private session) that is
+        every number: `suppressed` is cleared here, while figures.csv keeps it, marking what a public report
+        withholds. In public mode, the figures as published."""
+        return fig.assign(suppressed=False) if self.restricted and "suppressed" in fig else fig
 
     def finish(self, title: str, headline: str) -> None:
         """Write this report's figures and its one-line finding where the runner collects them

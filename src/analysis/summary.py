@@ -396,24 +396,12 @@ def outcomes_by_type(tables: dict, period: Period) -> pd.DataFrame:
 LINKED_TOTALS = {("out_of_court", TOTAL): ("all", OUT_OF_COURT), ("court", TOTAL): ("all", COURT)}
 
 
-def protect_subtotals(fig: pd.DataFrame, mask: pd.Series) -> pd.Series:
-    """For ``rep.publish(extend=...)`` on `outcomes_by_type`: a subtotal is the same number in two tables (its own
-    block and the all-outcomes block), so withholding it in one withholds it in the other; and since the other
-    subtotal can be added up from its shown rows, a withheld subtotal withholds the grand total too. Repeats with
-    the standard secondary rule until nothing changes."""
-    mask = mask.copy()
+def subtotal_relations(fig: pd.DataFrame) -> list[suppression.Relation]:
+    """For ``rep.publish(relations=...)`` on `outcomes_by_type`: each subtotal is the same number in two tables
+    (its own block and the all-outcomes block), so the secondary rule protects a withheld count against both
+    (the grand total minus the other subtotal would otherwise give a withheld subtotal away)."""
     where = {(b, g): i for i, b, g in zip(fig.index, fig["breakdown"], fig["group"])}
-    grand = where.get(("all", TOTAL))
-    while True:
-        before = mask.copy()
-        for a, b in LINKED_TOTALS.items():
-            if a in where and b in where and (mask[where[a]] or mask[where[b]]):
-                mask[where[a]] = mask[where[b]] = True
-                if grand is not None:
-                    mask[grand] = True
-        mask = suppression.secondary(fig, mask)
-        if mask.equals(before):
-            return mask
+    return [{where[a]: 1.0, where[b]: -1.0} for a, b in LINKED_TOTALS.items() if a in where and b in where]
 
 
 def outcomes_display(fig: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:

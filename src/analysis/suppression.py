@@ -8,11 +8,15 @@ report and methodology.md section 5):
   such a count is withheld too, and so is a share whose complement (the rest
   of its denominator) is that small ("57 of 60" reveals the other 3), and a
   share or mean whose denominator itself is that small.
-* **Secondary.** Within a table (rows of the same measure, breakdown and
-  period) that shows a total row (group ``All``), a single withheld cell could
-  be recovered by subtraction, so the next smallest non-zero cell is withheld
-  as well; if there is none, the total is withheld. This repeats until no
-  withheld cell can be recovered.
+* **Secondary.** No withheld cell may be worked out from the cells that are
+  shown. Within a table (rows of the same measure, breakdown and period) that
+  shows a total row (group ``All``), a single withheld cell could be recovered
+  by subtraction, so the next smallest non-zero cell is withheld as well; if
+  there is none, the total is withheld. Reports add the sums that cross tables
+  (a total shown elsewhere, a subtotal, the row and column totals of a two-way
+  table) as `relations`; a cell is protected when the sums, with the shown
+  cells fixed, leave it free to take more than one value (`determined`). This
+  repeats until no withheld cell can be recovered.
 * Ratios are withheld when either of the two counts they compare is small.
 
 Withheld figures lose their numerator, denominator, value and interval in every output, so
@@ -47,28 +51,120 @@ def primary(fig: pd.DataFrame, up_to: int = DEFAULT_UP_TO) -> pd.Series:
     return mask
 
 
-def secondary(fig: pd.DataFrame, mask: pd.Series) -> pd.Series:
-    """Extend `mask` so that no withheld cell can be recovered from a shown total."""
+Relation = dict  # {row label: coefficient}: the figures' numerators, times their coefficients, add up to zero
+
+
+def table_relations(fig: pd.DataFrame) -> list[Relation]:
+    """The sums every table states: in each table of counts or shares (rows of the same report, measure,
+    breakdown and period) that has a total row (group ``All``), the total is the sum of the other rows."""
+    relations = []
+    keys = [k for k in ("report", "measure", "breakdown", "period") if k in fig]
+    for _, rows in fig[fig["kind"].isin(["count", "share"])].groupby(keys, sort=False, dropna=False):
+        is_total = (rows["group"] == TOTAL).to_numpy()
+        if not is_total.any() or is_total.all():
+            continue
+        parts = rows.index[~is_total]
+        for total in rows.index[is_total]:
+            relations.append({total: 1.0, **{i: -1.0 for i in parts}})
+    return relations
+
+
+def total_of(total, parts) -> Relation:
+    """The relation 'total = sum of parts' (row labels), for a report's own cross-table sums."""
+    relation = {total: 1.0}
+    for i in parts:
+        relation[i] = relation.get(i, 0.0) - 1.0
+    return relation
+
+
+def _components(relations: list[Relation]) -> list[tuple[list, list[Relation]]]:
+    """Group relations that share a row, so each group can be solved on its own."""
+    parent: dict = {}
+
+    def find(x):
+        while parent.setdefault(x, x) != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for relation in relations:
+        first, *rest = relation
+        for other in rest:
+            parent[find(other)] = find(first)
+    groups: dict = {}
+    for relation in relations:
+        groups.setdefault(find(next(iter(relation))), []).append(relation)
+    out = []
+    for rels in groups.values():
+        cells = list(dict.fromkeys(i for r in rels for i in r))
+        out.append((cells, rels))
+    return out
+
+
+def determined(cells: list, relations: list[Relation], hidden: set) -> set:
+    """The hidden cells whose values follow from the shown ones through the relations.
+
+    A hidden cell is determined exactly when its unit vector lies in the row space of the relations restricted to
+    the hidden cells, i.e. when every solution of the relations with the shown cells fixed gives it the same value
+    (linear algebra over the real numbers; the checks in the tests also use the fact that counts are not negative).
+    """
+    unknown = [c for c in cells if c in hidden]
+    if not unknown:
+        return set()
+    col = {c: j for j, c in enumerate(unknown)}
+    a = np.zeros((len(relations), len(unknown)))
+    for i, relation in enumerate(relations):
+        for cell, coef in relation.items():
+            if cell in col:
+                a[i, col[cell]] += coef
+    if not a.any():
+        return set()
+    _, s, vt = np.linalg.svd(a)
+    rank = int((s > 1e-9 * max(1.0, s.max())).sum())
+    free = vt[rank:]  # basis of the solutions with the shown cells held fixed
+    if len(free) == 0:
+        return set(unknown)
+    return {c for c, j in col.items() if np.abs(free[:, j]).max() < 1e-9}
+
+
+def secondary(fig: pd.DataFrame, mask: pd.Series, relations: list[Relation] | None = None) -> pd.Series:
+    """Extend `mask` so that no withheld cell can be worked out from the shown ones.
+
+    The sums are each table's own (`table_relations`: a total row is the sum of its table) plus any a report
+    adds (`relations`: a total shown in another table, a subtotal, row and column totals of a two-way table).
+    While a withheld cell can be worked out, one more cell that shares a sum with it is withheld: the one that
+    leaves fewest cells recoverable, and among those the smallest non-zero cell that is not a total (then a
+    total, then a zero). With only a table's own total this is the familiar rule: withhold the next smallest
+    cell, or the total if there is none; in a two-way table it finds the usual pattern of four cells.
+    """
     mask = mask.copy()
-    keys = ["report", "measure", "breakdown", "period"]
-    for _, rows in fig.groupby(keys, sort=False, dropna=False):
-        if rows["kind"].iloc[0] not in ("count", "share"):
+    relations = table_relations(fig) + list(relations or [])
+    if not relations or not mask.any():
+        return mask
+    values = fig["numerator"]
+    totals = {next(iter(r)) for r in relations}
+    for cells, rels in _components(relations):
+        hidden = {c for c in cells if mask[c]}
+        if not hidden:
             continue
-        is_total = rows["group"] == TOTAL
-        if not is_total.any():
-            continue
-        cells = rows.index[~is_total]
-        total = rows.index[is_total]
-        while True:
-            hidden = [i for i in cells if mask[i]]
-            if len(hidden) != 1 or mask[total].all():
+        partners = {c: set() for c in cells}
+        for relation in rels:
+            for c in relation:
+                partners[c].update(relation)
+
+        def rank(c):
+            v = values[c]
+            return (not (v > 0), c in totals, v if v > 0 else 0, cells.index(c))
+
+        while found := determined(cells, rels, hidden):
+            # cells sharing a sum with a recoverable one (any shown cell, if none does)
+            options = {c for f in found for c in partners[f]} - hidden or set(cells) - hidden
+            if not options:
                 break
-            shown = fig.loc[[i for i in cells if not mask[i]], "numerator"]
-            shown = shown[shown > 0]
-            if shown.empty:
-                mask[total] = True
-            else:
-                mask[shown.sort_values(kind="stable").index[0]] = True
+            # the cell that leaves fewest recoverable, the smallest non-zero non-total among equals
+            chosen = min(options, key=lambda c: (len(determined(cells, rels, hidden | {c})), rank(c)))
+            hidden.add(chosen)
+        mask.loc[list(hidden)] = True
     return mask
 
 
@@ -86,13 +182,20 @@ def withhold(fig: pd.DataFrame, mask: pd.Series, up_to: int = DEFAULT_UP_TO, res
     return out
 
 
-def apply(fig: pd.DataFrame, up_to: int = DEFAULT_UP_TO, restricted: bool = False, extend=None) -> pd.DataFrame:
+def apply(fig: pd.DataFrame, up_to: int = DEFAULT_UP_TO, restricted: bool = False, extend=None,
+          relations: list[Relation] | None = None, exempt: pd.Series | None = None) -> pd.DataFrame:
     """Return the figures with `suppressed` set and withheld numbers removed.
 
     `extend(fig, mask) -> mask` may widen what is withheld, for rules that span tables (a rate built on a
-    count withheld elsewhere, parts within a whole); it sees the unblanked figures.
+    count withheld elsewhere, parts within a whole); it sees the unblanked figures. `relations` are sums that
+    cross tables, for the secondary rule (see `secondary`). Rows marked in `exempt` are not withheld for their
+    own numbers (only counts of records with a value not known, whose report says why), though they may still
+    be withheld to protect another figure.
     """
-    mask = secondary(fig, primary(fig, up_to))
+    first = primary(fig, up_to)
+    if exempt is not None:
+        first &= ~exempt.to_numpy()
+    mask = secondary(fig, first, relations)
     if extend is not None:
         mask = extend(fig, mask)
     return withhold(fig, mask, up_to, restricted)
