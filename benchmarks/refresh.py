@@ -3,8 +3,13 @@
 Run with ``make benchmark`` or ``.venv/bin/python benchmarks/refresh.py --scales 1 10 100``. Not part of the test
 suite: it prints figures for the README's performance section, it does not pass or fail.
 
-The floor is the same runner running the same number of notebooks that only take the standard parameters and
-import the package: the cost of starting kernels, which no optimisation of the analysis can remove.
+The floor is what the refresh costs before any analysis: the same runner (same command, same stages, same
+PDF printing) on the same validated extract, running one stand-in notebook for each real report. Each stand-in
+has the real notebook's file name (so the summary, 90_, still runs alone after the others, as in the real run),
+its metadata and kernel, its parameters cell, and one code cell holding every import statement found in the real
+notebook's code (module level, found with ``ast``): kernel start and imports (pandas, matplotlib, scipy, seaborn,
+the analysis modules), and nothing else. No analysis is copied, so the stand-ins write no figures and their pages
+are near empty. The ratio is the refresh's wall time over the floor's.
 """
 
 from __future__ import annotations
@@ -66,16 +71,37 @@ def run_measured(cmd: list[str]) -> tuple[float, int, str]:
     return time.perf_counter() - started, peak, out
 
 
-def floor_notebooks(count: int, folder: Path) -> Path:
-    """`count` notebooks that take the standard parameters, import the package and do nothing else."""
+def import_statements(source: str) -> list[str]:
+    """The import statements a cell runs when executed (module level, including under if/try/with), as source."""
+    import ast
+
+    from IPython.core.inputtransformer2 import TransformerManager
+
+    tree = ast.parse(TransformerManager().transform_cell(source))  # IPython magics become plain calls
+    found, todo = [], list(tree.body)
+    while todo:
+        node = todo.pop(0)
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            found.append(ast.unparse(node))
+        elif not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+            todo[:0] = [child for child in ast.iter_child_nodes(node) if isinstance(child, ast.stmt)]
+    return found
+
+
+def floor_notebooks(notebooks: list[Path], folder: Path) -> Path:
+    """For each real notebook, a stand-in of the same name with its parameters cell and its imports, nothing else."""
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
-    source = nbformat.read(REPO / "notebooks" / "00_overview.ipynb", as_version=4)
-    params = next(c for c in source.cells if "parameters" in c.metadata.get("tags", []))
-    for i in range(count):
-        nb = nbformat.v4.new_notebook(metadata=source.metadata)
-        nb.cells = [params, nbformat.v4.new_code_cell("from analysis import report")]
-        nbformat.write(nb, folder / f"{i:02d}_floor.ipynb")
+    for path in notebooks:
+        source = nbformat.read(path, as_version=4)
+        code = [c for c in source.cells if c.cell_type == "code"]
+        params = next(c for c in code if "parameters" in c.metadata.get("tags", []))
+        imports = [line for c in code if c is not params for line in import_statements(c.source)]
+        metadata = {k: v for k, v in source.metadata.items() if k != "papermill"}
+        nb = nbformat.v4.new_notebook(metadata=metadata)
+        nb.cells = [nbformat.v4.new_code_cell(params.source, metadata={"tags": ["parameters"]}),
+                    nbformat.v4.new_code_cell("\n".join(dict.fromkeys(imports)))]
+        nbformat.write(nb, folder / path.name)
     return folder
 
 
@@ -91,8 +117,8 @@ def bench(scale: float, python: str) -> dict:
                "--work", str(work), "--no-progress"]
     wall, peak, _ = run_measured(refresh)
     manifest = json.loads((out / QUARTER.replace(" ", "-") / "manifest.json").read_text())
-    count = len(manifest["notebooks"])
-    floor_dir = floor_notebooks(count, RESULTS / "floor-notebooks")
+    floor_dir = floor_notebooks([REPO / "notebooks" / f"{name}.ipynb" for name in manifest["notebooks"]],
+                                RESULTS / "floor-notebooks")
     floor_cmd = [python, "-c",
                  "import sys; from pathlib import Path; from analysis.runner import refresh; "
                  f"refresh({QUARTER!r}, Path(sys.argv[1]), Path(sys.argv[2]), work_dir=Path(sys.argv[3]), "
@@ -114,11 +140,12 @@ def main() -> None:
           f"{psutil.virtual_memory().total / 2**30:.0f} GiB, Python {platform.python_version()}")
     rows = [bench(s, sys.executable) for s in args.scales]
     print(f"\n{'scale':>6} {'extract MB':>11} {'refresh s':>10} {'floor s':>8} {'ratio':>6} {'peak GB':>8} "
-          f"{'validate s':>11} {'notebooks s':>12} {'render s':>9}")
+          f"{'validate s':>11} {'notebooks s':>12} {'render s':>9} {'pdf s':>6}")
     for r in rows:
         t = r["timings"]
         print(f"{r['scale']:>6g} {r['extract_mb']:>11.0f} {r['wall']:>10.1f} {r['floor']:>8.1f} {r['ratio']:>6.2f} "
-              f"{r['peak_gb']:>8.2f} {t['validation']:>11.1f} {t['notebooks']:>12.1f} {t['rendering']:>9.1f}")
+              f"{r['peak_gb']:>8.2f} {t['validation']:>11.1f} {t['notebooks']:>12.1f} {t['rendering']:>9.1f} "
+              f"{t.get('pdf', float('nan')):>6.1f}")
     for r in rows:
         print(f"\nscale {r['scale']:g}, seconds per notebook: "
               + ", ".join(f"{k} {v:.1f}" for k, v in r["notebooks"].items()))

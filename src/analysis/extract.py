@@ -11,13 +11,17 @@ writes, under `work_dir` (which holds personal data and never goes in
 
 A second call with unchanged inputs reads the Parquet files instead of
 validating again, so the refresh validates once and every notebook loads fast.
+Tables are read when first used (`Tables`), so a report holds in memory only
+the extracts it needs; and a file whose size and modification time are those
+recorded at validation is not hashed again.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
@@ -29,32 +33,71 @@ from .validation import Validated, validate_folder
 CACHE_VERSION = 1  # bump when validation rules change, so old caches are rebuilt
 
 
-def checksums(data_dir: Path) -> dict[str, str]:
-    """SHA-256 of every contract file present in `data_dir`."""
+def _stats(data_dir: Path) -> dict[str, list[int]]:
+    """Size and modification time (ns) of every contract file present in `data_dir`."""
     out = {}
     for extract in EXTRACTS.values():
         path = Path(data_dir) / extract.file
         if path.exists():
-            out[extract.file] = hashlib.sha256(path.read_bytes()).hexdigest()
+            st = path.stat()
+            out[extract.file] = [st.st_size, st.st_mtime_ns]
     return out
+
+
+def checksums(data_dir: Path, known: dict | None = None) -> dict[str, str]:
+    """SHA-256 of every contract file present in `data_dir`.
+
+    `known` is an earlier validation's record ({"stats": ..., "checksums": ...}); a file whose size and
+    modification time are unchanged keeps its recorded checksum instead of being read again."""
+    known = known or {}
+    stats, old_stats, old_sums = _stats(data_dir), known.get("stats", {}), known.get("checksums", {})
+    out = {}
+    for file, stat in stats.items():
+        if old_stats.get(file) == stat and file in old_sums:
+            out[file] = old_sums[file]
+        else:
+            with (Path(data_dir) / file).open("rb") as handle:
+                out[file] = hashlib.file_digest(handle, "sha256").hexdigest()
+    return out
+
+
+class Tables(Mapping):
+    """The validated tables by extract name, each read from its Parquet file when first used."""
+
+    def __init__(self, clean_dir: Path, names: list[str]):
+        self._dir, self._names, self._loaded = clean_dir, names, {}
+
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        if name not in self._names:
+            raise KeyError(name)
+        if name not in self._loaded:
+            self._loaded[name] = pd.read_parquet(self._dir / f"{name}.parquet")
+        return self._loaded[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._names)
+
+    def __len__(self) -> int:
+        return len(self._names)
 
 
 @dataclass
 class Extract:
     """The accepted tables plus what the reports need to say about the data."""
 
-    tables: dict[str, pd.DataFrame]
+    tables: Mapping[str, pd.DataFrame]
     counts: pd.DataFrame
     problems: dict[str, str]  # extract file -> the main reasons rows were set aside
     area_name: str
     extract_date: date
     quarantine_dir: Path
+    checksums: dict[str, str] = field(default_factory=dict)  # extract file -> SHA-256 of the file validated
 
     def __getitem__(self, name: str) -> pd.DataFrame:
         return self.tables[name]
 
 
-def _write(validated: Validated, work_dir: Path, sums: dict[str, str]) -> None:
+def _write(validated: Validated, work_dir: Path, sums: dict[str, str], stats: dict[str, list[int]]) -> None:
     from .validation import describe_problems
 
     clean, quarantine = work_dir / "clean", work_dir / "quarantine"
@@ -70,6 +113,7 @@ def _write(validated: Validated, work_dir: Path, sums: dict[str, str]) -> None:
     meta = {
         "cache_version": CACHE_VERSION,
         "checksums": sums,
+        "stats": stats,
         "area_name": validated.area_name,
         "extract_date": validated.extract_date.isoformat(),
         "counts": validated.counts.to_dict(orient="records"),
@@ -83,19 +127,21 @@ def load(data_dir: str | Path, work_dir: str | Path) -> Extract:
     """Validate (or reuse the validated copy of) the extract in `data_dir`."""
     data_dir, work_dir = Path(data_dir).resolve(), Path(work_dir).resolve()
     meta_path = work_dir / "validation.json"
-    sums = checksums(data_dir)
     meta = json.loads(meta_path.read_text()) if meta_path.exists() else {}
+    stats = _stats(data_dir)
+    sums = checksums(data_dir, meta)
     if meta.get("checksums") != sums or meta.get("cache_version") != CACHE_VERSION:
         validated = validate_folder(data_dir)
-        _write(validated, work_dir, sums)
+        _write(validated, work_dir, sums, stats)
+        del validated
         meta = json.loads(meta_path.read_text())
-    tables = {name: pd.read_parquet(work_dir / "clean" / f"{name}.parquet")
-              for name in EXTRACTS if (work_dir / "clean" / f"{name}.parquet").exists()}
+    clean = work_dir / "clean"
     return Extract(
-        tables=tables,
+        tables=Tables(clean, [name for name in EXTRACTS if (clean / f"{name}.parquet").exists()]),
         counts=pd.DataFrame(meta["counts"]),
         problems=meta["problems"],
         area_name=meta["area_name"],
         extract_date=date.fromisoformat(meta["extract_date"]),
         quarantine_dir=work_dir / "quarantine",
+        checksums=meta["checksums"],
     )

@@ -11,7 +11,6 @@ import os
 import shutil
 import subprocess
 import tempfile
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "msedge")
@@ -34,17 +33,21 @@ def print_pdf(html: Path, pdf: Path, browser: str, timeout: int = 120) -> None:
         raise RuntimeError(f"Chromium did not write {pdf.name}")
 
 
-def make_pdfs(pages: list[Path], pack: Path, browser: str) -> list[Path]:
-    """Print each HTML page to a PDF beside it, then join them (in order) into the committee pack."""
+def print_page(page: Path, browser: str) -> Path:
+    """Print one HTML page to an A4 PDF beside it (same name, .pdf); returns the PDF's path."""
+    pdf = page.with_suffix(".pdf")
+    print_pdf(page, pdf, browser)
+    return pdf
+
+
+def join_pack(pdfs: list[Path], pack: Path) -> Path:
+    """Join printed pages, in the order given, into one PDF with a bookmark for each."""
     from pypdf import PdfWriter
 
-    pdfs = [page.with_suffix(".pdf") for page in pages]
-    with ThreadPoolExecutor(max_workers=min(4, len(pages) or 1)) as pool:
-        list(pool.map(lambda pair: print_pdf(*pair, browser), zip(pages, pdfs)))
     writer = PdfWriter()
     for pdf in pdfs:
         writer.append(str(pdf), outline_item=pdf.stem)
     writer.add_metadata({"/Title": pack.stem.replace("-", " ")})
     with pack.open("wb") as handle:
         writer.write(handle)
-    return pdfs
+    return pack

@@ -17,8 +17,11 @@ import os
 import platform
 import shutil
 import subprocess
+import sys
+import threading
 import time
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor, as_completed
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from importlib import metadata
@@ -81,6 +84,24 @@ def report_notebooks(directory: Path = NOTEBOOKS) -> list[Path]:
     return [p for p in found if is_summary(p)] + [p for p in found if not is_summary(p)]
 
 
+def _papermill():
+    """papermill, importing nbformat without jsonschema's IRI checker.
+
+    nbformat imports jsonschema, which builds a Lark grammar for the "iri" string format when rfc3987_syntax is
+    installed: about 1.2 s at every import, for a format no notebook schema uses. Hiding rfc3987_syntax while
+    jsonschema is first imported skips that; it is importable again afterwards, and nothing else changes."""
+    if "jsonschema" not in sys.modules and "rfc3987_syntax" not in sys.modules:
+        sys.modules["rfc3987_syntax"] = None  # type: ignore[assignment]  # makes its import fail, quietly
+        try:
+            import nbformat  # noqa: F401  (imports jsonschema)
+        finally:
+            if "rfc3987_syntax" in sys.modules and sys.modules["rfc3987_syntax"] is None:
+                del sys.modules["rfc3987_syntax"]
+    import papermill
+
+    return papermill
+
+
 def _coerce(name: str, value: str, kind: type):
     """The text given with --set, as the type the parameter's default has."""
     if kind is bool:
@@ -107,7 +128,7 @@ def _default_type(default_source: str) -> type:
 
 def check_options(options: dict[str, str], notebooks: list[Path]) -> dict[str, object]:
     """Reject unknown or ill-typed parameters before anything runs."""
-    import papermill
+    papermill = _papermill()
 
     declared: dict[str, type] = {}
     for nb in notebooks:
@@ -139,7 +160,7 @@ def _kernel() -> str:
 
 def _execute(notebook: str, output: str, parameters: dict, cwd: str, kernel: str) -> tuple[str, float, str | None]:
     """Run one notebook (in a worker process). Returns (name, seconds, error or None)."""
-    import papermill
+    papermill = _papermill()
     from papermill.exceptions import PapermillExecutionError
 
     started = time.perf_counter()
@@ -191,13 +212,55 @@ def _versions() -> dict[str, str]:
     return out
 
 
+def previous_seconds(folder: Path) -> dict[str, float]:
+    """Seconds each notebook took in the last run published in `folder` (its manifest), or {} if none."""
+    try:
+        seconds = json.loads((Path(folder) / "manifest.json").read_text())["run"]["notebook_seconds"]
+        return {str(name): float(value) for name, value in seconds.items()}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return {}
+
+
+def longest_first(notebooks: list[Path], seconds: dict[str, float]) -> list[Path]:
+    """Longest-processing-time-first order for the workers: notebooks with no earlier time first (they may be
+    long), then by earlier time, longest first; ties keep file order. Only the schedule depends on this."""
+    return sorted(notebooks, key=lambda nb: (nb.stem in seconds, -seconds.get(nb.stem, 0.0)))
+
+
+def _busy_seconds(intervals: list[tuple[float, float]]) -> float:
+    """Wall time covered by at least one of the (start, end) intervals."""
+    total, reach = 0.0, float("-inf")
+    for begin, end in sorted(intervals):
+        if end > reach:
+            total += end - max(begin, reach)
+            reach = end
+    return total
+
+
+def _render(nb: Path, run: NotebookRun, build: Path, heading: str) -> pd.DataFrame | None:
+    """A finished notebook's title and headline, its executed copy without timings, its HTML page; its figures."""
+    from .rendering import to_html
+
+    summary = build / "notebooks" / f"summary-{nb.stem}.json"
+    if summary.exists():
+        info = json.loads(summary.read_text())
+        run.title, run.headline = info.get("title", nb.stem), info.get("headline", "")
+    run.title = run.title or nb.stem.split("_", 1)[-1].replace("_", " ").capitalize()
+    executed = build / "notebooks" / nb.name
+    if executed.exists():
+        scrub_timings(executed)
+        to_html(executed, build / f"{nb.stem}.html", f"{run.title}: {heading}")
+    fig_file = build / "notebooks" / f"figures-{nb.stem}.csv"
+    if fig_file.exists():
+        return pd.read_csv(fig_file, keep_default_na=False, na_values=[""])
+    return None
+
+
 def refresh(quarter: str, data_dir: Path, out_dir: Path, *, work_dir: Path | None = None,
             notebooks_dir: Path = NOTEBOOKS, options: dict[str, str] | None = None,
             parallel: bool = True, progress: bool = True, pdf: bool = True) -> RefreshResult:
     """Run the whole refresh for one quarter. Raises ParameterError / QuarterError / ExtractError before anything runs."""
     from tqdm.auto import tqdm
-
-    from .rendering import to_html
 
     timings: dict[str, float] = {}
     clock = time.perf_counter()
@@ -228,66 +291,81 @@ def refresh(quarter: str, data_dir: Path, out_dir: Path, *, work_dir: Path | Non
             "figures_dir": str(build / "notebooks"), "reports_dir": str(out_dir)} | chosen
     runs: dict[str, NotebookRun] = {}
     kernel = _kernel()
-    import papermill
+    papermill = _papermill()
 
-    jobs = []
+    jobs = {}
     for nb in notebooks:
         declared = set(papermill.inspect_notebook(str(nb)))
         params = {k: v for k, v in base.items() if k in declared}
-        jobs.append((str(nb), str(build / "notebooks" / nb.name), params, str(nb.parent), kernel))
+        jobs[nb.stem] = (str(nb), str(build / "notebooks" / nb.name), params, str(nb.parent), kernel)
+    # Summary notebooks (90 to 99) read the other reports' figures, so they run once those are done. The others
+    # start longest first (by the previous run's times), so the workers finish close together.
+    stages = [longest_first([nb for nb in notebooks if not is_summary(nb)], previous_seconds(out_dir / q.slug)),
+              [nb for nb in notebooks if is_summary(nb)]]
 
-    started = time.perf_counter()
-    bar = tqdm(total=len(jobs), desc="Running reports", unit="report", disable=not progress)
-    # Summary notebooks (90 to 99) read the other reports' figures, so they run once those are done.
-    for stage in ([j for j in jobs if not is_summary(Path(j[0]))], [j for j in jobs if is_summary(Path(j[0]))]):
-        if parallel and len(stage) > 1:
-            workers = max(1, min(len(stage), os.cpu_count() or 1))
-            with ProcessPoolExecutor(max_workers=workers) as pool:
-                futures = [pool.submit(_execute, *job) for job in stage]
-                for future in as_completed(futures):
-                    name, seconds, error = future.result()
-                    runs[name] = NotebookRun(name, seconds, error)
-                    bar.set_postfix_str(name)
-                    bar.update()
-        else:
-            for job in stage:
-                name, seconds, error = _execute(*job)
-                runs[name] = NotebookRun(name, seconds, error)
-                bar.update()
-    bar.close()
-    timings["notebooks"] = time.perf_counter() - started
-
-    started = time.perf_counter()
-    figure_files = []
-    for nb in notebooks:
-        run = runs[nb.stem]
-        summary = build / "notebooks" / f"summary-{nb.stem}.json"
-        if summary.exists():
-            info = json.loads(summary.read_text())
-            run.title, run.headline = info.get("title", nb.stem), info.get("headline", "")
-            summary.unlink()
-        run.title = run.title or nb.stem.split("_", 1)[-1].replace("_", " ").capitalize()
-        executed = build / "notebooks" / nb.name
-        if executed.exists():
-            scrub_timings(executed)
-            to_html(executed, build / f"{nb.stem}.html", f"{run.title}: {ext.area_name}, {q.label}")
-        fig_file = build / "notebooks" / f"figures-{nb.stem}.csv"
-        if fig_file.exists():
-            figure_files.append(pd.read_csv(fig_file, keep_default_na=False, na_values=[""]))
-            fig_file.unlink()
-    timings["rendering"] = time.perf_counter() - started
-
-    started = time.perf_counter()
-    from .pdf import find_chromium, make_pdfs
+    from .pdf import find_chromium, join_pack, print_page
 
     browser = find_chromium() if pdf else None
     pack_name = f"committee-pack-{q.slug}.pdf"
-    pages = [build / f"{r.name}.html" for r in (runs[nb.stem] for nb in notebooks) if not r.error]
-    if browser and pages:
-        make_pdfs(pages, build / pack_name, browser)
-        timings["pdf"] = time.perf_counter() - started
     pdf_note = (None if browser else "PDFs were not made: " +
                 ("switched off for this run." if not pdf else "no Chromium was found (install Debian's chromium package, or set CHROMIUM)."))
+    heading = f"{ext.area_name}, {q.label}"
+    busy: dict[str, list[tuple[float, float]]] = {"rendering": [], "pdf": []}
+    one_at_a_time = threading.Lock()  # rendering is Python work: two at once would only share one core
+
+    def finish(nb: Path, run: NotebookRun) -> tuple[pd.DataFrame | None, Path | None]:
+        """Render a finished notebook and print its page (in a thread, while other notebooks run)."""
+        with one_at_a_time:
+            begun = time.perf_counter()
+            figures = _render(nb, run, build, heading)
+            busy["rendering"].append((begun, time.perf_counter()))
+        if not browser or run.error:
+            return figures, None
+        begun = time.perf_counter()
+        printed = print_page(build / f"{nb.stem}.html", browser)
+        busy["pdf"].append((begun, time.perf_counter()))
+        return figures, printed
+
+    started = time.perf_counter()
+    bar = tqdm(total=len(jobs), desc="Running reports", unit="report", disable=not progress)
+    finishing: dict[str, Future] = {}
+    with ExitStack() as stack:
+        biggest = max(len(stage) for stage in stages)
+        pool = (stack.enter_context(ProcessPoolExecutor(max_workers=max(1, min(biggest, os.cpu_count() or 1))))
+                if parallel and biggest > 1 else None)
+        # Created after the process pool: its workers are forked at its first task, before any thread of this one.
+        after = stack.enter_context(ThreadPoolExecutor(max_workers=2, thread_name_prefix="refresh-finish"))
+        by_name = {nb.stem: nb for nb in notebooks}
+
+        def done(name: str, seconds: float, error: str | None) -> None:
+            runs[name] = NotebookRun(name, seconds, error)
+            finishing[name] = after.submit(finish, by_name[name], runs[name])
+            bar.set_postfix_str(name)
+            bar.update()
+
+        for stage in stages:
+            if pool:
+                for future in as_completed([pool.submit(_execute, *jobs[nb.stem]) for nb in stage]):
+                    done(*future.result())
+            else:
+                for nb in stage:
+                    done(*_execute(*jobs[nb.stem]))
+        bar.close()
+        timings["notebooks"] = time.perf_counter() - started
+        finished = {nb.stem: finishing[nb.stem].result() for nb in notebooks}  # raises what rendering or printing raised
+
+    for nb in notebooks:  # read by the summary notebooks while they ran; the figures go in figures.csv below
+        (build / "notebooks" / f"summary-{nb.stem}.json").unlink(missing_ok=True)
+        (build / "notebooks" / f"figures-{nb.stem}.csv").unlink(missing_ok=True)
+    figure_files = [finished[nb.stem][0] for nb in notebooks if finished[nb.stem][0] is not None]
+    # Time spent rendering / printing (wall time with at least one at work), mostly while notebooks were running.
+    timings["rendering"] = _busy_seconds(busy["rendering"])
+    printed = [finished[nb.stem][1] for nb in notebooks if finished[nb.stem][1] is not None]
+    if browser and printed:
+        begun = time.perf_counter()
+        join_pack(printed, build / pack_name)
+        busy["pdf"].append((begun, time.perf_counter()))
+        timings["pdf"] = _busy_seconds(busy["pdf"])
 
     allfigs = pd.concat(figure_files, ignore_index=True) if figure_files else figures_module.frame([])
     allfigs.insert(0, "quarter", q.label)
@@ -301,7 +379,7 @@ def refresh(quarter: str, data_dir: Path, out_dir: Path, *, work_dir: Path | Non
         "area_name": ext.area_name,
         "extract_date": ext.extract_date.isoformat(),
         "parameters": base | {"output_dir": "<this folder>/notebooks"},
-        "inputs": {name: {"sha256": digest} for name, digest in extract_module.checksums(data_dir).items()},
+        "inputs": {name: {"sha256": digest} for name, digest in ext.checksums.items()},
         "rows": ext.counts.to_dict(orient="records"),
         "quarantine": str(ext.quarantine_dir),
         "versions": _versions(),
