@@ -1,7 +1,10 @@
 """Benchmark the quarterly refresh: wall time, time per stage and notebook, peak memory, against the floor.
 
-Run with ``make benchmark`` or ``.venv/bin/python benchmarks/refresh.py --scales 1 10 100``. Not part of the test
-suite: it prints figures for the README's performance section, it does not pass or fail.
+Run with ``make benchmark`` (the demo, ``--scale 10`` and ``--scale 100``, about a national-size extract; the
+first run generates the larger extracts, which takes a few minutes) or ``.venv/bin/python benchmarks/refresh.py
+--scales 1``. Not part of the test suite: it prints figures for the README's performance section, it does not
+pass or fail. Peak memory is the largest total proportional set size (PSS) of the refresh and all its child
+processes (kernels and Chromium included), sampled every 50 ms.
 
 The floor is what the refresh costs before any analysis: the same runner (same command, same stages, same
 PDF printing) on the same validated extract, running one stand-in notebook for each real report. Each stand-in
@@ -33,7 +36,10 @@ RESULTS = REPO / "benchmarks" / "results"
 QUARTER = "2025-26 Q4"
 
 
-def _tree_rss(proc: psutil.Process) -> int:
+def _tree_memory(proc: psutil.Process) -> int:
+    """Memory in use by a process and all its children: the sum of their proportional set sizes (PSS), so pages
+    that forked processes share are counted once, not once per process (RSS would count them in each); RSS
+    where PSS is not available."""
     total = 0
     try:
         family = [proc, *proc.children(recursive=True)]
@@ -41,7 +47,8 @@ def _tree_rss(proc: psutil.Process) -> int:
         return 0
     for p in family:
         try:
-            total += p.memory_info().rss
+            info = p.memory_full_info()
+            total += getattr(info, "pss", info.rss)
         except psutil.Error:
             pass
     return total
@@ -58,7 +65,7 @@ def run_measured(cmd: list[str]) -> tuple[float, int, str]:
     def sample():
         nonlocal peak
         while not done.is_set():
-            peak = max(peak, _tree_rss(ps))
+            peak = max(peak, _tree_memory(ps))
             time.sleep(0.05)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -133,7 +140,7 @@ def bench(scale: float, python: str) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--scales", nargs="+", type=float, default=[1, 10])
+    parser.add_argument("--scales", nargs="+", type=float, default=[1, 10, 100])
     args = parser.parse_args()
     RESULTS.mkdir(parents=True, exist_ok=True)
     print(f"Machine: {platform.machine()}, {os.cpu_count()} cores, "

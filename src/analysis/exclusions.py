@@ -50,6 +50,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from . import caseload as caseload_module
 from . import characteristics, codes, figures, intervals
@@ -120,11 +122,67 @@ def nc_label(nc_from: int, nc_to: int) -> str:
 # Cohorts
 # ======================================================================================
 
+def _text(values) -> pa.Array | pa.ChunkedArray | None:
+    """`values` as Arrow text (no copy for an Arrow-backed column; all blank counts as text), or None if they
+    are not all text."""
+    if not isinstance(values, (pd.Series, pd.Index, pd.api.extensions.ExtensionArray, np.ndarray)):
+        values = list(values)
+    try:
+        arr = pa.array(values, from_pandas=True)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        return None
+    if pa.types.is_null(arr.type):
+        return arr.cast(pa.large_string())
+    return arr if pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type) else None
+
+
+def _in(values: pa.Array | pa.ChunkedArray, value_set: pa.Array | pa.ChunkedArray) -> np.ndarray:
+    """Arrow is_in as a numpy mask (blank is never in)."""
+    found = pc.is_in(values, value_set=value_set.cast(values.type), skip_nulls=True)
+    return found.to_numpy(zero_copy_only=False).astype(bool, copy=False)
+
+
 def isin(values: pd.Series, allowed) -> np.ndarray:
-    """values.isin(allowed) as a numpy mask, fast for long arrow-backed string columns (blank is never in)."""
-    allowed = pd.Series(allowed, dtype=object).dropna()
-    index = pd.Index(allowed.unique())
-    return index.get_indexer(pd.Series(values, dtype=object).to_numpy()) >= 0 if len(index) else np.zeros(len(values), bool)
+    """values.isin(allowed) as a numpy mask, fast for long arrow-backed string columns (blank is never in).
+
+    Text is matched in Arrow, hashing the shorter side (when `allowed` is the longer, it is first cut to the
+    values that occur in `values`); anything else is matched as Python objects."""
+    v, a = _text(values), _text(allowed)
+    if v is None or a is None:
+        allowed = pd.Series(allowed, dtype=object).dropna()
+        index = pd.Index(allowed.unique())
+        if not len(index):
+            return np.zeros(len(values), bool)
+        return index.get_indexer(pd.Series(values, dtype=object).to_numpy()) >= 0
+    if len(a) > len(v):
+        a = a.filter(_in(a, v))
+    return _in(v, a)
+
+
+def positions(values: pd.Series, keys: pd.Series) -> np.ndarray:
+    """The position in `keys` of each of `values` (the first, if a key is repeated), -1 where it is not there
+    (blank is never found): a left join's row lookup without the join. Text as in `isin`."""
+    v, k = _text(values), _text(keys)
+    if v is None or k is None:
+        keys = pd.Series(np.asarray(keys, dtype=object)).dropna().drop_duplicates()
+        found = pd.Index(keys).get_indexer(pd.Series(values, dtype=object).to_numpy())
+        return np.append(keys.index.to_numpy(), -1)[found]  # found is -1 where absent: the appended -1
+    candidates = np.arange(len(k))
+    if len(k) > len(v):  # hash the shorter side: only the keys that occur in `values` can be found
+        candidates = np.flatnonzero(_in(k, v))
+        k = k.take(candidates)
+    found = pc.index_in(v, value_set=k.cast(v.type), skip_nulls=True).fill_null(-1).to_numpy(zero_copy_only=False)
+    return np.append(candidates, -1)[found]
+
+
+def rows_where(frame: pd.DataFrame, mask) -> pd.DataFrame:
+    """frame[mask] for a mask of the frame's rows (a missing value counts as False), filtered one column at a
+    time: pandas filters an Arrow-backed column in Arrow, but takes a frame's rows by position, which is
+    slower on long columns read from Parquet (about a quarter, for a year's rows of the census)."""
+    if isinstance(mask, pd.Series):
+        mask = mask.fillna(False)
+    mask = np.asarray(mask, dtype=bool)
+    return pd.DataFrame({c: frame[c].array[mask] for c in frame.columns}, index=frame.index[mask], copy=False)
 
 
 def census(pupils: pd.DataFrame, year: str) -> tuple[pd.DataFrame, bool]:
@@ -132,16 +190,16 @@ def census(pupils: pd.DataFrame, year: str) -> tuple[pd.DataFrame, bool]:
 
     Until the year's spring census exists, the previous year's is used with each pupil one NC year
     older (primary pupils reaching Year 7 counted as secondary)."""
-    rows = pupils[pupils["academic_year"] == year]
+    rows = rows_where(pupils, pupils["academic_year"] == year)
     if len(rows):
         return rows, False
-    before = pupils[pupils["academic_year"] == academic_year_label(int(year[:4]) - 1)]
+    before = rows_where(pupils, pupils["academic_year"] == academic_year_label(int(year[:4]) - 1))
     if before.empty:
         return before, False
     nc = before["nc_year"] + 1
     phase = before["phase"].where(~((before["phase"] == "PRIMARY") & (nc >= 7)), "SECONDARY")
     rolled = before.assign(academic_year=year, nc_year=nc, phase=phase)
-    return rolled[rolled["nc_year"] <= 14], True
+    return rows_where(rolled, rolled["nc_year"] <= 14), True
 
 
 def set_aside_link_children(quarantine_dir: str | Path | None) -> list[str]:
@@ -164,8 +222,9 @@ def link_children(child_ids: pd.Series, pupil_link: pd.DataFrame, census_rows: p
     link = pupil_link[["child_id", "pupil_id"]].astype("string").drop_duplicates("child_id")
     shared = pupil_link["pupil_id"][pupil_link["pupil_id"].duplicated(keep=False)]
     out = kids.merge(link, on="child_id", how="left")
-    cen = census_rows[["pupil_id", "nc_year"]].astype({"pupil_id": "string"}).drop_duplicates("pupil_id")
-    out = out.merge(cen, on="pupil_id", how="left")
+    cen = census_rows[["pupil_id", "nc_year"]]
+    cen = cen[isin(cen["pupil_id"], out["pupil_id"])]  # the linked pupils' rows only, so the merge is small
+    out = out.merge(cen.astype({"pupil_id": "string"}).drop_duplicates("pupil_id"), on="pupil_id", how="left")
     no_link = out["pupil_id"].isna().to_numpy()
     conditions = [
         no_link & isin(out["child_id"], list(set_aside)),
@@ -213,17 +272,28 @@ def _period_label(period: Period) -> str:
     return f"{year} to {period.end.day} {period.end:%B %Y}"
 
 
+def _labels(values: pd.Series, lookup) -> pd.api.extensions.ExtensionArray:
+    """lookup(values), for a `lookup` that labels each value on its own (as text), worked out once per distinct
+    value (blank included) rather than once per pupil."""
+    codes_, uniques = pd.factorize(values, use_na_sentinel=False)
+    return lookup(pd.Series(uniques, dtype=object)).array.take(codes_)
+
+
 def build_cohort(tables: dict, quarter: Quarter | str, nc_from: int = NC_FROM, nc_to: int = NC_TO, *,
-                 period: Period | None = None, set_aside_links: list[str] | tuple = ()) -> Cohort:
+                 period: Period | None = None, set_aside_links: list[str] | tuple = (),
+                 census_rows: tuple[pd.DataFrame, bool] | None = None) -> Cohort:
     """The cohorts for `period` (by default the academic year to date at the end of `quarter`), the YJS one
-    being the children on the caseload during `quarter`."""
+    being the children on the caseload during `quarter`.
+
+    `census_rows` is what `census` gives for the period's academic year, if the caller already has it.
+    The census has one row per pupil (the contract's key), so each exclusion finds its pupil by position."""
     quarter = Quarter.parse(quarter)
     nc_from, nc_to = check_nc_years(nc_from, nc_to)
     period = period or quarter.academic_year_to_date
     year = academic_year_of(period.start)
     if academic_year_of(period.end) != year:
         raise ValueError(f"{period.label} runs over two academic years; measure one at a time")
-    cen, rolled = census(tables["pupils"], year)
+    cen, rolled = census_rows if census_rows is not None else census(tables["pupils"], year)
     if cen.empty:
         raise ValueError(f"The school census (pupils.csv) has no rows for {year} or the year before, "
                          "so there is nothing to compare with.")
@@ -232,40 +302,40 @@ def build_cohort(tables: dict, quarter: Quarter | str, nc_from: int = NC_FROM, n
     linkage["academic_year"] = year
 
     keep = ["pupil_id", "school_id", "phase", "nc_year", "sex", "ethnicity", "sen_provision"]
-    borough = cen.loc[cen["nc_year"].between(nc_from, nc_to).fillna(False).astype(bool), keep].copy()
+    borough = rows_where(cen[keep], cen["nc_year"].between(nc_from, nc_to)).reset_index(drop=True)
     borough["pupil_id"] = borough["pupil_id"].astype("string")
-    matched = linkage.loc[linkage["reason"] == MATCHED, ["child_id", "pupil_id"]]
-    borough = borough.merge(matched, on="pupil_id", how="left")
+    matched = linkage[linkage["reason"] == MATCHED]
+    borough["child_id"] = matched["child_id"].array.take(positions(borough["pupil_id"], matched["pupil_id"]),
+                                                         allow_fill=True)
     borough["yjs"] = borough["child_id"].notna().to_numpy(bool)
-    borough["sen"] = borough["sen_provision"].map(SEN_GROUPS).fillna(codes.NOT_KNOWN).astype(str)
-    borough["school_phase"] = borough["phase"].map(PHASE_GROUPS).fillna(codes.NOT_KNOWN).astype(str)
-    borough["sex_group"] = borough["sex"].map(SEX_GROUPS).fillna(codes.NOT_KNOWN).astype(str)
-    borough["ethnic_group"] = characteristics.ethnic_groups(borough["ethnicity"].astype(object)).to_numpy()
+    borough["sen"] = _labels(borough["sen_provision"], lambda v: v.map(SEN_GROUPS).fillna(codes.NOT_KNOWN).astype(str))
+    borough["school_phase"] = _labels(borough["phase"], lambda v: v.map(PHASE_GROUPS).fillna(codes.NOT_KNOWN).astype(str))
+    borough["sex_group"] = _labels(borough["sex"], lambda v: v.map(SEX_GROUPS).fillna(codes.NOT_KNOWN).astype(str))
+    borough["ethnic_group"] = _labels(borough["ethnicity"], characteristics.ethnic_groups)
 
     ex = tables["exclusions"]
     start, end = pd.Timestamp(period.start), pd.Timestamp(period.end)
-    ex = ex[(ex["start_date"] >= start) & (ex["start_date"] <= end)]
-    in_cohort = isin(ex["pupil_id"], borough["pupil_id"])
-    outside = (~in_cohort & ~isin(ex["pupil_id"], cen["pupil_id"])
-               & ex["nc_year"].between(nc_from, nc_to).fillna(False).to_numpy(bool))
-    ex = ex[in_cohort].merge(borough[["pupil_id", "yjs", "child_id"]], on="pupil_id", how="left")
+    ex = rows_where(ex, (ex["start_date"] >= start) & (ex["start_date"] <= end))
+    row = positions(ex["pupil_id"], borough["pupil_id"])  # each exclusion's pupil in the borough, -1 if not in it
+    in_cohort = row >= 0
+    maybe_outside = ~in_cohort & ex["nc_year"].between(nc_from, nc_to).fillna(False).to_numpy(bool)
+    not_in_census = int((~isin(ex["pupil_id"][maybe_outside], cen["pupil_id"])).sum())
+    ex, row = rows_where(ex, in_cohort).reset_index(drop=True), row[in_cohort]
+    ex["yjs"] = borough["yjs"].to_numpy()[row]
+    ex["child_id"] = borough["child_id"].array.take(row)
+
+    # each pupil's totals in the period, added up by their row in the borough (days in halves: exact sums)
     susp = (ex["category"] == SUSPENSION).to_numpy(bool)
     sessions = ex["sessions"].astype("float64").to_numpy()
-    per = pd.DataFrame({
-        "pupil_id": ex["pupil_id"],
-        "suspensions": susp.astype(np.int64),
-        "days": np.where(susp, np.nan_to_num(sessions) / 2, 0.0),
-        "permanent": (ex["category"] == PERMANENT).to_numpy(np.int64),
-        "lunchtime": (ex["category"] == LUNCHTIME).to_numpy(np.int64),
-    }).groupby("pupil_id", sort=False).sum()
-    borough = borough.merge(per, left_on="pupil_id", right_index=True, how="left")
-    for column in ("suspensions", "permanent", "lunchtime"):
-        borough[column] = borough[column].fillna(0).astype(np.int64)
-    borough["days"] = borough["days"].fillna(0.0).astype(float)
+    count = lambda mask: np.bincount(row[mask], minlength=len(borough)).astype(np.int64)  # noqa: E731
+    borough["suspensions"] = count(susp)
+    borough["days"] = np.bincount(row, weights=np.where(susp, np.nan_to_num(sessions) / 2, 0.0), minlength=len(borough))
+    borough["permanent"] = count((ex["category"] == PERMANENT).to_numpy(bool))
+    borough["lunchtime"] = count((ex["category"] == LUNCHTIME).to_numpy(bool))
     return Cohort(quarter=quarter, period=period, academic_year=year, label=_period_label(period),
                   nc_from=nc_from, nc_to=nc_to, rolled_forward=rolled, caseload=on, linkage=linkage,
-                  pupils=borough.reset_index(drop=True), exclusions=ex.reset_index(drop=True),
-                  not_in_census=int(outside.sum()), missing_sessions=int((susp & np.isnan(sessions)).sum()))
+                  pupils=borough, exclusions=ex, not_in_census=not_in_census,
+                  missing_sessions=int((susp & np.isnan(sessions)).sum()))
 
 
 def yearly_cohorts(tables: dict, quarter: Quarter | str, nc_from: int = NC_FROM, nc_to: int = NC_TO, *,
@@ -278,10 +348,11 @@ def yearly_cohorts(tables: dict, quarter: Quarter | str, nc_from: int = NC_FROM,
     for back in range(1, previous + 1):
         earlier = quarter.shift(-4 * back)
         year = academic_year_of(earlier.end)
-        if census(tables["pupils"], year)[0].empty:
+        cen = census(tables["pupils"], year)
+        if cen[0].empty:
             break
         out.append(build_cohort(tables, earlier, nc_from, nc_to, period=academic_year(year),
-                                set_aside_links=set_aside_links))
+                                set_aside_links=set_aside_links, census_rows=cen))
     return out
 
 
@@ -364,16 +435,18 @@ def sums(pupils: pd.DataFrame, by: str | None = None, groups: list[str] | None =
     """Per group (and an 'All' row): pupils n, suspended k, suspensions S and their squares S2, days lost D
     and D2, permanent exclusions P, lunchtime suspensions L. Groups absent from the data get zeros."""
     p = pupils
-    frame = pd.DataFrame({
-        "group": p[by].astype(str).to_numpy() if by else TOTAL,
-        "n": 1, "k": (p["suspensions"] > 0).to_numpy(np.int64), "S": p["suspensions"].to_numpy(np.int64),
-        "S2": p["suspensions"].to_numpy(np.int64) ** 2, "D": p["days"].to_numpy(float), "D2": p["days"].to_numpy(float) ** 2,
-        "P": p["permanent"].to_numpy(np.int64), "L": p["lunchtime"].to_numpy(np.int64),
-    })
-    out = frame.groupby("group", sort=False)[list(SUMS)].sum()
+    s, d = p["suspensions"].to_numpy(np.int64), p["days"].to_numpy(float)
+    values = {"n": np.ones(len(p)), "k": s > 0, "S": s, "S2": s ** 2, "D": d, "D2": d ** 2,
+              "P": p["permanent"].to_numpy(np.int64), "L": p["lunchtime"].to_numpy(np.int64)}
+    # Each pupil's group as a whole-number code (groups in order of first appearance; a blank group is left out
+    # of the groups but counts in the total). Days come in halves, so every sum here is exact in any order.
+    code, names = pd.factorize(p[by].astype(str)) if by else (np.zeros(len(p), np.int64), [TOTAL][:len(p)])
+    named = slice(None) if (code >= 0).all() else code >= 0
+    out = pd.DataFrame({c: np.bincount(code[named], weights=np.asarray(v, float)[named], minlength=len(names))
+                        for c, v in values.items()}, index=pd.Index(list(names), dtype="str", name="group"))
     if by:
-        out = out.reindex(list(groups) if groups is not None else sorted(out.index), fill_value=0)
-        out.loc[TOTAL] = frame[list(SUMS)].sum()
+        out = out.reindex(list(groups) if groups is not None else sorted(out.index), fill_value=0.0)
+        out.loc[TOTAL] = [np.asarray(v, float).sum() for v in values.values()]
     return out.astype(float)
 
 
@@ -605,18 +678,18 @@ def by_term(cohorts: list[Cohort]) -> pd.DataFrame:
     first, with each year's total as its 'All' row (so suppression can protect the terms against it)."""
     rows = []
     for c in reversed(cohorts):
-        ex = c.exclusions[(c.exclusions["category"] == SUSPENSION).to_numpy(bool)]
-        terms = term_of(ex["start_date"])["term"]
+        susp = (c.exclusions["category"] == SUSPENSION).to_numpy(bool)
+        ex = c.exclusions.loc[susp, ["pupil_id", "start_date", "yjs"]]
+        terms = _TERM_OF_MONTH[ex["start_date"].dt.month.to_numpy()]  # as term_of, without the academic year
+        pupil = pd.factorize(ex["pupil_id"])[0]  # whole-number codes, to count distinct pupils
         period = c.period.label
         labels = {t: term_label(c.academic_year, t) + ("" if complete else f" (to {c.period.end.day} {c.period.end:%B})")
                   for t, complete in terms_in(c.period)}
         for prefix, mask, n in ((YJS, ex["yjs"].to_numpy(bool), int(c.pupils["yjs"].sum())),
                                 (BOROUGH, np.ones(len(ex), bool), len(c.pupils))):
-            part = ex[mask]
-            t = terms[mask]
             for term, group in [*labels.items(), (None, TOTAL)]:
-                sel = part if term is None else part[(t == term).to_numpy(bool)]
-                k = int(sel["pupil_id"].nunique())
+                sel = pupil[mask if term is None else mask & (terms == term)]
+                k = len(np.unique(sel[sel >= 0]))
                 lo, hi = intervals.wilson(k, n)
                 rows.append({"measure": f"{prefix}_term_suspensions", "breakdown": "term", "group": group,
                              "period": period, "kind": "count", "numerator": len(sel), "value": len(sel),

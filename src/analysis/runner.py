@@ -366,6 +366,8 @@ def refresh(quarter: str, data_dir: Path, out_dir: Path, *, work_dir: Path | Non
         join_pack(printed, build / pack_name)
         busy["pdf"].append((begun, time.perf_counter()))
         timings["pdf"] = _busy_seconds(busy["pdf"])
+    elif browser:
+        pdf_note = "PDFs were not made: no report ran to the end."
 
     allfigs = pd.concat(figure_files, ignore_index=True) if figure_files else figures_module.frame([])
     allfigs.insert(0, "quarter", q.label)
