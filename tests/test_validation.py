@@ -176,3 +176,108 @@ def test_problem_summary_for_reports_holds_no_values(tmp_path):
     summary = describe_problems(v.set_aside["offences"])
     assert "C404" not in summary and "XX" not in summary
     assert "child_id not found among the accepted rows of children.csv" in summary
+
+
+# --- speed and scale: the fast paths give exactly what the plain ones did ---------------------
+
+def test_whole_numbers_too_long_to_read_are_out_of_range_not_a_crash(tmp_path):
+    rows = [dict(BASE["offences"][0], seriousness_score="99999999999999999999"),
+            dict(BASE["offences"][1], seriousness_score="-9223372036854775809"),
+            dict(BASE["offences"][1], offence_id="O3", seriousness_score="0000000000000000000000005")]
+    v = validate_folder(write_extract(tmp_path / "x", offences=rows))
+    problems = list(_aside(v, "offences")["problems"])
+    assert problems == ["seriousness_score: outside the allowed range 1 to 8 (value '99999999999999999999')",
+                        "seriousness_score: outside the allowed range 1 to 8 (value '-9223372036854775809')"]
+    assert v.tables["offences"]["seriousness_score"].tolist() == [5]  # leading zeros are fine
+
+
+def test_parse_ints():
+    from analysis.validation import parse_ints
+
+    values = pd.Series(["5", "+5", "-5", "007", "-0", "9223372036854775807", "999999999999999999", "1000000000000000000",
+                        "1e3", "x", None, "٣"], dtype="str")
+    got = parse_ints(values)
+    assert str(got.dtype) == "Int64"
+    assert got.tolist() == [5, 5, -5, 7, 0, pd.NA, 999999999999999999, pd.NA, pd.NA, pd.NA, pd.NA, pd.NA]
+
+
+def _pandas_duplicates(frame, keys):
+    """The duplicate rule as first written, with pandas."""
+    import numpy as np
+
+    dup = frame.duplicated(keys, keep="first") & frame[keys].notna().all(axis=1)
+    involved = frame.loc[frame.duplicated(keys, keep=False), keys].reset_index()
+    first = involved.groupby(keys)["index"].transform("first").set_axis(involved["index"])
+    rows = np.flatnonzero(dup.to_numpy())
+    return rows, first.reindex(frame.index).to_numpy()[rows].astype(int)
+
+
+def _big_pupils(n=12_000):
+    import numpy as np
+
+    rng = np.random.default_rng(1)
+
+    def pick(good, bad):  # mostly good values, one row in ten or so bad
+        return rng.choice(bad) if rng.random() < 0.03 else rng.choice(good)
+    return [{"pupil_id": f"P{rng.integers(0, 4 * n)}" if i % 200 else "",
+             "academic_year": pick(["2021/22", "2022/23"], ["2022-23", ""]),
+             "school_id": f"S{i % 40}", "phase": pick(["PRIMARY", "SECONDARY"], ["??", ""]),
+             "nc_year": pick(["0", "7", "14", " 3 ", "007"], ["15", "-1", "x", "", "99999999999999999999"]),
+             "sex": pick(["M", "F"], ["X"]), "ethnicity": pick(["WBRI", "", " WBRI"], ["ZZZZ"]),
+             "sen_provision": pick(["N", "K", "E"], ["Q"])} for i in range(n)]
+
+
+def test_fast_paths_match_the_plain_ones(tmp_path, monkeypatch):
+    """Long columns are parsed once per distinct value and keys numbered in Arrow: the same rows must be
+    accepted and set aside, with the same lines and problems, as computing everything row by row."""
+    from analysis import validation
+
+    folder = write_extract(tmp_path / "x", pupils=_big_pupils(), pupil_link=[])
+    fast = validate_folder(folder)
+    monkeypatch.setattr(validation, "_per_distinct", lambda values, compute: compute(values))
+    monkeypatch.setattr(validation, "_duplicates", _pandas_duplicates)
+    plain = validate_folder(folder)
+    for name in fast.tables:
+        pd.testing.assert_frame_equal(fast.tables[name], plain.tables[name])
+        pd.testing.assert_frame_equal(fast.set_aside[name], plain.set_aside[name])
+    aside = fast.set_aside["pupils"]
+    assert 0 < len(aside) < 12_000
+    assert aside["problems"].str.contains("duplicate pupil_id + academic_year (first seen on line", regex=False).any()
+    assert aside["problems"].str.contains("nc_year: outside the allowed range 0 to 14 (value '99999999999999999999')", regex=False).any()
+
+
+def test_arrow_reader_matches_pandas_reader(tmp_path):
+    from analysis.validation import _read_csv_pandas, read_csv
+
+    path = tmp_path / "t.csv"
+    cells = ["a", " a", "a ", "", "  ", "\u00a0x\u00a0", "x\u3000", "é", "\u001fz", "mid dle", "\t", '"q, r"']
+    body = "\n".join(f"{c},{cells[(i * 5) % len(cells)]}" for i, c in enumerate(cells * 3))
+    path.write_bytes(("\ufeff k , v\n" + body + "\n").encode("utf-8"))
+    fast, plain = read_csv(path, "t.csv"), _read_csv_pandas(path, "t.csv")
+    pd.testing.assert_frame_equal(fast, plain)
+    assert list(fast.columns) == ["k", "v"]
+    pd.testing.assert_frame_equal(read_csv(path, "t.csv", ["v"]), plain[["v"]])
+
+
+def test_unreadable_body_found_after_the_headers_still_names_the_file(tmp_path):
+    rows = "\n".join(f"C{i},2007-05-01,1,WBRI" for i in range(60_000))  # more than Arrow's first block
+    folder = write_extract(tmp_path / "x")
+    (folder / "children.csv").write_bytes(b"child_id,date_of_birth,sex,ethnicity\n" + rows.encode() + b"\nC9,2007-05-01,1,\xff\n")
+    with pytest.raises(ExtractError, match="children.csv: cannot be read as UTF-8") as err:
+        validate_folder(folder)
+    assert len(err.value.problems) == 1
+
+
+def test_each_extract_handed_on_when_ready(tmp_path):
+    rows = BASE["children"] + [{"child_id": "C9", "date_of_birth": "2008-02-02", "sex": "1", "ethnicity": "XXXX"}]
+    folder = write_extract(tmp_path / "x", children=rows)
+    seen = {}
+    v = validate_folder(folder, on_extract=lambda name, table, aside: seen.setdefault(name, (table, aside)))
+    whole = validate_folder(folder)
+    assert v.tables == {} and v.set_aside == {}
+    assert list(seen) == list(whole.tables)
+    for name, (table, aside) in seen.items():
+        pd.testing.assert_frame_equal(table, whole.tables[name])
+        pd.testing.assert_frame_equal(aside, whole.set_aside[name])
+    pd.testing.assert_frame_equal(v.counts, whole.counts)
+    assert v.problems == {"children.csv": "ethnicity: not a code in the contract's list (1)"}

@@ -30,7 +30,7 @@ import pandas as pd
 from .contract import EXTRACTS
 from .validation import Validated, validate_folder
 
-CACHE_VERSION = 1  # bump when validation rules change, so old caches are rebuilt
+CACHE_VERSION = 2  # bump when validation rules change, so old caches are rebuilt
 
 
 def _stats(data_dir: Path) -> dict[str, list[int]]:
@@ -97,19 +97,40 @@ class Extract:
         return self.tables[name]
 
 
-def _write(validated: Validated, work_dir: Path, sums: dict[str, str], stats: dict[str, list[int]]) -> None:
-    from .validation import describe_problems
+class _Writer:
+    """Writes each validated extract as soon as it is ready: clean/<name>.parquet and, when rows were set
+    aside, quarantine/<file>.csv. The old validation.json goes first, so a run stopped half way (an
+    unreadable file found late) never leaves a cache that looks complete."""
 
-    clean, quarantine = work_dir / "clean", work_dir / "quarantine"
-    clean.mkdir(parents=True, exist_ok=True)
-    quarantine.mkdir(parents=True, exist_ok=True)
-    for old in quarantine.glob("*.csv"):
-        old.unlink()
-    for name, table in validated.tables.items():
+    def __init__(self, work_dir: Path):
+        self.work_dir, self.started = work_dir, False
+
+    def __call__(self, name: str, table: pd.DataFrame, aside: pd.DataFrame) -> None:
+        clean, quarantine = self.work_dir / "clean", self.work_dir / "quarantine"
+        if not self.started:
+            (self.work_dir / "validation.json").unlink(missing_ok=True)
+            clean.mkdir(parents=True, exist_ok=True)
+            quarantine.mkdir(parents=True, exist_ok=True)
+            for old in quarantine.glob("*.csv"):
+                old.unlink()
+            self.started = True
         table.to_parquet(clean / f"{name}.parquet", index=False)
-        aside = validated.set_aside[name]
         if len(aside):
             aside.to_csv(quarantine / EXTRACTS[name].file, index=False)
+
+
+def _write(validated: Validated, work_dir: Path, sums: dict[str, str], stats: dict[str, list[int]]) -> None:
+    """validation.json, once every extract has been written (by `_Writer`, or here when `validated` holds the
+    tables itself)."""
+    writer = _Writer(work_dir)
+    for name, table in validated.tables.items():
+        writer(name, table, validated.set_aside[name])
+    if validated.sizes:
+        problems = dict(validated.problems)
+    else:
+        from .validation import describe_problems
+
+        problems = {EXTRACTS[n].file: describe_problems(a) for n, a in validated.set_aside.items() if len(a)}
     meta = {
         "cache_version": CACHE_VERSION,
         "checksums": sums,
@@ -117,7 +138,7 @@ def _write(validated: Validated, work_dir: Path, sums: dict[str, str], stats: di
         "area_name": validated.area_name,
         "extract_date": validated.extract_date.isoformat(),
         "counts": validated.counts.to_dict(orient="records"),
-        "problems": {EXTRACTS[n].file: describe_problems(a) for n, a in validated.set_aside.items() if len(a)},
+        "problems": problems,
         "ignored_columns": validated.ignored_columns,
     }
     (work_dir / "validation.json").write_text(json.dumps(meta, indent=2))
@@ -131,7 +152,8 @@ def load(data_dir: str | Path, work_dir: str | Path) -> Extract:
     stats = _stats(data_dir)
     sums = checksums(data_dir, meta)
     if meta.get("checksums") != sums or meta.get("cache_version") != CACHE_VERSION:
-        validated = validate_folder(data_dir)
+        # each extract is written as soon as it is validated, so only one big table is in memory at a time
+        validated = validate_folder(data_dir, on_extract=_Writer(work_dir))
         _write(validated, work_dir, sums, stats)
         del validated
         meta = json.loads(meta_path.read_text())

@@ -13,11 +13,18 @@ Two kinds of problem, handled differently:
 
 Row numbers are the line numbers of the CSV file (the header is line 1), so an
 analyst can open the file at the right place.
+
+The folder is checked in two passes, so that a national-size extract fits in
+memory: first every file's header row (every missing file, unreadable header or
+missing column is reported together), then one extract at a time, read, checked
+and handed on (`validate_folder(..., on_extract=...)`) before the next is read.
+Only the columns later extracts refer to are kept between extracts.
 """
 
 from __future__ import annotations
 
 import csv
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -31,6 +38,7 @@ from .contract import EXTRACT_INFO_FIELDS, EXTRACTS, Column, Extract
 
 EARLIEST_DATE = pd.Timestamp("1990-01-01")
 DATE_FORMS = "YYYY-MM-DD or DD/MM/YYYY"
+MAX_INT_DIGITS = 18  # any whole number of up to 18 digits (after leading zeros) fits in int64
 
 
 class ExtractError(Exception):
@@ -47,19 +55,23 @@ class ExtractError(Exception):
 
 @dataclass
 class Validated:
-    """The accepted rows (typed), the rows set aside (as received, with reasons) and the counts."""
+    """The accepted rows (typed), the rows set aside (as received, with reasons) and the counts.
+
+    When `validate_folder` hands each extract to a callback, `tables` and `set_aside` stay empty and
+    `sizes` (accepted, set aside) and `problems` (the main reasons, by file) say what was found."""
 
     info: dict[str, object]
     tables: dict[str, pd.DataFrame]
     set_aside: dict[str, pd.DataFrame]
     ignored_columns: dict[str, list[str]] = field(default_factory=dict)
+    sizes: dict[str, tuple[int, int]] = field(default_factory=dict)  # extract -> (accepted, set aside)
+    problems: dict[str, str] = field(default_factory=dict)  # extract file -> describe_problems(set aside)
 
     @property
     def counts(self) -> pd.DataFrame:
-        rows = []
-        for name, table in self.tables.items():
-            aside = len(self.set_aside.get(name, ()))
-            rows.append({"extract": EXTRACTS[name].file, "received": len(table) + aside, "accepted": len(table), "set_aside": aside})
+        sizes = self.sizes or {name: (len(table), len(self.set_aside.get(name, ()))) for name, table in self.tables.items()}
+        rows = [{"extract": EXTRACTS[name].file, "received": accepted + aside, "accepted": accepted, "set_aside": aside}
+                for name, (accepted, aside) in sizes.items()]
         return pd.DataFrame(rows)
 
     @property
@@ -73,37 +85,158 @@ class Validated:
 
 # --- parsing helpers -------------------------------------------------------------
 
+_TEXT = pd.StringDtype("pyarrow", na_value=np.nan)  # pandas' default text dtype: Arrow strings, NaN for missing
+
+
+def _arrow(values: pd.Series) -> pyarrow.ChunkedArray:
+    """The Arrow strings behind a text column (no copy when it is Arrow-backed already)."""
+    if not (isinstance(values.dtype, pd.StringDtype) and values.dtype.storage == "pyarrow"):
+        values = values.astype("string[pyarrow]")
+    arr = values.array.__arrow_array__()
+    return arr if isinstance(arr, pyarrow.ChunkedArray) else pyarrow.chunked_array([arr])
+
+
+def _bools(arr, index) -> pd.Series:
+    return pd.Series(arr.to_numpy(zero_copy_only=False), index=index, dtype=bool)
+
+
 def isin(values: pd.Series, allowed) -> pd.Series:
     """`values.isin(allowed)` for text, done in Arrow: pandas 3 converts `allowed` one value at a
     time in Python, which takes minutes for millions of identifiers. Missing values are never in."""
-    arr = pyarrow.array(values.astype("string[pyarrow]"))
-    allowed = pd.Series(list(allowed) if isinstance(allowed, (set, frozenset, list, tuple)) else allowed)
-    value_set = pyarrow.array(allowed.dropna().astype("string[pyarrow]").unique()).cast(arr.type)
-    hit = pc.is_in(arr, value_set=value_set).fill_null(False)
-    return pd.Series(hit.to_numpy(zero_copy_only=False), index=values.index, dtype=bool)
+    arr = _arrow(values)
+    if isinstance(allowed, pd.Series) and isinstance(allowed.dtype, pd.StringDtype) and allowed.dtype.storage == "pyarrow":
+        value_set = pc.unique(_arrow(allowed)).drop_null()
+    else:
+        allowed = pd.Series(list(allowed) if isinstance(allowed, (set, frozenset, list, tuple)) else allowed)
+        value_set = pyarrow.array(allowed.dropna().astype("string[pyarrow]").unique())
+    hit = pc.is_in(arr, value_set=value_set.cast(arr.type)).fill_null(False)
+    return _bools(hit, values.index)
 
 
-def parse_dates(values: pd.Series) -> pd.Series:
-    """ISO dates, falling back to UK day/month/year; anything else is NaT."""
+def _parse_dates(values: pd.Series) -> pd.Series:
     iso = pd.to_datetime(values, format="%Y-%m-%d", errors="coerce")
     uk = pd.to_datetime(values.where(iso.isna()), format="%d/%m/%Y", errors="coerce")
     return iso.fillna(uk).astype("datetime64[ns]")
 
 
+def _per_distinct(values: pd.Series, compute: Callable[[pd.Series], pd.Series | pd.DataFrame]):
+    """compute(values) for a value-by-value computation, done once per distinct value when a long column
+    holds few of them (dates, numbers, codes), then looked up for every row."""
+    if len(values) < 10_000:
+        return compute(values)
+    encoded = _arrow(values).dictionary_encode()  # one dictionary shared by every chunk
+    sizes = {len(c.dictionary) for c in encoded.chunks}
+    if len(sizes) != 1 or sizes.pop() > len(values) // 4:
+        return compute(values)
+    dictionary = encoded.chunk(0).dictionary
+    distinct = pyarrow.concat_arrays([dictionary, pyarrow.nulls(1, dictionary.type)])  # the last one: missing
+    where = np.concatenate([c.indices.fill_null(len(dictionary)).to_numpy(zero_copy_only=False) for c in encoded.chunks])
+    del encoded
+    result = compute(distinct.to_pandas(types_mapper=lambda t: _TEXT))
+    return result.take(where).set_axis(values.index)
+
+
+def parse_dates(values: pd.Series) -> pd.Series:
+    """ISO dates, falling back to UK day/month/year; anything else is NaT."""
+    return _per_distinct(values, _parse_dates)
+
+
+def _whole(values: pd.Series) -> pd.Series:
+    """Is each value written as a whole number? (Missing: no.)"""
+    return _per_distinct(values, lambda v: v.str.fullmatch(r"[+-]?\d+").fillna(False).astype(bool))
+
+
+def _read_ints(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
+    """The whole numbers (Int64; NA where not one) and, for each row, +1 or -1 where the number has more
+    than MAX_INT_DIGITS digits after any leading zeros (too long to read: far outside any range), else 0.
+    Done in Arrow. As pd.to_numeric did, only ASCII digits are read: other digits stay NA."""
+    if not len(values):
+        return pd.Series(pd.array([], dtype="Int64"), index=values.index), np.zeros(0, dtype=np.int8)
+    arr = _arrow(values)
+    ok = pc.match_substring_regex(arr, r"^[+-]?[0-9]+$").fill_null(False).to_numpy(zero_copy_only=False)
+    negative = pc.starts_with(arr, "-").fill_null(False).to_numpy(zero_copy_only=False)
+    digits = pc.utf8_ltrim(pc.utf8_ltrim(arr, characters="+-"), characters="0")  # one sign at most, by the pattern
+    length = pc.binary_length(digits).fill_null(0).to_numpy(zero_copy_only=False)
+    huge = ok & (length > MAX_INT_DIGITS)
+    readable = pyarrow.array(ok & ~huge)
+    digits = pc.if_else(pc.equal(pc.binary_length(digits), 0), "0", digits)
+    number = pc.cast(pc.if_else(readable, digits, pyarrow.scalar(None, digits.type)), pyarrow.int64())
+    number = pc.if_else(pyarrow.array(negative), pc.negate(number), number)
+    n = number.to_pandas(types_mapper={pyarrow.int64(): pd.Int64Dtype()}.get)
+    sign = np.where(negative, -1, 1).astype(np.int8)
+    return pd.Series(n.array, index=values.index), np.where(huge, sign, 0).astype(np.int8)
+
+
 def parse_ints(values: pd.Series) -> pd.Series:
-    ok = values.str.fullmatch(r"[+-]?\d+").fillna(False).astype(bool)
-    return pd.to_numeric(values.where(ok), errors="coerce").astype("Int64")
+    """Whole numbers as Int64; anything else (and a number too long to read) is NA."""
+    return _read_ints(values)[0]
+
+
+def _tidy_chunk(chunk: pyarrow.Array) -> pyarrow.Array:
+    """One chunk of text trimmed, blanks made missing. The text is copied only when some value may need
+    trimming (it starts or ends with a byte of a space, ASCII or not); blanks become missing through a new
+    validity bitmap."""
+    if not len(chunk):
+        return chunk
+    if chunk.null_count or chunk.offset or not pyarrow.types.is_large_string(chunk.type):
+        chunk = pc.utf8_trim_whitespace(chunk)
+        return pc.if_else(pc.equal(chunk, ""), pyarrow.scalar(None, chunk.type), chunk)
+
+    def layout(chunk):
+        offsets = np.frombuffer(chunk.buffers()[1], dtype=np.int64, count=len(chunk) + 1)
+        data = chunk.buffers()[2]
+        return offsets, (np.frombuffer(data, dtype=np.uint8) if data is not None else np.zeros(0, dtype=np.uint8))
+
+    offsets, data = layout(chunk)
+    lengths = np.diff(offsets)
+    filled = lengths > 0
+    edges = np.concatenate([data[offsets[:-1][filled]], data[offsets[1:][filled] - 1]])
+    if ((edges <= 0x20) | (edges >= 0x80)).any():  # a space may be there (every other byte is visible ASCII)
+        chunk = pc.utf8_trim_whitespace(chunk)
+        if chunk.offset or chunk.null_count:
+            return pc.if_else(pc.equal(chunk, ""), pyarrow.scalar(None, chunk.type), chunk)
+        offsets, data = layout(chunk)
+        lengths = np.diff(offsets)
+    blank = lengths == 0
+    if not blank.any():
+        return chunk
+    validity = pyarrow.array(~blank).buffers()[1]
+    buffers = chunk.buffers()
+    return pyarrow.Array.from_buffers(chunk.type, len(chunk), [validity, buffers[1], buffers[2] or pyarrow.py_buffer(b"")],
+                                      null_count=int(blank.sum()))
+
+
+def _tidy_arrow(arr: pyarrow.ChunkedArray) -> pyarrow.ChunkedArray:
+    """Trim spaces and make blank cells missing (the text is copied only where something was trimmed)."""
+    return pyarrow.chunked_array([_tidy_chunk(c) for c in arr.chunks], type=arr.type)
 
 
 def _tidy(values: pd.Series) -> pd.Series:
     """Trim spaces and make blank cells missing, in Arrow."""
     arr = pc.utf8_trim_whitespace(pyarrow.array(values.astype("string[pyarrow]")))
     arr = pc.if_else(pc.equal(arr, ""), pyarrow.scalar(None, arr.type), arr)
-    return pd.Series(arr.to_pandas(types_mapper=lambda t: pd.StringDtype("pyarrow", na_value=np.nan)), index=values.index)
+    return pd.Series(arr.to_pandas(types_mapper=lambda t: _TEXT), index=values.index)
 
 
-def read_csv(path: Path, name: str) -> pd.DataFrame:
-    """Read a CSV as text, or raise ExtractError naming the file and the trouble."""
+# --- reading the files ----------------------------------------------------------------
+
+def _arrow_csv_options(include: list[str] | None = None):
+    """What pandas' pyarrow engine uses for dtype=str, keep_default_na=False: every column text, nothing missing."""
+    import pyarrow.csv as pacsv
+
+    convert = pacsv.ConvertOptions(default_column_type=pyarrow.large_string(), null_values=[], strings_can_be_null=False,
+                                   include_columns=include or [])
+    return pacsv.ReadOptions(), pacsv.ParseOptions(), convert
+
+
+def _plain_names(names: list[str]) -> bool:
+    """Header names that pandas would keep as they are (no blank, no duplicate, even once trimmed)."""
+    stripped = [n.strip() for n in names]
+    return "" not in names and len(set(names)) == len(names) and len(set(stripped)) == len(stripped)
+
+
+def _read_csv_pandas(path: Path, name: str) -> pd.DataFrame:
+    """The slower reader, through pandas: it names the trouble when Arrow's reader gives up."""
     if not path.exists():
         raise ExtractError([f"{name}: the file is missing from {path.parent}. Every extract in the contract is required."])
     try:
@@ -121,44 +254,183 @@ def read_csv(path: Path, name: str) -> pd.DataFrame:
     return pd.DataFrame({c: _tidy(frame[c]) for c in frame.columns}, index=frame.index) if len(frame) else frame
 
 
+def _read_csv_arrow(path: Path, columns: list[str] | None = None) -> pd.DataFrame | None:
+    """Read (the given trimmed-name columns of) a CSV with Arrow directly, trimming in Arrow before pandas sees
+    it; None when the file needs pandas' reader (an error to name, an empty body, unusual header names)."""
+    import pyarrow.csv as pacsv
+
+    try:
+        if columns is not None:  # Arrow selects by the names as written, which may carry spaces
+            with pacsv.open_csv(path, *_arrow_csv_options()) as reader:
+                names = reader.schema.names
+            if not _plain_names(names):
+                return None
+            written = {n.strip(): n for n in names}
+            if any(c not in written for c in columns):
+                return None
+            include = [written[c] for c in columns]
+        else:
+            include = None
+        table = pacsv.read_csv(path, *_arrow_csv_options(include))
+    except Exception:
+        return None
+    if table.num_rows == 0 or not _plain_names(table.column_names):
+        return None
+    from concurrent.futures import ThreadPoolExecutor
+
+    names, arrays = [n.strip() for n in table.column_names], table.columns
+    del table
+
+    def tidy(i: int) -> pd.Series:  # each column freed as soon as it is replaced, two at a time
+        arr, arrays[i] = arrays[i], None
+        return _tidy_arrow(arr).to_pandas(types_mapper=lambda t: _TEXT)
+
+    with ThreadPoolExecutor(2) as pool:
+        columns = list(pool.map(tidy, range(len(names))))
+    return pd.DataFrame(dict(zip(names, columns)), copy=False)
+
+
+def read_csv(path: Path, name: str, columns: list[str] | None = None) -> pd.DataFrame:
+    """Read a CSV as text (spaces trimmed, blank cells missing), or raise ExtractError naming the file and
+    the trouble. With `columns`, only those columns (which must be there), in that order."""
+    frame = _read_csv_arrow(path, columns) if path.exists() else None
+    if frame is None:
+        frame = _read_csv_pandas(path, name)
+        if columns is not None:
+            missing = [c for c in columns if c not in frame.columns]
+            if missing:
+                raise ExtractError([_missing_columns(name, columns, list(frame.columns), missing)])
+    return frame if columns is None else frame[columns]
+
+
+def _missing_columns(file: str, wanted: list[str], found: list[str], missing: list[str]) -> str:
+    return (f"{file}: missing column(s) {', '.join(missing)}. "
+            f"The contract needs {', '.join(wanted)}; the file has {', '.join(found) or 'no columns'}.")
+
+
+def read_header(path: Path, name: str) -> list[str]:
+    """The column names of a CSV (trimmed), read from its start, or raise ExtractError as `read_csv` does."""
+    import pyarrow.csv as pacsv
+
+    if path.exists():
+        try:
+            with pacsv.open_csv(path, *_arrow_csv_options()) as reader:
+                names = reader.schema.names
+            if _plain_names(names):
+                return [n.strip() for n in names]
+        except Exception:
+            pass
+    return list(_read_csv_pandas(path, name).columns)  # the whole file, to name its trouble as before
+
+
 # --- the contract as pandera schemas -------------------------------------------------
 
-def _checks(column: Column, extract_date: pd.Timestamp) -> list:
-    import pandera.pandas as pa  # imported when validating, so report kernels that read the cache skip it
+class _Parsed:
+    """Each column of one extract parsed once (dates, numbers, code look-ups...), however many checks and
+    rules use it. pandera hands a check only the non-missing values of a column with gaps: a check takes
+    its rows from the whole column's result by index."""
 
+    def __init__(self, frame: pd.DataFrame | None = None):
+        self.frame, self.done = frame, {}
+
+    def prepare(self, columns: tuple[Column, ...]) -> None:
+        """Parse every column the checks need, two at a time (Arrow and numpy work outside Python's lock)."""
+        from concurrent.futures import ThreadPoolExecutor
+
+        jobs = [(what, c.name, compute, self.frame[c.name]) for c in columns for what, compute in _parsers(c).items()]
+        with ThreadPoolExecutor(2) as pool:
+            results = list(pool.map(lambda job: job[2](job[3]), jobs))
+        for (what, name, _, _), result in zip(jobs, results):
+            self.done[(what, name)] = result
+
+    def whole(self, what: str, column: str, compute: Callable[[pd.Series], object]):
+        """compute(column's values) for the whole column, once."""
+        key = (what, column)
+        if key not in self.done:
+            self.done[key] = compute(self.frame[column])
+        return self.done[key]
+
+    def rows(self, what: str, column: str, s: pd.Series, compute: Callable[[pd.Series], pd.Series]) -> pd.Series:
+        """compute(s), from the whole column's result when this extract is being validated."""
+        if self.frame is None or column not in self.frame:
+            return compute(s)
+        full = self.whole(what, column, compute)
+        if len(full) == len(s) and full.index.equals(s.index):
+            return full
+        if isinstance(full.index, pd.RangeIndex) and full.index.start == 0 and full.index.step == 1:
+            return full.iloc[s.index.to_numpy()].set_axis(s.index)  # labels are positions
+        return full.loc[s.index]
+
+
+def _ints(values: pd.Series) -> pd.DataFrame:
+    def read(v):
+        n, huge = _read_ints(v)
+        return pd.DataFrame({"n": n, "huge": huge}, index=v.index)
+    return _per_distinct(values, read)
+
+
+def _matches(pattern: str) -> Callable[[pd.Series], pd.Series]:
+    return lambda values: _per_distinct(values, lambda v: v.str.fullmatch(pattern).fillna(False).astype(bool))
+
+
+def _parsers(column: Column) -> dict[str, Callable[[pd.Series], pd.Series | pd.DataFrame]]:
+    """What the checks of a column compute from its values, by name."""
     if column.kind == "date":
-        return [
-            pa.Check(lambda s: parse_dates(s).notna(), error=f"not a date: write dates as {DATE_FORMS}"),
-            pa.Check(lambda s: ~(parse_dates(s) > extract_date), error=f"date after the extract date ({extract_date:%d %B %Y})"),
-            pa.Check(lambda s: ~(parse_dates(s) < EARLIEST_DATE), error=f"date before {EARLIEST_DATE:%Y}, which cannot be right"),
-        ]
+        return {"date": parse_dates}
     if column.kind == "int":
-        checks = [pa.Check(lambda s: s.str.fullmatch(r"[+-]?\d+").fillna(False).astype(bool), error="not a whole number")]
-        lo, hi = column.minimum, column.maximum
-        if lo is not None or hi is not None:
-            def _within_contract_range(s, lo=lo, hi=hi):
-                n = parse_ints(s)
-                ok = pd.Series(True, index=s.index)
-                if lo is not None:
-                    ok &= ~(n < lo).fillna(False)
-                if hi is not None:
-                    ok &= ~(n > hi).fillna(False)
-                return ok.astype(bool)
-            checks.append(pa.Check(_within_contract_range, error=f"outside the allowed range {lo} to {hi}"))
-        return checks
+        return {"whole": _whole, "int": _ints}
     if column.kind == "code":
         allowed = set(column.codes)
-        shown = ", ".join(column.codes[:8]) + (", ..." if len(column.codes) > 8 else "")
-        return [pa.Check(lambda s: isin(s, allowed), error=f"not a code in the contract's list ({shown})")]
+        return {"code": lambda v: isin(v, allowed)}
     if column.pattern:
-        return [pa.Check(lambda s: s.str.fullmatch(column.pattern).fillna(False).astype(bool), error=f"not {column.pattern_hint}")]
+        return {"pattern": _matches(column.pattern)}
+    return {}
+
+
+def _checks(column: Column, extract_date: pd.Timestamp, parsed: _Parsed | None = None) -> list:
+    import pandera.pandas as pa  # imported when validating, so report kernels that read the cache skip it
+
+    parsed = parsed or _Parsed()
+    name, parse = column.name, _parsers(column)
+    if column.kind == "date":
+        dates = lambda s: parsed.rows("date", name, s, parse["date"])  # noqa: E731
+        return [
+            pa.Check(lambda s: dates(s).notna(), error=f"not a date: write dates as {DATE_FORMS}"),
+            pa.Check(lambda s: ~(dates(s) > extract_date), error=f"date after the extract date ({extract_date:%d %B %Y})"),
+            pa.Check(lambda s: ~(dates(s) < EARLIEST_DATE), error=f"date before {EARLIEST_DATE:%Y}, which cannot be right"),
+        ]
+    if column.kind == "int":
+        checks = [pa.Check(lambda s: parsed.rows("whole", name, s, parse["whole"]), error="not a whole number")]
+        lo, hi = column.minimum, column.maximum
+
+        def _within_contract_range(s, lo=lo, hi=hi):
+            ints = parsed.rows("int", name, s, parse["int"])
+            n, huge = ints["n"], ints["huge"].to_numpy()
+            ok = pd.Series(huge == 0, index=s.index)  # a number too long to read is outside any range
+            if lo is not None:
+                ok &= ~(n < lo).fillna(False)
+            if hi is not None:
+                ok &= ~(n > hi).fillna(False)
+            return ok.astype(bool)
+        if lo is not None or hi is not None:
+            checks.append(pa.Check(_within_contract_range, error=f"outside the allowed range {lo} to {hi}"))
+        else:
+            checks.append(pa.Check(_within_contract_range, error=f"a whole number of more than {MAX_INT_DIGITS} digits"))
+        return checks
+    if column.kind == "code":
+        shown = ", ".join(column.codes[:8]) + (", ..." if len(column.codes) > 8 else "")
+        return [pa.Check(lambda s: parsed.rows("code", name, s, parse["code"]),
+                         error=f"not a code in the contract's list ({shown})")]
+    if column.pattern:
+        return [pa.Check(lambda s: parsed.rows("pattern", name, s, parse["pattern"]), error=f"not {column.pattern_hint}")]
     return []
 
 
-def schema_for(extract: Extract, extract_date: pd.Timestamp):
+def schema_for(extract: Extract, extract_date: pd.Timestamp, parsed: _Parsed | None = None):
     import pandera.pandas as pa
 
-    columns = {c.name: pa.Column(nullable=not c.required, checks=_checks(c, extract_date), coerce=False) for c in extract.columns}
+    columns = {c.name: pa.Column(nullable=not c.required, checks=_checks(c, extract_date, parsed), coerce=False)
+               for c in extract.columns}
     return pa.DataFrameSchema(columns, strict=False, name=extract.file)
 
 
@@ -170,12 +442,12 @@ def _rule_text(check: str, column: str) -> str:
 
 # --- validating one extract -------------------------------------------------------------
 
-def _row_problems(frame: pd.DataFrame, extract: Extract, extract_date: pd.Timestamp) -> pd.Series:
+def _row_problems(frame: pd.DataFrame, extract: Extract, extract_date: pd.Timestamp, parsed: _Parsed | None = None) -> pd.Series:
     """Every rule each row breaks, as one text per row index (rows with none are absent)."""
     import pandera.pandas as pa
 
     try:
-        schema_for(extract, extract_date).validate(frame[[c.name for c in extract.columns]], lazy=True)
+        schema_for(extract, extract_date, parsed).validate(frame[[c.name for c in extract.columns]], lazy=True)
         return pd.Series(dtype=object)
     except pa.errors.SchemaErrors as err:
         crashed = err.failure_cases[err.failure_cases["index"].isna()]
@@ -187,20 +459,24 @@ def _row_problems(frame: pd.DataFrame, extract: Extract, extract_date: pd.Timest
         f"{col}: {_rule_text(check, col)}" + (f" (value '{val}')" if val is not None else "")
         for col, check, val in zip(cases["column"], cases["check"], values)
     ]
-    return pd.Series(text, index=cases["index"].astype(int).to_numpy()).groupby(level=0).agg("; ".join)
+    by_row: dict[int, list[str]] = {}
+    for i, t in zip(cases["index"].astype(int).to_numpy().tolist(), text):
+        by_row.setdefault(i, []).append(t)
+    rows = sorted(by_row)
+    return pd.Series(["; ".join(by_row[i]) for i in rows], index=np.array(rows, dtype=np.int64), dtype=object)
 
 
-def _typed(frame: pd.DataFrame, extract: Extract) -> pd.DataFrame:
-    out = pd.DataFrame(index=frame.index)
+def _typed(frame: pd.DataFrame, extract: Extract, parsed: _Parsed | None = None) -> pd.DataFrame:
+    parsed = parsed or _Parsed(frame)
+    out = {}
     for column in extract.columns:
-        values = frame[column.name]
         if column.kind == "date":
-            out[column.name] = parse_dates(values)
+            out[column.name] = parsed.whole("date", column.name, parse_dates)
         elif column.kind == "int":
-            out[column.name] = parse_ints(values)
+            out[column.name] = parsed.whole("int", column.name, _ints)["n"]
         else:
-            out[column.name] = values.astype("string")
-    return out
+            out[column.name] = frame[column.name].astype("string")
+    return pd.DataFrame(out, index=frame.index)
 
 
 class _Collector:
@@ -217,14 +493,67 @@ class _Collector:
             self.problems.setdefault(int(i), []).append(str(texts[i]))
 
 
+def _codes(arr: pyarrow.ChunkedArray) -> tuple[np.ndarray, np.ndarray, int]:
+    """An integer per value (equal values, equal numbers; -1 where missing), whether it is present, and how
+    many distinct values there are."""
+    encoded = arr.dictionary_encode()  # one dictionary shared by every chunk
+    sizes = {len(c.dictionary) for c in encoded.chunks}
+    if len(sizes) > 1:  # not shared after all: number the values against the distinct ones instead
+        distinct = pc.unique(arr)
+        codes = pc.index_in(arr, value_set=distinct).fill_null(-1).to_numpy(zero_copy_only=False)
+        return codes, codes >= 0, len(distinct.drop_null())
+    codes = np.concatenate([c.indices.fill_null(-1).to_numpy(zero_copy_only=False) for c in encoded.chunks]
+                           or [np.zeros(0, dtype=np.int32)])
+    return codes, codes >= 0, sizes.pop() if sizes else 0
+
+
+def _duplicates(frame: pd.DataFrame, keys: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Positions of the rows whose key (all parts present) was seen on an earlier row, and the position
+    of that first row. Keys become integer codes in Arrow (pandas factorizes Arrow text slowly); only the
+    rows of keys seen more than once are then looked at closely."""
+    n = len(frame)
+    present = np.ones(n, dtype=bool)
+    code = np.zeros(n, dtype=np.int64)
+    size = 1
+    for key in keys:
+        part, known, distinct = _codes(_arrow(frame[key]))
+        present &= known
+        if size > n:  # renumber, so that the combined code stays below n * n
+            code = pd.factorize(code)[0].astype(np.int64)
+            size = int(code.max(initial=-1)) + 1
+        code *= distinct
+        code += part
+        size *= max(distinct, 1)
+        del part, known
+    if size > 4 * n + 1024:
+        code = pd.factorize(code)[0].astype(np.int64)
+        size = int(code.max(initial=-1)) + 1
+    code[~present] = size  # rows with a missing part: their own bin, never counted
+    again = np.bincount(code, minlength=size + 1) > 1
+    again[size] = False
+    involved = np.flatnonzero(again[code])
+    involved_code = code[involved]
+    del again, code, present
+    group = pd.factorize(involved_code)[0]  # numbered in order of first appearance
+    seen_before = np.maximum.accumulate(np.concatenate([[-1], group[:-1]])) if len(group) else group
+    first = group > seen_before
+    return involved[~first], involved[first][group[~first]]
+
+
 def validate_extract(raw: pd.DataFrame, extract: Extract, extract_date: pd.Timestamp,
-                     accepted: dict[str, pd.DataFrame]) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Split one extract into accepted (typed) rows and rows set aside (as received, with line and problems)."""
-    lines = pd.Series(np.arange(len(raw)) + 2, index=raw.index)
+                     accepted: dict[str, pd.DataFrame], consume: bool = False) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Split one extract into accepted (typed) rows and rows set aside (as received, with line and problems).
+
+    `accepted` holds the accepted rows of the extracts validated before (at least the columns that references
+    and the rules joining tables use). With `consume`, the columns of `raw` are dropped as the accepted table
+    is built, so a big extract is not held twice."""
     found = _Collector()
-    first = _row_problems(raw, extract, extract_date)
-    found.add(pd.Series(raw.index.isin(first.index), index=raw.index), first.reindex(raw.index))
-    typed = _typed(raw, extract)
+    parsed = _Parsed(raw)
+    parsed.prepare(extract.columns)
+    first = _row_problems(raw, extract, extract_date, parsed)
+    for i, text in first.items():
+        found.problems.setdefault(int(i), []).append(str(text))
+    typed = _typed(raw, extract, parsed)
 
     for earlier, later in extract.date_order:
         wrong = (typed[later] < typed[earlier]).fillna(False).astype(bool)
@@ -232,28 +561,42 @@ def validate_extract(raw: pd.DataFrame, extract: Extract, extract_date: pd.Times
 
     if extract.key:
         keys = list(extract.key)
-        dup = raw.duplicated(keys, keep="first") & raw[keys].notna().all(axis=1)
-        if dup.any():
-            involved = raw.loc[raw.duplicated(keys, keep=False), keys].reset_index()
-            first_line = involved.groupby(keys)["index"].transform("first").set_axis(involved["index"])
-            texts = ("duplicate " + " + ".join(keys) + " (first seen on line "
-                     + (first_line.reindex(raw.index) + 2).astype("Int64").astype(str) + ")")
+        dup_rows, first_rows = _duplicates(raw, keys)
+        if len(dup_rows):
+            dup = pd.Series(False, index=raw.index)
+            dup.iloc[dup_rows] = True
+            first_line = raw.index.to_numpy()[first_rows] + 2
+            texts = pd.Series([f"duplicate {' + '.join(keys)} (first seen on line {n})" for n in first_line],
+                              index=raw.index[dup_rows])
             found.add(dup, texts)
 
     for ref in extract.references:
         parent = accepted.get(ref.extract)
         known = parent[ref.target] if parent is not None else pd.Series([], dtype="string")
-        missing = raw[ref.column].notna() & ~isin(raw[ref.column], known)
-        found.add(missing, f"{ref.column} '" + raw[ref.column].astype(str) + f"' not found among the accepted rows of {EXTRACTS[ref.extract].file}")
+        values = raw[ref.column]
+        missing = values.notna() & ~isin(values, known)
+        texts = f"{ref.column} '" + values[missing].astype(str) + f"' not found among the accepted rows of {EXTRACTS[ref.extract].file}"
+        found.add(missing, texts)
+        del values, known, parent
 
     _special_rules(extract.name, raw, typed, accepted, found)
 
     bad = pd.Series(False, index=raw.index)
     bad[list(found.problems)] = True
     set_aside = raw[bad].copy()
-    set_aside.insert(0, "line", lines[bad])
+    set_aside.insert(0, "line", pd.Series(np.flatnonzero(bad.to_numpy()) + 2, index=set_aside.index))
     set_aside["problems"] = [ "; ".join(found.problems[int(i)]) for i in set_aside.index]
-    return typed[~bad].reset_index(drop=True), set_aside.reset_index(drop=True)
+
+    keep = ~bad.to_numpy()
+    parsed.frame, parsed.done = None, {}
+    out = {}
+    for name in list(typed.columns):
+        column = typed.pop(name)
+        out[name] = pd.Series(column.array[keep] if not keep.all() else column.array, name=name)
+        del column
+        if consume:
+            del raw[name]
+    return pd.DataFrame(out, copy=False), set_aside.reset_index(drop=True)
 
 
 def _lookup(keys: pd.Series, values: pd.Series) -> pd.Series:
@@ -300,43 +643,80 @@ def read_info(data_dir: Path) -> dict[str, object]:
     return info
 
 
-def validate_folder(data_dir: Path) -> Validated:
-    """Validate every extract of the contract in `data_dir`."""
+# columns of accepted rows that `_special_rules` joins to later extracts
+_JOINED = {"children": ("child_id", "date_of_birth"), "offences": ("offence_id", "child_id", "offence_date")}
+
+
+def _needed_later() -> dict[str, list[str]]:
+    """For each extract, the columns of its accepted rows that later extracts refer to or join on."""
+    need = {name: set(cols) for name, cols in _JOINED.items()}
+    for extract in EXTRACTS.values():
+        for ref in extract.references:
+            need.setdefault(ref.extract, set()).add(ref.target)
+    return {name: [c.name for c in EXTRACTS[name].columns if c.name in cols] for name, cols in need.items()}
+
+
+OnExtract = Callable[[str, pd.DataFrame, pd.DataFrame], None]
+
+
+def validate_folder(data_dir: Path, on_extract: OnExtract | None = None) -> Validated:
+    """Validate every extract of the contract in `data_dir`.
+
+    First every file's header is checked, so that all missing files, unreadable headers and missing columns
+    are reported together; then each extract is read and validated in turn. With `on_extract`, each
+    extract's accepted table and set-aside rows go to `on_extract(name, table, set_aside)` as soon as they
+    are ready and are not kept (the returned `Validated` then holds the counts and reasons only): only one big
+    extract is in memory at a time. A file whose body turns out unreadable stops the run with its name."""
     data_dir = Path(data_dir)
     if not data_dir.is_dir():
         raise ExtractError([f"The data folder {data_dir} does not exist."])
     info = read_info(data_dir)
     extract_date = pd.Timestamp(info["extract_date"])
 
-    raw: dict[str, pd.DataFrame] = {}
     problems: list[str] = []
     ignored: dict[str, list[str]] = {}
+    todo: list[str] = []
     for name, extract in EXTRACTS.items():
         if name == "extract_info":
             continue
         try:
-            frame = read_csv(data_dir / extract.file, extract.file)
+            header = read_header(data_dir / extract.file, extract.file)
         except ExtractError as err:
             problems.extend(err.problems)
             continue
         wanted = [c.name for c in extract.columns]
-        missing = [c for c in wanted if c not in frame.columns]
+        missing = [c for c in wanted if c not in header]
         if missing:
-            problems.append(
-                f"{extract.file}: missing column(s) {', '.join(missing)}. "
-                f"The contract needs {', '.join(wanted)}; the file has {', '.join(frame.columns) or 'no columns'}."
-            )
+            problems.append(_missing_columns(extract.file, wanted, header, missing))
             continue
-        ignored[name] = [c for c in frame.columns if c not in wanted]
-        raw[name] = frame[wanted]
+        ignored[name] = [c for c in header if c not in wanted]
+        todo.append(name)
     if problems:
         raise ExtractError(problems)
 
+    later = _needed_later()
+    kept: dict[str, pd.DataFrame] = {}
     tables: dict[str, pd.DataFrame] = {}
     set_aside: dict[str, pd.DataFrame] = {}
-    for name, frame in raw.items():
-        tables[name], set_aside[name] = validate_extract(frame, EXTRACTS[name], extract_date, tables)
-    return Validated(info=info, tables=tables, set_aside=set_aside, ignored_columns={k: v for k, v in ignored.items() if v})
+    sizes: dict[str, tuple[int, int]] = {}
+    reasons: dict[str, str] = {}
+    for name in todo:
+        extract = EXTRACTS[name]
+        raw = read_csv(data_dir / extract.file, extract.file, [c.name for c in extract.columns])
+        table, aside = validate_extract(raw, extract, extract_date, kept, consume=True)
+        del raw
+        if name in later:
+            kept[name] = table[later[name]]
+        sizes[name] = (len(table), len(aside))
+        if len(aside):
+            reasons[extract.file] = describe_problems(aside)
+        if on_extract is None:
+            tables[name], set_aside[name] = table, aside
+        else:
+            on_extract(name, table, aside)
+        del table, aside
+    return Validated(info=info, tables=tables, set_aside=set_aside, ignored_columns={k: v for k, v in ignored.items() if v},
+                     sizes=sizes, problems=reasons)
 
 
 def describe_problems(set_aside: pd.DataFrame, top: int = 5) -> str:
