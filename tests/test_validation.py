@@ -281,3 +281,26 @@ def test_each_extract_handed_on_when_ready(tmp_path):
         pd.testing.assert_frame_equal(aside, whole.set_aside[name])
     pd.testing.assert_frame_equal(v.counts, whole.counts)
     assert v.problems == {"children.csv": "ethnicity: not a code in the contract's list (1)"}
+
+
+def test_tables_are_read_when_used_and_by_column_when_asked(tmp_path):
+    from analysis.extract import Tables, columns
+
+    pd.DataFrame({"pupil_id": ["P1", "P2"], "academic_year": ["2025/26", "2025/26"], "sen_provision": ["N", "K"]}
+                 ).to_parquet(tmp_path / "pupils.parquet", index=False)
+    tables = Tables(tmp_path, ["pupils"])
+    assert "pupils" in tables and "exclusions" not in tables and tables.get("exclusions") is None
+    part = columns(tables, "pupils", ["sen_provision"])
+    assert list(part.columns) == ["sen_provision"] and part["sen_provision"].tolist() == ["N", "K"]
+    assert not tables._loaded  # neither the membership test nor the column read kept the whole table
+    assert tables["pupils"].shape == (2, 3) and "pupils" in tables._loaded
+    assert columns({"pupils": tables["pupils"]}, "pupils", ["pupil_id"])["pupil_id"].tolist() == ["P1", "P2"]
+    assert columns({}, "pupils", ["pupil_id"]) is None
+
+
+def test_extract_error_keeps_its_problems_across_processes():
+    import pickle  # the refresh validates in a child process and re-raises its ExtractError
+
+    err = pickle.loads(pickle.dumps(ExtractError(["children.csv: the file is missing", "offences.csv: empty"])))
+    assert err.problems == ["children.csv: the file is missing", "offences.csv: empty"]
+    assert "  - offences.csv: empty" in str(err)

@@ -51,6 +51,7 @@ import pandas as pd
 from . import codes, figures, intervals, suppression
 from . import population as population_module
 from .caseload import on_caseload
+from .extract import columns as extract_columns
 from .characteristics import age_on, describe, ethnic_groups, looked_after_on
 from .quarters import Period, Quarter
 
@@ -168,7 +169,7 @@ def populations(tables: dict, quarter: Quarter) -> dict[str, Population]:
     else:
         out["looked_after"] = Population(pd.Series(dtype=float), note, vintage, desc)
 
-    pupils = tables.get("pupils")
+    pupils = extract_columns(tables, "pupils", ["academic_year", "nc_year", "sen_provision"])
     year = latest_census_year(pupils, quarter.end) if pupils is not None and len(pupils) else None
     if year:
         chosen = pupils[(pupils["academic_year"] == year) & pupils["nc_year"].between(*NC_YEARS).fillna(False).astype(bool)]

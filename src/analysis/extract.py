@@ -74,11 +74,36 @@ class Tables(Mapping):
             self._loaded[name] = pd.read_parquet(self._dir / f"{name}.parquet")
         return self._loaded[name]
 
+    def columns(self, name: str, wanted: list[str]) -> pd.DataFrame:
+        """Only the `wanted` columns of a table: read by column from its Parquet file unless the whole table is
+        already in memory (not kept, so a report that needs three columns of a national school census does
+        not hold the rest)."""
+        if name not in self._names:
+            raise KeyError(name)
+        if name in self._loaded:
+            return self._loaded[name][wanted]
+        return pd.read_parquet(self._dir / f"{name}.parquet", columns=wanted)
+
+    def __contains__(self, name) -> bool:  # without reading the table (Mapping's own would)
+        return name in self._names
+
+    def get(self, name, default=None):
+        return self[name] if name in self._names else default
+
     def __iter__(self) -> Iterator[str]:
         return iter(self._names)
 
     def __len__(self) -> int:
         return len(self._names)
+
+
+def columns(tables: Mapping[str, pd.DataFrame], name: str, wanted: list[str]) -> pd.DataFrame | None:
+    """The `wanted` columns of table `name`, or None if there is no such table: by column from Parquet for the
+    validated tables (`Tables.columns`), a plain selection for tables already in memory (as in tests)."""
+    if isinstance(tables, Tables):
+        return tables.columns(name, wanted) if name in tables else None
+    table = tables.get(name)
+    return None if table is None else table[wanted]
 
 
 @dataclass

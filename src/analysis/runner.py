@@ -273,6 +273,10 @@ def refresh(quarter: str, data_dir: Path, out_dir: Path, *, work_dir: Path | Non
     work = (Path(work_dir) if work_dir else REPO / "work").resolve() / q.slug
 
     started = time.perf_counter()
+    # Validate in a child process, so the memory it needs (a national extract's largest file) is handed back
+    # before the reports run; then open the validated copy here (details only: tables are read when used).
+    with ProcessPoolExecutor(max_workers=1) as once:
+        once.submit(extract_module.load, data_dir, work).result()
     ext = extract_module.load(data_dir, work)
     timings["validation"] = time.perf_counter() - started
     if q.end > ext.extract_date:

@@ -48,6 +48,9 @@ class ExtractError(Exception):
         self.problems = problems
         super().__init__("\n".join(problems))
 
+    def __reduce__(self):  # so it crosses from the process that validated, problems intact
+        return (type(self), (self.problems,))
+
     def __str__(self) -> str:
         head = "The extract cannot be used until these problems are fixed (see data/README.md for the contract):"
         return head + "".join(f"\n  - {p}" for p in self.problems)
