@@ -34,6 +34,7 @@ import pandas as pd
 import pyarrow as pyarrow
 import pyarrow.compute as pc
 
+from . import lookup
 from .contract import EXTRACT_INFO_FIELDS, EXTRACTS, Column, Extract
 
 EARLIEST_DATE = pd.Timestamp("1990-01-01")
@@ -99,21 +100,9 @@ def _arrow(values: pd.Series) -> pyarrow.ChunkedArray:
     return arr if isinstance(arr, pyarrow.ChunkedArray) else pyarrow.chunked_array([arr])
 
 
-def _bools(arr, index) -> pd.Series:
-    return pd.Series(arr.to_numpy(zero_copy_only=False), index=index, dtype=bool)
-
-
 def isin(values: pd.Series, allowed) -> pd.Series:
-    """`values.isin(allowed)` for text, done in Arrow: pandas 3 converts `allowed` one value at a
-    time in Python, which takes minutes for millions of identifiers. Missing values are never in."""
-    arr = _arrow(values)
-    if isinstance(allowed, pd.Series) and isinstance(allowed.dtype, pd.StringDtype) and allowed.dtype.storage == "pyarrow":
-        value_set = pc.unique(_arrow(allowed)).drop_null()
-    else:
-        allowed = pd.Series(list(allowed) if isinstance(allowed, (set, frozenset, list, tuple)) else allowed)
-        value_set = pyarrow.array(allowed.dropna().astype("string[pyarrow]").unique())
-    hit = pc.is_in(arr, value_set=value_set.cast(arr.type)).fill_null(False)
-    return _bools(hit, values.index)
+    """`values.isin(allowed)` for text, in Arrow (`lookup.isin`), on the values' index. Missing values are never in."""
+    return pd.Series(lookup.isin(values, allowed), index=values.index, dtype=bool)
 
 
 def _parse_dates(values: pd.Series) -> pd.Series:
