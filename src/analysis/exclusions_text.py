@@ -35,9 +35,9 @@ HEADLINE_ROWS = (
 )
 YEAR_ROWS = HEADLINE_ROWS[1:3] + HEADLINE_ROWS[4:8] + HEADLINE_ROWS[8:10]
 
-TABLE_NOTE = ("[c]: withheld to protect children's identities. [x]: not available (a comparison is not shown when the "
-              "YJS figure it rests on is withheld). [z]: not applicable. A ratio above 1 means the figure is higher for "
-              "children known to the YJS than across the borough.")
+TABLE_NOTE = ("[c]: withheld to protect children's identities (a comparison too, when the YJS figure it rests on is "
+              "withheld, since it would give that figure back). [x]: not available. [z]: not applicable. A ratio above 1 "
+              "means the figure is higher for children known to the YJS than across the borough.")
 SOURCE = "Source: YJS case management system; school census and exclusions return."
 
 
@@ -396,7 +396,7 @@ METHOD_NOTES = """**Who is compared.** *Children known to the YJS* are the child
 
 **Periods and terms.** The current year's figures cover the academic year (from 1 September) to the end of the quarter; earlier years are whole academic years (September to August), with the children on the caseload in the same quarter of that year as the YJS group. Each exclusion counts in the term and year its first day falls in, even if it runs on into the next. Terms follow a fixed-date rule chosen for this report (the real spring term ends at Easter, which moves): autumn is September to December, spring January to March and summer April to August.
 
-**Comparisons.** Figures for children known to the YJS are compared with all pupils as a ratio (1 means the same; 2 means twice as high). For shares and permanent exclusion rates the 95% interval uses the Katz log method. Suspension rates, suspensions per suspended child and days lost are averages of counts that cluster in the same children, so an interval treating each suspension as independent would be too narrow: these use a ratio of averages with an interval (delta method, on the log scale) built from how much children differ. Both treat the two groups as separate, although the borough includes the YJS children; this makes the intervals slightly wider, never narrower. A comparison is not shown ([x]) when the YJS figure it rests on is withheld.
+**Comparisons.** Figures for children known to the YJS are compared with all pupils as a ratio (1 means the same; 2 means twice as high). For shares and permanent exclusion rates the 95% interval uses the Katz log method. Suspension rates, suspensions per suspended child and days lost are averages of counts that cluster in the same children, so an interval treating each suspension as independent would be too narrow: these use a ratio of averages with an interval (delta method, on the log scale) built from how much children differ. Both treat the two groups as separate, although the borough includes the YJS children; this makes the intervals slightly wider, never narrower. A comparison is withheld too ([c]) when the YJS figure it rests on is withheld, since the comparison and the borough's figure together would give it back.
 
 **Before and after youth justice involvement.** A child's first involvement is the earlier of the start of their first YJS intervention and their first legal outcome of any kind (diversion included), as far back as the extract goes. An exclusion on that day counts as on or after it. Every exclusion on record for the children known to the YJS this quarter is counted, from any year and any national curriculum year, up to the end of the quarter."""
 
