@@ -145,17 +145,7 @@ class _Writer:
 
 
 def _write(validated: Validated, work_dir: Path, sums: dict[str, str], stats: dict[str, list[int]]) -> None:
-    """validation.json, once every extract has been written (by `_Writer`, or here when `validated` holds the
-    tables itself)."""
-    writer = _Writer(work_dir)
-    for name, table in validated.tables.items():
-        writer(name, table, validated.set_aside[name])
-    if validated.sizes:
-        problems = dict(validated.problems)
-    else:
-        from .validation import describe_problems
-
-        problems = {EXTRACTS[n].file: describe_problems(a) for n, a in validated.set_aside.items() if len(a)}
+    """validation.json, once `_Writer` has written every extract."""
     meta = {
         "cache_version": CACHE_VERSION,
         "checksums": sums,
@@ -163,9 +153,10 @@ def _write(validated: Validated, work_dir: Path, sums: dict[str, str], stats: di
         "area_name": validated.area_name,
         "extract_date": validated.extract_date.isoformat(),
         "counts": validated.counts.to_dict(orient="records"),
-        "problems": problems,
+        "problems": validated.problems,
         "ignored_columns": validated.ignored_columns,
     }
+    work_dir.mkdir(parents=True, exist_ok=True)
     (work_dir / "validation.json").write_text(json.dumps(meta, indent=2))
 
 

@@ -61,8 +61,8 @@ class ExtractError(Exception):
 class Validated:
     """The accepted rows (typed), the rows set aside (as received, with reasons) and the counts.
 
-    When `validate_folder` hands each extract to a callback, `tables` and `set_aside` stay empty and
-    `sizes` (accepted, set aside) and `problems` (the main reasons, by file) say what was found."""
+    `sizes` (accepted, set aside, by extract) and `problems` (the main reasons, by file) say what was found;
+    when `validate_folder` hands each extract to a callback, `tables` and `set_aside` stay empty."""
 
     info: dict[str, object]
     tables: dict[str, pd.DataFrame]
@@ -73,9 +73,8 @@ class Validated:
 
     @property
     def counts(self) -> pd.DataFrame:
-        sizes = self.sizes or {name: (len(table), len(self.set_aside.get(name, ()))) for name, table in self.tables.items()}
         rows = [{"extract": EXTRACTS[name].file, "received": accepted + aside, "accepted": accepted, "set_aside": aside}
-                for name, (accepted, aside) in sizes.items()]
+                for name, (accepted, aside) in self.sizes.items()]
         return pd.DataFrame(rows)
 
     @property
