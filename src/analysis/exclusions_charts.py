@@ -13,16 +13,18 @@ from .figures import TOTAL
 ALL_PUPILS = "All pupils"
 
 
-def _values(rows: list[pd.Series | None], restricted: bool):
+def _values(rows: list[pd.Series | None]):
+    """Values and intervals of the rows, blank where withheld (in a restricted report nothing is: see
+    Report.shown)."""
     value = np.array([np.nan if r is None else r["value"] for r in rows], dtype=float)
     lower = np.array([np.nan if r is None else r["lower"] for r in rows], dtype=float)
     upper = np.array([np.nan if r is None else r["upper"] for r in rows], dtype=float)
-    withheld = np.array([r is not None and bool(r["suppressed"]) and not restricted for r in rows], dtype=bool)
+    withheld = np.array([r is not None and bool(r["suppressed"]) for r in rows], dtype=bool)
     value[withheld] = lower[withheld] = upper[withheld] = np.nan
     return value, lower, upper, withheld
 
 
-def paired_bars(fig: pd.DataFrame, measure: str, groups: list[str], *, restricted: bool, title: str, subtitle: str,
+def paired_bars(fig: pd.DataFrame, measure: str, groups: list[str], *, title: str, subtitle: str,
                 source: str):
     """For each group, a bar for children known to the YJS and one for all pupils (the tables give the intervals:
     drawn here, they would run into the value labels)."""
@@ -32,18 +34,18 @@ def paired_bars(fig: pd.DataFrame, measure: str, groups: list[str], *, restricte
             labels.append(f"{g}: {name}")
             rows.append(row(fig, f"{prefix}_{measure}", g))
             colours.append(colour)
-    value, _, _, withheld = _values(rows, restricted)
+    value, _, _, withheld = _values(rows)
     return charts.horizontal_bars(labels, value, withheld, colours=colours, value_format=lambda v: f"{v:,.1f}%",
                                   title=title, subtitle=subtitle, source=source)
 
 
-def term_lines(fig: pd.DataFrame, *, restricted: bool, title: str, subtitle: str, source: str):
+def term_lines(fig: pd.DataFrame, *, title: str, subtitle: str, source: str):
     """The share suspended at least once in each term: children known to the YJS (with its interval) and all pupils."""
     terms = fig[(fig["measure"] == f"{YJS}_term_one_plus_suspension_rate") & (fig["group"] != TOTAL)]
     y_rows = [r for _, r in terms.iterrows()]
     b_rows = [row(fig, f"{BOROUGH}_term_one_plus_suspension_rate", r["group"], r["period"]) for r in y_rows]
-    y, y_lo, y_hi, _ = _values(y_rows, restricted)
-    b, _, _, _ = _values(b_rows, restricted)
+    y, y_lo, y_hi, _ = _values(y_rows)
+    b, _, _, _ = _values(b_rows)
     return charts.lines([term_axis_label(g) for g in terms["group"]], {YJS_COLUMN: y, ALL_PUPILS: b},
                         bands={YJS_COLUMN: (y_lo, y_hi)}, value_format=lambda v: f"{v:,.1f}%",
                         y_label="% suspended at least once", title=title, subtitle=subtitle, source=source)

@@ -153,7 +153,7 @@ class Report:
                     cells.append("<td>[z]</td>")
                     continue
                 r = row.iloc[0]
-                hidden = r["suppressed"] and not self.restricted
+                hidden = r["suppressed"]  # never set in what a restricted report shows (see shown)
                 if fieldname == "numerator":
                     text = suppression.count_text(r["numerator"], hidden)
                 elif r["unit"] == "percentage points" and not hidden and not pd.isna(r["value"]):
@@ -165,7 +165,7 @@ class Report:
                 row = fig[(fig["measure"] == interval) & (fig["group"] == group)]
                 r = row.iloc[0] if len(row) else None
                 cells.append("<td>[z]</td>" if r is None else
-                             f"<td>{formatting.interval(r['lower'], r['upper'], r['kind'], r['suppressed'] and not self.restricted)}</td>")
+                             f"<td>{formatting.interval(r['lower'], r['upper'], r['kind'], r['suppressed'])}</td>")
             cls = ' class="total"' if group == figures_module.TOTAL else ""
             body.append(f"<tr{cls}>" + "".join(cells) + "</tr>")
         heads = [f'<th scope="col">{html.escape(row_header)}</th>'] + [f'<th scope="col">{html.escape(h)}</th>' for h in columns]
