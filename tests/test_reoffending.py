@@ -9,6 +9,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from analysis import extract as extract_module
 from analysis import figures, reoffending, suppression
@@ -241,6 +243,23 @@ def test_kaplan_meier_by_hand():
     assert km.loc[3, "lower"] == pytest.approx(lower, rel=1e-5) and km.loc[3, "upper"] == pytest.approx(upper, rel=1e-5)
     assert round(lower, 1) == 28.1 and round(upper, 1) == 98.8
     assert km.loc[0, "share"] == 0.0
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.integers(1, 400), st.booleans()), max_size=40))
+def test_product_limit_matches_statsmodels(children):
+    from statsmodels.duration.survfunc import SurvfuncRight
+
+    days = np.array([d for d, _ in children], dtype=float)
+    status = np.array([int(r) for _, r in children])
+    times, surv, se = reoffending.product_limit(days, status)
+    if not len(days):
+        assert len(times) == 0
+        return
+    fit = SurvfuncRight(days, status)
+    np.testing.assert_array_equal(times, fit.surv_times)
+    np.testing.assert_allclose(surv, fit.surv_prob, rtol=1e-12, atol=0)
+    np.testing.assert_allclose(se, fit.surv_prob_se, rtol=1e-12, atol=0, equal_nan=True)
 
 
 def test_follow_up_is_censored_at_the_extract_date_less_the_wait(national):
