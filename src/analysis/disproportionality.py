@@ -665,10 +665,7 @@ def view(fig: pd.DataFrame, breakdown: str | tuple[str, ...], period: str | None
 
 
 def row(fig: pd.DataFrame, measure: str, breakdown: str, group: str, period: str | None = None) -> pd.Series | None:
-    rows = fig[(fig["measure"] == measure) & (fig["breakdown"] == breakdown) & (fig["group"] == group)]
-    if period is not None:
-        rows = rows[rows["period"] == period]
-    return rows.iloc[0] if len(rows) else None
+    return figures.first(fig, measure=measure, breakdown=breakdown, group=group, period=period)
 
 
 @dataclass

@@ -13,7 +13,7 @@ import pandas as pd
 
 from . import formatting, narrative
 from .exclusions import (AFTER, BEFORE, BOROUGH, MATCHED, RATIO, RATIO_MEASURES, YJS, Cohort)
-from .figures import TOTAL
+from .figures import TOTAL, first
 from .suppression import SYMBOL
 
 TITLE = "Suspensions and permanent exclusions"
@@ -44,10 +44,7 @@ SOURCE = "Source: YJS case management system; school census and exclusions retur
 # --- reading figures ------------------------------------------------------------------------
 
 def row(fig: pd.DataFrame, measure: str, group: str = TOTAL, period: str | None = None) -> pd.Series | None:
-    rows = fig[(fig["measure"] == measure) & (fig["group"] == group)]
-    if period is not None:
-        rows = rows[rows["period"] == period]
-    return rows.iloc[0] if len(rows) else None
+    return first(fig, measure=measure, group=group, period=period)
 
 
 def shown(r: pd.Series | None) -> bool:

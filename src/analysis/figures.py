@@ -35,22 +35,48 @@ KINDS = ("count", "share", "rate", "ratio", "mean")
 TOTAL = "All"
 
 
+NUMBERS = ("numerator", "denominator", "value", "lower", "upper", "numerator_2")
+TEXT = ("report", "measure", "breakdown", "group", "period", "kind", "unit")
+
+
+def _text(values) -> list[str]:
+    """Text as text, anything else as str(), missing as ""."""
+    return [v if isinstance(v, str) else ("" if pd.isna(v) else str(v)) for v in values]
+
+
 def frame(rows: list[dict] | pd.DataFrame) -> pd.DataFrame:
-    """Put rows into the figures shape: every column present, in order, with sensible types."""
-    df = pd.DataFrame(rows).copy()
+    """Put rows into the figures shape: every column present, in order, with sensible types (the index is kept)."""
+    df = rows if isinstance(rows, pd.DataFrame) else pd.DataFrame(rows)
+    out = {}
     for column in COLUMNS:
-        if column not in df.columns:
-            df[column] = np.nan if column not in ("report", "suppressed") else (False if column == "suppressed" else "")
-    df = df[COLUMNS]
-    for column in ("numerator", "denominator", "value", "lower", "upper", "numerator_2"):
-        df[column] = pd.to_numeric(df[column], errors="coerce").astype(float)
-    for column in ("report", "measure", "breakdown", "group", "period", "kind", "unit"):
-        df[column] = df[column].astype(object).where(df[column].notna(), "").astype(str)
-    df["suppressed"] = df["suppressed"].astype(bool)
-    bad = set(df["kind"]) - set(KINDS)
+        present = column in df.columns
+        if column in NUMBERS:
+            out[column] = (pd.to_numeric(df[column], errors="coerce").astype(float).to_numpy()
+                           if present else np.full(len(df), np.nan))
+        elif column in TEXT:
+            out[column] = _text(df[column]) if present else [""] * len(df)
+        else:  # suppressed
+            out[column] = df[column].astype(bool).to_numpy() if present else np.zeros(len(df), bool)
+    result = pd.DataFrame(out, index=df.index, columns=COLUMNS).astype({column: str for column in TEXT})
+    bad = set(result["kind"]) - set(KINDS)
     if bad:
         raise ValueError(f"Unknown figure kind(s) {sorted(bad)}; use one of {KINDS}")
-    return df
+    return result
+
+
+def first(fig: pd.DataFrame | None, **where: str | None) -> pd.Series | None:
+    """The first row whose columns equal the given values (a value of None matches anything), or None.
+
+    ``first(fig, measure="cohort_children", group="All")``: how reports read one figure for a sentence.
+    """
+    if fig is None or fig.empty:
+        return None
+    hit = np.ones(len(fig), bool)
+    for column, wanted in where.items():
+        if wanted is not None:
+            hit &= (fig[column] == wanted).to_numpy(dtype=bool, na_value=False)
+    found = np.flatnonzero(hit)
+    return fig.iloc[found[0]] if len(found) else None
 
 
 def count(measure: str, n: int, *, breakdown: str = "all", group: str = TOTAL, period: str = "", unit: str = "children") -> dict:

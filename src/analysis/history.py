@@ -18,6 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import figures as figures_module
+from .figures import first
 from .quarters import Quarter
 
 FIGURES_FILE = "figures.csv"
@@ -88,13 +89,7 @@ def this_run(figures_dir: str | Path | None, reports_dir: str | Path | None, qua
 def pick(fig: pd.DataFrame | None, report: str, measure: str, breakdown: str = "all", group: str = figures_module.TOTAL,
          period: str | None = None) -> pd.Series | None:
     """The first figure matching, or None (also when `fig` is None)."""
-    if fig is None or fig.empty:
-        return None
-    rows = fig[(fig["report"] == report) & (fig["measure"] == measure) & (fig["breakdown"] == breakdown)
-               & (fig["group"] == group)]
-    if period is not None:
-        rows = rows[rows["period"] == period]
-    return rows.iloc[0] if len(rows) else None
+    return first(fig, report=report, measure=measure, breakdown=breakdown, group=group, period=period)
 
 
 def series(hist: History, quarters: list[Quarter], report: str, measure: str, breakdown: str = "all",

@@ -13,17 +13,14 @@ import math
 import pandas as pd
 
 from . import formatting
-from .figures import TOTAL
+from .figures import TOTAL, first
 from .suppression import SYMBOL
 
 CAUTION_BELOW = 30  # shares and rates built on fewer children than this carry a caution
 
 
 def _row(fig: pd.DataFrame, measure: str, group: str = TOTAL, breakdown: str | None = None) -> pd.Series | None:
-    rows = fig[(fig["measure"] == measure) & (fig["group"] == group)]
-    if breakdown is not None:
-        rows = rows[rows["breakdown"] == breakdown]
-    return rows.iloc[0] if len(rows) else None
+    return first(fig, measure=measure, group=group, breakdown=breakdown)
 
 
 def count_phrase(row: pd.Series | None, singular: str, plural: str | None = None) -> str:

@@ -14,7 +14,7 @@ from datetime import date
 import pandas as pd
 
 from . import formatting
-from .figures import TOTAL
+from .figures import TOTAL, first
 from .narrative import CAUTION_BELOW, caution, count_phrase
 from .quarters import (REOFFENDING_FOLLOW_UP_MONTHS, REOFFENDING_WAIT_MONTHS, Period, Quarter, add_months,
                        reoffending_cohort, reoffending_wait_ends)
@@ -27,8 +27,7 @@ def _day(d: date) -> str:
 
 
 def _row(fig: pd.DataFrame, measure: str, group: str = TOTAL) -> pd.Series | None:
-    rows = fig[(fig["measure"] == measure) & (fig["group"] == group)]
-    return rows.iloc[0] if len(rows) else None
+    return first(fig, measure=measure, group=group)
 
 
 def _shown(row: pd.Series | None) -> bool:
@@ -353,6 +352,6 @@ METHOD_NOTES = f"""**The national measure, computed locally.** The Ministry of J
 
 **Live tracker.** Children aged 10 to 17 at the offence, living in the area, with any outcome (diversion included) in the 12 months to the quarter end, each followed from their first outcome in those months. The original offence is the offence or offences dealt with that day (its date is the latest of them; its seriousness the highest). A further offence is any offence committed after the original offence date that has an outcome of any kind, diversion included, by the date of the extract; several on one day count separately. Follow-up runs to the extract date, so children tracked earlier in the year have been followed for longer. Tier and outcome type are those of the original outcome; age is at the original offence; looked-after status is on the original outcome date (children placed here by another authority included). Seriousness compares each further offence's YJB seriousness score (1 least to 8 most serious) with the original offence's.
 
-**Time to reoffence.** Children cautioned, sentenced or released from custody in the two years ending six months before the quarter end, from their first such event in those years, followed for up to 12 months to their first proven reoffence. Follow-up stops at the extract date less six months (offences after that may not be proven yet), so recent children have been followed for less than a year; the Kaplan-Meier method (statsmodels SurvfuncRight) uses each child for as long as they were followed. The 95% interval is on the log(-log) scale from Greenwood's standard error. The numbers shown beside each estimate are the children seen to reoffend by then.
+**Time to reoffence.** Children cautioned, sentenced or released from custody in the two years ending six months before the quarter end, from their first such event in those years, followed for up to 12 months to their first proven reoffence. Follow-up stops at the extract date less six months (offences after that may not be proven yet), so recent children have been followed for less than a year; the Kaplan-Meier method (computed as the statsmodels library's SurvfuncRight does, and checked against it) uses each child for as long as they were followed. The 95% interval is on the log(-log) scale from Greenwood's standard error. The numbers shown beside each estimate are the children seen to reoffend by then.
 
 **Keeping children unidentifiable.** On top of the standard rules below: a figure withheld in one table is withheld wherever else it appears; when the number of children in a group is withheld, every figure for that group is; when one of a group's reoffending figures is withheld, all of them are. No sentence describes the children who reoffended by their characteristics."""

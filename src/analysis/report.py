@@ -145,14 +145,17 @@ class Report:
         decimals = decimals or {}
         body = []
         groups = rows or list(dict.fromkeys(fig["group"]))
+        first: dict[tuple[str, str], dict] = {}  # the first row of each (measure, group), and of each group ("*")
+        for r in fig.to_dict("records"):
+            first.setdefault((r["measure"], r["group"]), r)
+            first.setdefault(("*", r["group"]), r)
         for group in groups:
             cells = [f'<th scope="row">{html.escape(group)}</th>']
             for header, (measure, fieldname) in columns.items():
-                row = fig[((fig["measure"] == measure) | (measure == "*")) & (fig["group"] == group)]
-                if row.empty:
+                r = first.get((measure, group))
+                if r is None:
                     cells.append("<td>[z]</td>")
                     continue
-                r = row.iloc[0]
                 hidden = r["suppressed"]  # never set in what a restricted report shows (see shown)
                 if fieldname == "numerator":
                     text = suppression.count_text(r["numerator"], hidden)
@@ -162,8 +165,7 @@ class Report:
                     text = formatting.figure(r["value"], r["kind"], hidden, decimals.get(header))
                 cells.append(f"<td>{text}</td>")
             if interval:
-                row = fig[(fig["measure"] == interval) & (fig["group"] == group)]
-                r = row.iloc[0] if len(row) else None
+                r = first.get((interval, group))
                 cells.append("<td>[z]</td>" if r is None else
                              f"<td>{formatting.interval(r['lower'], r['upper'], r['kind'], r['suppressed'])}</td>")
             cls = ' class="total"' if group == figures_module.TOTAL else ""

@@ -246,8 +246,7 @@ def compare(now: pd.Series | None, then: pd.Series | None, decimals: int = 1, fi
 
 
 def row(fig: pd.DataFrame, indicator: Indicator, quarter: Quarter) -> pd.Series | None:
-    rows = fig[(fig["measure"] == indicator.measure) & (fig["breakdown"] == BREAKDOWN) & (fig["group"] == quarter.label)]
-    return rows.iloc[0] if len(rows) else None
+    return figures.first(fig, measure=indicator.measure, breakdown=BREAKDOWN, group=quarter.label)
 
 
 def comparisons(fig: pd.DataFrame, quarter: Quarter, against: Quarter) -> dict[str, Comparison]:

@@ -10,6 +10,7 @@ import pandas as pd
 from . import codes, formatting
 from .disproportionality_text import reading
 from .reoffending_text import same_area
+from .figures import first
 from .suppression import SYMBOL
 from .summary import (BY_KEY, INDICATORS, OTHER_MEASURES, Comparison, Indicator, comparisons, compare, movements,
                       other_movements, row)
@@ -447,8 +448,7 @@ def trend_note(fig: pd.DataFrame, quarter: Quarter) -> str:
 
 
 def _r(fig: pd.DataFrame, measure: str, breakdown: str, group: str) -> pd.Series | None:
-    rows = fig[(fig["measure"] == measure) & (fig["breakdown"] == breakdown) & (fig["group"] == group)]
-    return rows.iloc[0] if len(rows) else None
+    return first(fig, measure=measure, breakdown=breakdown, group=group)
 
 
 def _count(r: pd.Series | None, noun: str = "") -> str:

@@ -57,16 +57,15 @@ Relation = dict  # {row label: coefficient}: the figures' numerators, times thei
 def table_relations(fig: pd.DataFrame) -> list[Relation]:
     """The sums every table states: in each table of counts or shares (rows of the same report, measure,
     breakdown and period) that has a total row (group ``All``), the total is the sum of the other rows."""
-    relations = []
     keys = [k for k in ("report", "measure", "breakdown", "period") if k in fig]
-    for _, rows in fig[fig["kind"].isin(["count", "share"])].groupby(keys, sort=False, dropna=False):
-        is_total = (rows["group"] == TOTAL).to_numpy()
-        if not is_total.any() or is_total.all():
-            continue
-        parts = rows.index[~is_total]
-        for total in rows.index[is_total]:
-            relations.append({total: 1.0, **{i: -1.0 for i in parts}})
-    return relations
+    tables: dict[tuple, tuple[list, list]] = {}  # table key -> (total rows, other rows), in order
+    kinds, groups = fig["kind"].to_numpy(), fig["group"].to_numpy()
+    for label, kind, group, *key in zip(fig.index, kinds, groups, *(fig[k].to_numpy() for k in keys)):
+        if kind in ("count", "share"):
+            totals, parts = tables.setdefault(tuple(key), ([], []))
+            (totals if group == TOTAL else parts).append(label)
+    return [{total: 1.0, **{i: -1.0 for i in parts}}
+            for totals, parts in tables.values() if parts for total in totals]
 
 
 def total_of(total, parts) -> Relation:
