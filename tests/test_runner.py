@@ -15,6 +15,7 @@ import pytest
 from analysis import runner
 from analysis.quarters import QuarterError
 from analysis.report import ParameterError
+from analysis.validation import ExtractError
 from conftest import DEMO, QUARTER, REPO
 
 
@@ -99,7 +100,19 @@ def test_unknown_and_ill_typed_parameters_are_refused_before_anything_runs(tmp_p
 
 def test_quarter_after_the_extract_is_refused(tmp_path):
     with pytest.raises(ParameterError, match="after the extract was taken"):
-        runner.refresh("2026-27 Q1", DEMO, tmp_path, work_dir=tmp_path / "work", progress=False)
+        runner.refresh("2026-27 Q1", DEMO, tmp_path / "out", work_dir=tmp_path / "work", progress=False)
+    assert not list((tmp_path / "out").iterdir())  # the reports that had started stopped, and nothing was kept
+
+
+def test_an_extract_that_cannot_be_used_stops_the_run_and_publishes_nothing(tmp_path):
+    # the first reports start while the extract is validated; they stop too, and nothing is left behind
+    folder = tmp_path / "extract"
+    shutil.copytree(DEMO, folder)
+    (folder / "outcomes.csv").unlink()
+    out = tmp_path / "out"
+    with pytest.raises(ExtractError, match="outcomes.csv: the file is missing"):
+        runner.refresh(QUARTER, folder, out, work_dir=tmp_path / "work", progress=False, pdf=False)
+    assert not list(out.iterdir())
 
 
 def test_cli_gives_one_clear_message_and_no_traceback(tmp_path):

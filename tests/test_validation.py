@@ -304,3 +304,38 @@ def test_extract_error_keeps_its_problems_across_processes():
     err = pickle.loads(pickle.dumps(ExtractError(["children.csv: the file is missing", "offences.csv: empty"])))
     assert err.problems == ["children.csv: the file is missing", "offences.csv: empty"]
     assert "  - offences.csv: empty" in str(err)
+
+
+def test_an_extract_that_stopped_stops_again_at_once_until_it_changes(tmp_path, monkeypatch):
+    from analysis import extract
+
+    folder = write_extract(tmp_path / "x")
+    (folder / "outcomes.csv").unlink()
+    with pytest.raises(ExtractError, match="outcomes.csv: the file is missing"):
+        extract.load(folder, tmp_path / "work")
+    real = extract.validate_folder
+    monkeypatch.setattr(extract, "validate_folder", lambda *a, **k: pytest.fail("validated the same files again"))
+    with pytest.raises(ExtractError, match="outcomes.csv: the file is missing"):  # the same answer, from the record
+        extract.load(folder, tmp_path / "work")
+    monkeypatch.setattr(extract, "validate_folder", real)
+    write_extract(tmp_path / "x")  # the file is back: validated afresh
+    assert extract.load(folder, tmp_path / "work").tables["outcomes"].shape[0] == len(BASE["outcomes"])
+
+
+def test_a_second_load_waits_for_the_one_validating(tmp_path):
+    import threading
+
+    from filelock import FileLock
+
+    from analysis import extract
+
+    folder, work = write_extract(tmp_path / "x"), tmp_path / "work"
+    work.mkdir()
+    got = []
+    with FileLock(work / "validation.lock"):  # as while another process validates
+        waiting = threading.Thread(target=lambda: got.append(extract.load(folder, work)))
+        waiting.start()
+        waiting.join(0.5)
+        assert waiting.is_alive() and not got
+    waiting.join(30)
+    assert got and got[0].tables["children"].shape[0] == len(BASE["children"])

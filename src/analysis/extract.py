@@ -7,7 +7,8 @@ writes, under `work_dir` (which holds personal data and never goes in
 * ``clean/<extract>.parquet``: the accepted rows, typed;
 * ``quarantine/<extract>.csv``: the rows set aside, exactly as received, with
   their line number and every rule they broke;
-* ``validation.json``: checksums of the inputs, counts and the extract details.
+* ``validation.json``: checksums of the inputs, counts and the extract details (or, for inputs that cannot
+  be used, the problems found).
 
 A second call with unchanged inputs reads the Parquet files instead of
 validating again, so the refresh validates once and every notebook loads fast.
@@ -26,9 +27,10 @@ from datetime import date
 from pathlib import Path
 
 import pandas as pd
+from filelock import FileLock
 
 from .contract import EXTRACTS
-from .validation import Validated, validate_folder
+from .validation import ExtractError, Validated, validate_folder
 
 CACHE_VERSION = 2  # bump when validation rules change, so old caches are rebuilt
 
@@ -160,19 +162,37 @@ def _write(validated: Validated, work_dir: Path, sums: dict[str, str], stats: di
     (work_dir / "validation.json").write_text(json.dumps(meta, indent=2))
 
 
+def _stop(work_dir: Path, err: ExtractError, sums: dict[str, str], stats: dict[str, list[int]]) -> None:
+    """validation.json for inputs that cannot be used: the problems, so the same files get the same answer at once."""
+    record = {"cache_version": CACHE_VERSION, "checksums": sums, "stats": stats, "stopped": err.problems}
+    (work_dir / "validation.json").write_text(json.dumps(record, indent=2))
+
+
 def load(data_dir: str | Path, work_dir: str | Path) -> Extract:
-    """Validate (or reuse the validated copy of) the extract in `data_dir`."""
+    """Validate (or reuse the validated copy of) the extract in `data_dir`.
+
+    One process at a time checks and writes `work_dir` (a lock file there): when the refresh validates while
+    the reports' kernels start, each report waits here for the validated copy and then reads it. Inputs that
+    stopped a validation raise the same ExtractError straight away, until they change."""
     data_dir, work_dir = Path(data_dir).resolve(), Path(work_dir).resolve()
-    meta_path = work_dir / "validation.json"
-    meta = json.loads(meta_path.read_text()) if meta_path.exists() else {}
-    stats = _stats(data_dir)
-    sums = checksums(data_dir, meta)
-    if meta.get("checksums") != sums or meta.get("cache_version") != CACHE_VERSION:
-        # each extract is written as soon as it is validated, so only one big table is in memory at a time
-        validated = validate_folder(data_dir, on_extract=_Writer(work_dir))
-        _write(validated, work_dir, sums, stats)
-        del validated
-        meta = json.loads(meta_path.read_text())
+    work_dir.mkdir(parents=True, exist_ok=True)
+    with FileLock(work_dir / "validation.lock"):
+        meta_path = work_dir / "validation.json"
+        meta = json.loads(meta_path.read_text()) if meta_path.exists() else {}
+        stats = _stats(data_dir)
+        sums = checksums(data_dir, meta)
+        if meta.get("checksums") != sums or meta.get("cache_version") != CACHE_VERSION:
+            # each extract is written as soon as it is validated, so only one big table is in memory at a time
+            try:
+                validated = validate_folder(data_dir, on_extract=_Writer(work_dir))
+            except ExtractError as err:
+                _stop(work_dir, err, sums, stats)
+                raise
+            _write(validated, work_dir, sums, stats)
+            del validated
+            meta = json.loads(meta_path.read_text())
+    if "stopped" in meta:
+        raise ExtractError(meta["stopped"])
     clean = work_dir / "clean"
     return Extract(
         tables=Tables(clean, [name for name in EXTRACTS if (clean / f"{name}.parquet").exists()]),

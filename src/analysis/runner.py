@@ -33,6 +33,7 @@ from . import extract as extract_module
 from . import figures as figures_module
 from .quarters import Quarter
 from .report import MODES, ParameterError
+from .validation import ExtractError
 from .suppression import DEFAULT_UP_TO
 
 REPO = Path(__file__).resolve().parents[2]
@@ -259,7 +260,9 @@ def _render(nb: Path, run: NotebookRun, build: Path, heading: str) -> pd.DataFra
 def refresh(quarter: str, data_dir: Path, out_dir: Path, *, work_dir: Path | None = None,
             notebooks_dir: Path = NOTEBOOKS, options: dict[str, str] | None = None,
             parallel: bool = True, progress: bool = True, pdf: bool = True) -> RefreshResult:
-    """Run the whole refresh for one quarter. Raises ParameterError / QuarterError / ExtractError before anything runs."""
+    """Run the whole refresh for one quarter. Raises ParameterError / QuarterError / ExtractError before anything
+    is published (an extract that cannot be used, or a quarter it does not cover, also stops the first reports,
+    which start while the extract is validated)."""
     from tqdm.auto import tqdm
 
     timings: dict[str, float] = {}
@@ -271,17 +274,6 @@ def refresh(quarter: str, data_dir: Path, out_dir: Path, *, work_dir: Path | Non
     chosen = check_options(options or {}, notebooks)
     data_dir, out_dir = Path(data_dir).resolve(), Path(out_dir).resolve()
     work = (Path(work_dir) if work_dir else REPO / "work").resolve() / q.slug
-
-    started = time.perf_counter()
-    # Validate in a child process, so the memory it needs (a national extract's largest file) is handed back
-    # before the reports run; then open the validated copy here (details only: tables are read when used).
-    with ProcessPoolExecutor(max_workers=1) as once:
-        once.submit(extract_module.load, data_dir, work).result()
-    ext = extract_module.load(data_dir, work)
-    timings["validation"] = time.perf_counter() - started
-    if q.end > ext.extract_date:
-        raise ParameterError(f"Quarter {q.label} ends on {q.end:%d %B %Y}, after the extract was taken "
-                             f"({ext.extract_date:%d %B %Y}): its figures would be incomplete.")
 
     out_dir.mkdir(parents=True, exist_ok=True)
     build = out_dir / f".build-{q.slug}"
@@ -313,11 +305,10 @@ def refresh(quarter: str, data_dir: Path, out_dir: Path, *, work_dir: Path | Non
     pack_name = f"committee-pack-{q.slug}.pdf"
     pdf_note = (None if browser else "PDFs were not made: " +
                 ("switched off for this run." if not pdf else "no Chromium was found (install Debian's chromium package, or set CHROMIUM)."))
-    heading = f"{ext.area_name}, {q.label}"
     busy: dict[str, list[tuple[float, float]]] = {"rendering": [], "pdf": []}
     one_at_a_time = threading.Lock()  # rendering is Python work: two at once would only share one core
 
-    def finish(nb: Path, run: NotebookRun) -> tuple[pd.DataFrame | None, Path | None]:
+    def finish(nb: Path, run: NotebookRun, heading: str) -> tuple[pd.DataFrame | None, Path | None]:
         """Render a finished notebook and print its page (in a thread, while other notebooks run)."""
         with one_at_a_time:
             begun = time.perf_counter()
@@ -331,32 +322,61 @@ def refresh(quarter: str, data_dir: Path, out_dir: Path, *, work_dir: Path | Non
         return figures, printed
 
     started = time.perf_counter()
-    bar = tqdm(total=len(jobs), desc="Running reports", unit="report", disable=not progress)
     finishing: dict[str, Future] = {}
-    with ExitStack() as stack:
-        biggest = max(len(stage) for stage in stages)
-        pool = (stack.enter_context(ProcessPoolExecutor(max_workers=max(1, min(biggest, os.cpu_count() or 1))))
-                if parallel and biggest > 1 else None)
-        # Created after the process pool: its workers are forked at its first task, before any thread of this one.
-        after = stack.enter_context(ThreadPoolExecutor(max_workers=2, thread_name_prefix="refresh-finish"))
-        by_name = {nb.stem: nb for nb in notebooks}
+    bar = None
+    try:
+        with ExitStack() as stack:
+            # Validate in a child process, so the memory it needs (a national extract's largest file) is handed
+            # back before the reports load their tables. Its worker is forked first, while this process has no
+            # other threads; then the report workers, while the validation pool's thread waits on a pipe.
+            checking = stack.enter_context(ProcessPoolExecutor(max_workers=1))
+            validating = checking.submit(extract_module.load, data_dir, work)
+            biggest = max(len(stage) for stage in stages)
+            pool = (stack.enter_context(ProcessPoolExecutor(max_workers=max(1, min(biggest, os.cpu_count() or 1))))
+                    if parallel and biggest > 1 else None)
+            # The first stage starts now: its kernels start and import while the extract is validated, and each
+            # report waits in extract.load (which holds a lock while validating) for the validated copy.
+            first = [pool.submit(_execute, *jobs[nb.stem]) for nb in stages[0]] if pool else []
+            bar = tqdm(total=len(jobs), desc="Running reports", unit="report", disable=not progress)
+            try:
+                validating.result()
+                checking.shutdown()  # its process ends, and its memory with it
+                ext = extract_module.load(data_dir, work)  # the validated copy: details only, tables when used
+                if q.end > ext.extract_date:
+                    raise ParameterError(f"Quarter {q.label} ends on {q.end:%d %B %Y}, after the extract was taken "
+                                         f"({ext.extract_date:%d %B %Y}): its figures would be incomplete.")
+            except BaseException:
+                for future in first:  # reports not yet started never start; started ones stop at their first
+                    future.cancel()   # cell, on the same problem (the pools wait for them as they close)
+                raise
+            timings["validation"] = time.perf_counter() - started
+            heading = f"{ext.area_name}, {q.label}"
+            # Created after the process pools: their workers are forked at their first task, before any thread here.
+            after = stack.enter_context(ThreadPoolExecutor(max_workers=2, thread_name_prefix="refresh-finish"))
+            by_name = {nb.stem: nb for nb in notebooks}
 
-        def done(name: str, seconds: float, error: str | None) -> None:
-            runs[name] = NotebookRun(name, seconds, error)
-            finishing[name] = after.submit(finish, by_name[name], runs[name])
-            bar.set_postfix_str(name)
-            bar.update()
+            def done(name: str, seconds: float, error: str | None) -> None:
+                runs[name] = NotebookRun(name, seconds, error)
+                finishing[name] = after.submit(finish, by_name[name], runs[name], heading)
+                bar.set_postfix_str(name)
+                bar.update()
 
-        for stage in stages:
-            if pool:
-                for future in as_completed([pool.submit(_execute, *jobs[nb.stem]) for nb in stage]):
-                    done(*future.result())
-            else:
-                for nb in stage:
-                    done(*_execute(*jobs[nb.stem]))
-        bar.close()
-        timings["notebooks"] = time.perf_counter() - started
-        finished = {nb.stem: finishing[nb.stem].result() for nb in notebooks}  # raises what rendering or printing raised
+            for i, stage in enumerate(stages):
+                if pool:
+                    futures = first if i == 0 else [pool.submit(_execute, *jobs[nb.stem]) for nb in stage]
+                    for future in as_completed(futures):
+                        done(*future.result())
+                else:
+                    for nb in stage:
+                        done(*_execute(*jobs[nb.stem]))
+            bar.close()
+            timings["notebooks"] = time.perf_counter() - started
+            finished = {nb.stem: finishing[nb.stem].result() for nb in notebooks}  # raises what rendering or printing raised
+    except (ExtractError, ParameterError):
+        if bar is not None:
+            bar.close()
+        shutil.rmtree(build, ignore_errors=True)  # nothing was published
+        raise
 
     for nb in notebooks:  # read by the summary notebooks while they ran; the figures go in figures.csv below
         (build / "notebooks" / f"summary-{nb.stem}.json").unlink(missing_ok=True)
