@@ -201,9 +201,10 @@ def proven_offences(tables: dict) -> pd.DataFrame:
     return tables["offences"].merge(proven, left_on="offence_id", right_index=True, how="inner")
 
 
-def proven_reoffences(tables: dict, members: pd.DataFrame) -> pd.DataFrame:
-    """One row per proven reoffence of each cohort member (see the module notes for the rule)."""
-    offs = proven_offences(tables)[["offence_id", "child_id", "offence_date", "proven_date", "offence_category", "seriousness_score"]]
+def proven_reoffences(tables: dict, members: pd.DataFrame, proven: pd.DataFrame | None = None) -> pd.DataFrame:
+    """One row per proven reoffence of each cohort member (see the module notes for the rule). `proven` is
+    `proven_offences(tables)` when the caller has it already (it looks at many cohorts)."""
+    offs = (proven_offences(tables) if proven is None else proven)[["offence_id", "child_id", "offence_date", "proven_date", "offence_category", "seriousness_score"]]
     m = members[["child_id", "index_date"]].merge(offs, on="child_id", how="inner")
     inside = ((m["offence_date"] > m["index_date"]) & (m["offence_date"] <= m["index_date"] + FOLLOW_UP)
               & (m["proven_date"] <= m["index_date"] + PROVEN_BY))
@@ -256,10 +257,10 @@ def cohort_label(period: Period, months: int) -> str:
 def national_measure(tables: dict, cohorts: list[tuple[Period, int]], events: pd.DataFrame | None = None) -> pd.DataFrame:
     """The national measure for each (cohort period, length in months), one group per cohort."""
     events = index_events(tables) if events is None else events
-    rows = []
+    rows, proven = [], proven_offences(tables)
     for period, months in cohorts:
         members = cohort(events, period)
-        counts = cohort_counts(members, proven_reoffences(tables, members))
+        counts = cohort_counts(members, proven_reoffences(tables, members, proven))
         rows += cohort_rows(counts, breakdown="cohort", group=cohort_label(period, months), period=period.label,
                             population=f"cohort:{period.label}")
     return _frame(rows)
@@ -319,10 +320,10 @@ def history(tables: dict, quarter: Quarter, n: int = 16) -> list[Quarter]:
 def trend(tables: dict, quarters: list[Quarter], extract_date: date, events: pd.DataFrame | None = None) -> pd.DataFrame:
     """The national measure for each quarter's 3-month cohort; groups of cohorts not yet complete say so."""
     events = index_events(tables) if events is None else events
-    rows = []
+    rows, proven = [], proven_offences(tables)
     for status in cohort_status(quarters, extract_date).itertuples():
         members = cohort(events, status.period)
-        counts = cohort_counts(members, proven_reoffences(tables, members))
+        counts = cohort_counts(members, proven_reoffences(tables, members, proven))
         rows += cohort_rows(counts, breakdown="trend", group=status.group, period=status.label,
                             population=f"cohort:{status.label}")
     return _frame(rows)
@@ -581,20 +582,32 @@ def time_to_reoffence(follow: pd.DataFrame, window: Period) -> pd.DataFrame:
 # Publishing: suppression that also covers figures linked across tables
 # ======================================================================================
 
-def _differences(f: pd.DataFrame, mask: pd.Series, nested: tuple[tuple[str, str], ...], up_to: int) -> pd.Series:
-    """Withhold the inner row where the difference between a shown outer row and a shown inner row (the children
-    in the outer group but not the inner one) would itself be withheld by the primary rules."""
-    mask = mask.copy()
+def _nested_pairs(f: pd.DataFrame, nested: tuple[tuple[str, str], ...]) -> list[tuple[np.ndarray, np.ndarray]]:
+    """For each (inner, outer) pair of breakdowns, the positions of the rows that match (same measure, group and
+    period): inner rows and their outer rows, in the order of the inner rows."""
     keys = ["measure", "group", "period"]
+    pairs = []
     for inner, outer in nested:
-        a = f[(f["breakdown"] == inner) & ~mask].reset_index(names="_row")
-        b = f[(f["breakdown"] == outer) & ~mask]
-        both = a.merge(b[keys + ["numerator", "denominator"]], on=keys, suffixes=("", "_outer"))
-        virtual = both[["measure", "kind"]].assign(
-            numerator=both["numerator_outer"] - both["numerator"], denominator=both["denominator_outer"] - both["denominator"],
-            numerator_2=np.nan)
-        mask.loc[both.loc[suppression.primary(virtual, up_to).to_numpy(), "_row"]] = True
-    return mask
+        a = f.loc[f["breakdown"] == inner, keys].reset_index(names="_row")
+        b = f.loc[f["breakdown"] == outer, keys].reset_index(names="_outer")
+        both = a.merge(b, on=keys)
+        pairs.append((both["_row"].to_numpy(), both["_outer"].to_numpy()))
+    return pairs
+
+
+def _differences(f: pd.DataFrame, mask: pd.Series, pairs: list[tuple[np.ndarray, np.ndarray]], up_to: int) -> pd.Series:
+    """Withhold the inner row where the difference between a shown outer row and a shown inner row (the children
+    in the outer group but not the inner one) would itself be withheld by the primary rules. `pairs` come from
+    `_nested_pairs` (positions in `f`), taken in turn, each seeing what the ones before withheld."""
+    withheld = mask.to_numpy(copy=True)
+    kind, num, den = f["kind"].to_numpy(), f["numerator"].to_numpy(), f["denominator"].to_numpy()
+    for inner, outer in pairs:
+        shown = ~withheld[inner] & ~withheld[outer]
+        i, o = inner[shown], outer[shown]
+        virtual = pd.DataFrame({"kind": kind[i], "numerator": num[o] - num[i], "denominator": den[o] - den[i],
+                                "numerator_2": np.nan})
+        withheld[i[suppression.primary(virtual, up_to).to_numpy()]] = True
+    return pd.Series(withheld, index=mask.index)
 
 
 def protect(fig: pd.DataFrame, up_to: int, base: str, bundle: tuple[str, ...] = (),
@@ -616,12 +629,13 @@ def protect(fig: pd.DataFrame, up_to: int, base: str, bundle: tuple[str, ...] = 
     f = fig.reset_index(drop=True)
     same = f["measure"] + "\x1f" + f["population"]
     in_bundle = f["measure"].isin(bundle)
+    pairs = _nested_pairs(f, nested)
 
     def spread(mask: pd.Series) -> pd.Series:
         mask = mask.groupby(same).transform("any").astype(bool)
         mask |= f["population"].isin(f.loc[(f["measure"] == base) & mask, "population"])
         mask |= in_bundle & f["population"].isin(f.loc[in_bundle & mask, "population"])
-        return _differences(f, mask, nested, up_to) if nested else mask
+        return _differences(f, mask, pairs, up_to) if nested else mask
 
     mask = suppression.secondary(f, suppression.primary(f, up_to)).reset_index(drop=True)  # the standard rules
     while True:

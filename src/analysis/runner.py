@@ -167,8 +167,11 @@ def _execute(notebook: str, output: str, parameters: dict, cwd: str, kernel: str
     started = time.perf_counter()
     error = None
     try:
+        # written once, at the end (also when a cell fails), not after every cell: a report's outputs (its charts)
+        # make each write cost a tenth of a second or more
         papermill.execute_notebook(notebook, output, parameters=parameters, kernel_name=kernel, cwd=cwd,
-                                   progress_bar=False, execution_timeout=CELL_TIMEOUT, log_output=False)
+                                   progress_bar=False, execution_timeout=CELL_TIMEOUT, log_output=False,
+                                   request_save_on_cell_execute=False)
     except PapermillExecutionError as err:
         error = f"cell {err.exec_count} failed with {err.ename}: {err.evalue}"
     except Exception as err:  # a dead kernel or a missing kernel is still the analyst's to read
