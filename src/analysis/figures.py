@@ -39,9 +39,11 @@ NUMBERS = ("numerator", "denominator", "value", "lower", "upper", "numerator_2")
 TEXT = ("report", "measure", "breakdown", "group", "period", "kind", "unit")
 
 
-def _text(values) -> list[str]:
-    """Text as text, anything else as str(), missing as ""."""
-    return [v if isinstance(v, str) else ("" if pd.isna(v) else str(v)) for v in values]
+def _text(column: pd.Series) -> pd.Series:
+    """Text as text, anything else as str(), missing as "" (as the str dtype)."""
+    if isinstance(column.dtype, pd.StringDtype):
+        return column.fillna("")
+    return column.astype(object).where(column.notna(), "").astype(str)
 
 
 def frame(rows: list[dict] | pd.DataFrame) -> pd.DataFrame:
@@ -54,10 +56,10 @@ def frame(rows: list[dict] | pd.DataFrame) -> pd.DataFrame:
             out[column] = (pd.to_numeric(df[column], errors="coerce").astype(float).to_numpy()
                            if present else np.full(len(df), np.nan))
         elif column in TEXT:
-            out[column] = _text(df[column]) if present else [""] * len(df)
+            out[column] = _text(df[column]) if present else pd.Series("", index=df.index, dtype=str)
         else:  # suppressed
             out[column] = df[column].astype(bool).to_numpy() if present else np.zeros(len(df), bool)
-    result = pd.DataFrame(out, index=df.index, columns=COLUMNS).astype({column: str for column in TEXT})
+    result = pd.DataFrame(out, index=df.index, columns=COLUMNS)
     bad = set(result["kind"]) - set(KINDS)
     if bad:
         raise ValueError(f"Unknown figure kind(s) {sorted(bad)}; use one of {KINDS}")

@@ -28,29 +28,37 @@ from .characteristics import age_on, looked_after_on
 from .quarters import Period
 
 POPULATION_UNIT = "per 100,000 children aged 10 to 17"
+_SUBSTANTIVE = [c for c, o in codes.LEGAL_OUTCOMES.items() if o.substantive]
+_RANK = {c: o.rank for c, o in codes.LEGAL_OUTCOMES.items()}
+_TYPE = {c: o.outcome_type for c, o in codes.LEGAL_OUTCOMES.items()}
+_TIER = {c: o.tier for c, o in codes.LEGAL_OUTCOMES.items()}
 
 
 def first_substantive_outcomes(tables: dict) -> pd.DataFrame:
     """Each child's first substantive outcome, with the offence date and the child's age then."""
     outcomes = tables["outcomes"]
-    info = outcomes["legal_outcome"].map(codes.LEGAL_OUTCOMES)
-    substantive = outcomes[info.map(lambda o: o.substantive).astype(bool)].copy()
-    substantive["rank"] = substantive["legal_outcome"].map(lambda c: codes.LEGAL_OUTCOMES[c].rank)
+    substantive = outcomes[outcomes["legal_outcome"].isin(_SUBSTANTIVE)].copy()
+    substantive["rank"] = substantive["legal_outcome"].map(_RANK)
     first = (substantive.sort_values(["child_id", "outcome_date", "rank", "outcome_id"], ascending=[True, True, False, True])
              .drop_duplicates("child_id"))
     first = first.merge(tables["offences"][["offence_id", "offence_date"]], on="offence_id", how="left")
     dob = first["child_id"].map(tables["children"].set_index("child_id")["date_of_birth"])
     first["age_at_offence"] = age_on(dob, first["offence_date"]).to_numpy()
-    first["outcome_type"] = first["legal_outcome"].map(lambda c: codes.LEGAL_OUTCOMES[c].outcome_type)
-    first["tier"] = first["legal_outcome"].map(lambda c: codes.LEGAL_OUTCOMES[c].tier)
+    first["outcome_type"] = first["legal_outcome"].map(_TYPE)
+    first["tier"] = first["legal_outcome"].map(_TIER)
     return first.drop(columns="rank").reset_index(drop=True)
+
+
+def _entering(first: pd.DataFrame, period: Period) -> pd.Series:
+    """Which of `first_substantive_outcomes` make first time entrants in `period`."""
+    in_period = first["outcome_date"].between(pd.Timestamp(period.start), pd.Timestamp(period.end))
+    return in_period & (first["residence"] == "LOCAL") & first["age_at_offence"].between(10, 17).fillna(False).astype(bool)
 
 
 def entrants(tables: dict, period: Period) -> pd.DataFrame:
     """The first time entrants whose first substantive outcome falls in `period`, with looked-after status then."""
     first = first_substantive_outcomes(tables)
-    in_period = first["outcome_date"].between(pd.Timestamp(period.start), pd.Timestamp(period.end))
-    fte = first[in_period & (first["residence"] == "LOCAL") & first["age_at_offence"].between(10, 17).fillna(False).astype(bool)].copy()
+    fte = first[_entering(first, period)].copy()
     fte["looked_after"] = looked_after_on(tables, fte, "outcome_date").to_numpy()
     return fte.reset_index(drop=True)
 
@@ -86,8 +94,9 @@ def rate(n: int, population: int, period: Period, group: str = figures.TOTAL, br
 
 def trend(tables: dict, periods: list[Period], population: int) -> pd.DataFrame:
     """FTE count and rate for each rolling 12-month period."""
+    first = first_substantive_outcomes(tables)
     rows = []
     for period in periods:
-        n = len(entrants(tables, period))
+        n = int(_entering(first, period).sum())
         rows.append(rate(n, population, period, group=period.label, breakdown="trend"))
     return figures.frame(rows)
