@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import threading
+from functools import cache
 from pathlib import Path
 
 import nbformat
 from nbconvert import HTMLExporter
 
 TEMPLATES = Path(__file__).parent / "templates"
+_one_at_a_time = threading.Lock()
 
 
+@cache
 def exporter() -> HTMLExporter:
+    """One exporter for every page: building one compiles its templates, a quarter of a second each time."""
     return HTMLExporter(
         template_name="yjs_report",
         extra_template_basedirs=[str(TEMPLATES)],
@@ -25,5 +30,6 @@ def to_html(notebook: Path, html_path: Path, title: str) -> None:
     nb.metadata["title"] = title
     # Parameter cells print nothing; drop them so the page holds only the report.
     nb.cells = [c for c in nb.cells if not {"parameters", "injected-parameters"} & set(c.metadata.get("tags", []))]
-    body, _ = exporter().from_notebook_node(nb)
+    with _one_at_a_time:  # the exporter sets filters for the notebook it converts
+        body, _ = exporter().from_notebook_node(nb)
     html_path.write_text(body, encoding="utf-8")
