@@ -34,21 +34,21 @@ SYMBOL = "[c]"
 DEFAULT_UP_TO = 4
 
 
-def _small(values: pd.Series, up_to: int) -> pd.Series:
-    return values.between(1, up_to).fillna(False).astype(bool)
+def _small(values, up_to: int) -> np.ndarray:
+    """1 to `up_to` (a missing value is not small)."""
+    values = np.asarray(values, dtype=float)
+    return (values >= 1) & (values <= up_to)
 
 
 def primary(fig: pd.DataFrame, up_to: int = DEFAULT_UP_TO) -> pd.Series:
     """Rows withheld on their own numbers."""
-    kind = fig["kind"]
-    small_num = _small(fig["numerator"], up_to)
-    small_den = _small(fig["denominator"], up_to)
-    complement = _small(fig["denominator"] - fig["numerator"], up_to)
-    mask = small_num.copy()
-    mask |= (kind == "share") & (complement | small_den)
-    mask |= (kind == "mean") & small_den
-    mask |= (kind == "ratio") & _small(fig["numerator_2"], up_to)
-    return mask
+    kind = fig["kind"].to_numpy()
+    numerator, denominator = fig["numerator"].to_numpy(dtype=float), fig["denominator"].to_numpy(dtype=float)
+    mask = _small(numerator, up_to)
+    mask |= (kind == "share") & (_small(denominator - numerator, up_to) | _small(denominator, up_to))
+    mask |= (kind == "mean") & _small(denominator, up_to)
+    mask |= (kind == "ratio") & _small(fig["numerator_2"].to_numpy(dtype=float), up_to)
+    return pd.Series(mask, index=fig.index)
 
 
 Relation = dict  # {row label: coefficient}: the figures' numerators, times their coefficients, add up to zero
