@@ -53,6 +53,7 @@ import pandas as pd
 
 from . import caseload as caseload_module
 from . import characteristics, codes, figures, intervals
+from .extract import columns as extract_columns
 from .lookup import isin, positions
 from .quarters import Period, Quarter, academic_year, academic_year_label, academic_year_of
 
@@ -129,6 +130,10 @@ def rows_where(frame: pd.DataFrame, mask) -> pd.DataFrame:
         mask = mask.fillna(False)
     mask = np.asarray(mask, dtype=bool)
     return pd.DataFrame({c: frame[c].array[mask] for c in frame.columns}, index=frame.index[mask], copy=False)
+
+
+COHORT_COLUMNS = ["pupil_id", "phase", "nc_year", "sex", "ethnicity", "sen_provision"]  # of each pupil in a cohort
+CENSUS_COLUMNS = ["academic_year", *COHORT_COLUMNS]  # what the cohorts read from the census
 
 
 def census(pupils: pd.DataFrame, year: str) -> tuple[pd.DataFrame, bool]:
@@ -218,11 +223,13 @@ def _period_label(period: Period) -> str:
     return f"{year} to {period.end.day} {period.end:%B %Y}"
 
 
-def _labels(values: pd.Series, lookup) -> pd.api.extensions.ExtensionArray:
+def _labels(values: pd.Series, lookup) -> pd.Categorical:
     """lookup(values), for a `lookup` that labels each value on its own (as text), worked out once per distinct
-    value (blank included) rather than once per pupil."""
+    value (blank included) rather than once per pupil; held as categories (a small number per pupil, not a
+    copy of the text: a national census has millions of pupils in each year's cohort)."""
     codes_, uniques = pd.factorize(values, use_na_sentinel=False)
-    return lookup(pd.Series(uniques, dtype=object)).array.take(codes_)
+    label_codes, labels = pd.factorize(lookup(pd.Series(uniques, dtype=object)), use_na_sentinel=False)
+    return pd.Categorical.from_codes(label_codes[codes_], categories=pd.Index(labels, dtype=str))
 
 
 def build_cohort(tables: dict, quarter: Quarter | str, nc_from: int = NC_FROM, nc_to: int = NC_TO, *,
@@ -247,8 +254,7 @@ def build_cohort(tables: dict, quarter: Quarter | str, nc_from: int = NC_FROM, n
     linkage = link_children(on["child_id"], tables["pupil_link"], cen, nc_from, nc_to, set_aside_links)
     linkage["academic_year"] = year
 
-    keep = ["pupil_id", "school_id", "phase", "nc_year", "sex", "ethnicity", "sen_provision"]
-    borough = rows_where(cen[keep], cen["nc_year"].between(nc_from, nc_to)).reset_index(drop=True)
+    borough = rows_where(cen[COHORT_COLUMNS], cen["nc_year"].between(nc_from, nc_to)).reset_index(drop=True)
     borough["pupil_id"] = borough["pupil_id"].astype("string")
     matched = linkage[linkage["reason"] == MATCHED]
     borough["child_id"] = matched["child_id"].array.take(positions(borough["pupil_id"], matched["pupil_id"]),
@@ -258,6 +264,8 @@ def build_cohort(tables: dict, quarter: Quarter | str, nc_from: int = NC_FROM, n
     borough["school_phase"] = _labels(borough["phase"], lambda v: v.map(PHASE_GROUPS).fillna(codes.NOT_KNOWN).astype(str))
     borough["sex_group"] = _labels(borough["sex"], lambda v: v.map(SEX_GROUPS).fillna(codes.NOT_KNOWN).astype(str))
     borough["ethnic_group"] = _labels(borough["ethnicity"], characteristics.ethnic_groups)
+    # the census codes are labelled now; a national cohort holds millions of pupils, so they are not kept
+    borough = borough.drop(columns=["phase", "sex", "ethnicity", "sen_provision"])
 
     ex = tables["exclusions"]
     start, end = pd.Timestamp(period.start), pd.Timestamp(period.end)
@@ -290,11 +298,14 @@ def yearly_cohorts(tables: dict, quarter: Quarter | str, nc_from: int = NC_FROM,
     (newest first), each with the caseload of the same quarter of its year as the YJS cohort. Years with
     no census are left out."""
     quarter = Quarter.parse(quarter)
-    out = [build_cohort(tables, quarter, nc_from, nc_to, set_aside_links=set_aside_links)]
+    # the census columns used, read for these cohorts only (a national census is 20 million rows)
+    pupils = extract_columns(tables, "pupils", CENSUS_COLUMNS)
+    now = census(pupils, academic_year_of(quarter.academic_year_to_date.start))
+    out = [build_cohort(tables, quarter, nc_from, nc_to, set_aside_links=set_aside_links, census_rows=now)]
     for back in range(1, previous + 1):
         earlier = quarter.shift(-4 * back)
         year = academic_year_of(earlier.end)
-        cen = census(tables["pupils"], year)
+        cen = census(pupils, year)
         if cen[0].empty:
             break
         out.append(build_cohort(tables, earlier, nc_from, nc_to, period=academic_year(year),

@@ -159,12 +159,12 @@ def _kernel() -> str:
     return KERNEL if KERNEL in find_kernel_specs() else "python3"
 
 
-def _execute(notebook: str, output: str, parameters: dict, cwd: str, kernel: str) -> tuple[str, float, str | None]:
-    """Run one notebook (in a worker process). Returns (name, seconds, error or None)."""
+def _execute(notebook: str, output: str, parameters: dict, cwd: str, kernel: str) -> tuple[str, float, float, str | None]:
+    """Run one notebook (in a worker process). Returns (name, start time (epoch seconds), end time, error or None)."""
     papermill = _papermill()
     from papermill.exceptions import PapermillExecutionError
 
-    started = time.perf_counter()
+    started = time.time()
     error = None
     try:
         # written once, at the end (also when a cell fails), not after every cell: a report's outputs (its charts)
@@ -176,7 +176,7 @@ def _execute(notebook: str, output: str, parameters: dict, cwd: str, kernel: str
         error = f"cell {err.exec_count} failed with {err.ename}: {err.evalue}"
     except Exception as err:  # a dead kernel or a missing kernel is still the analyst's to read
         error = f"{type(err).__name__}: {err}"
-    return Path(notebook).stem, time.perf_counter() - started, error
+    return Path(notebook).stem, started, time.time(), error
 
 
 def scrub_timings(path: Path) -> None:
@@ -353,13 +353,16 @@ def refresh(quarter: str, data_dir: Path, out_dir: Path, *, work_dir: Path | Non
                     future.cancel()   # cell, on the same problem (the pools wait for them as they close)
                 raise
             timings["validation"] = time.perf_counter() - started
+            validated_at = time.time()
             heading = f"{ext.area_name}, {q.label}"
             # Created after the process pools: their workers are forked at their first task, before any thread here.
             after = stack.enter_context(ThreadPoolExecutor(max_workers=2, thread_name_prefix="refresh-finish"))
             by_name = {nb.stem: nb for nb in notebooks}
 
-            def done(name: str, seconds: float, error: str | None) -> None:
-                runs[name] = NotebookRun(name, seconds, error)
+            def done(name: str, began: float, ended: float, error: str | None) -> None:
+                # a report's own time: from when it started or the extract was ready, whichever was later (the
+                # first reports start while the extract is validated); the next run's schedule uses it
+                runs[name] = NotebookRun(name, ended - max(began, validated_at), error)
                 finishing[name] = after.submit(finish, by_name[name], runs[name], heading)
                 bar.set_postfix_str(name)
                 bar.update()
