@@ -13,12 +13,10 @@ import io
 import textwrap
 
 import matplotlib
+import numpy as np
+from matplotlib.figure import Figure
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-
-from .suppression import SYMBOL  # noqa: E402
+from .suppression import SYMBOL
 
 # Analysis Function palettes (afcharts af_colours.yaml)
 CATEGORICAL = ("#12436D", "#28A197", "#801650", "#F46A25", "#3D3D3D", "#A285D1")
@@ -26,7 +24,7 @@ DUO = ("#12436D", "#F46A25")
 FOCUS, CONTEXT = "#12436D", "#BFBFBF"
 TEXT_GREY = "#3D3D3D"
 
-plt.rcParams.update({
+matplotlib.rcParams.update({
     "font.family": "DejaVu Sans",
     "font.size": 11,
     "axes.spines.top": False,
@@ -40,8 +38,10 @@ plt.rcParams.update({
 
 
 def new(height: float = 4.0, width: float = 9.0):
-    fig, ax = plt.subplots(figsize=(width, height), dpi=100)
-    return fig, ax
+    """A figure and its axes, drawn with Agg when saved. Not through pyplot: no window or figure registry is
+    needed for a chart saved as an image, and a figure made directly is quicker to make and to draw."""
+    fig = Figure(figsize=(width, height), dpi=100)
+    return fig, fig.subplots()
 
 
 def frame(fig, ax, title: str, subtitle: str, source: str) -> None:
@@ -133,7 +133,6 @@ def lines(x_labels, series: dict, *, title: str, subtitle: str, source: str, y_l
 def png(fig) -> bytes:
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=100, metadata={"Software": None})
-    plt.close(fig)
     return buf.getvalue()
 
 

@@ -39,6 +39,10 @@ NUMBERS = ("numerator", "denominator", "value", "lower", "upper", "numerator_2")
 TEXT = ("report", "measure", "breakdown", "group", "period", "kind", "unit")
 
 
+_DTYPES = [pd.StringDtype(na_value=np.nan) if c in TEXT else np.dtype(bool) if c == "suppressed" else np.dtype(float)
+           for c in COLUMNS]
+
+
 def _text(column: pd.Series) -> pd.Series:
     """Text as text, anything else as str(), missing as "" (as the str dtype)."""
     if isinstance(column.dtype, pd.StringDtype):
@@ -48,6 +52,9 @@ def _text(column: pd.Series) -> pd.Series:
 
 def frame(rows: list[dict] | pd.DataFrame) -> pd.DataFrame:
     """Put rows into the figures shape: every column present, in order, with sensible types (the index is kept)."""
+    if (isinstance(rows, pd.DataFrame) and list(rows.columns) == COLUMNS and list(rows.dtypes) == _DTYPES
+            and not rows[list(TEXT)].isna().any().any() and rows["kind"].isin(KINDS).all()):
+        return rows.copy(deep=False)  # in shape already (as every metric returns it); copied on write
     df = rows if isinstance(rows, pd.DataFrame) else pd.DataFrame(rows)
     out = {}
     for column in COLUMNS:
