@@ -46,7 +46,7 @@ _DTYPES = [pd.StringDtype(na_value=np.nan) if c in TEXT else np.dtype(bool) if c
 def _text(column: pd.Series) -> pd.Series:
     """Text as text, anything else as str(), missing as "" (as the str dtype)."""
     if isinstance(column.dtype, pd.StringDtype):
-        return column.fillna("")
+        return column.fillna("").astype(str)
     return column.astype(object).where(column.notna(), "").astype(str)
 
 
