@@ -101,16 +101,22 @@ def test_unknown_and_ill_typed_parameters_are_refused_before_anything_runs(tmp_p
 def test_quarter_after_the_extract_is_refused(tmp_path):
     with pytest.raises(ParameterError, match="after the extract was taken"):
         runner.refresh("2026-27 Q1", DEMO, tmp_path / "out", work_dir=tmp_path / "work", progress=False)
-    assert not list((tmp_path / "out").iterdir())  # the reports that had started stopped, and nothing was kept
+    assert not (tmp_path / "out").exists()  # found from extract_info.csv, before anything starts
 
 
 def test_an_extract_that_cannot_be_used_stops_the_run_and_publishes_nothing(tmp_path):
-    # the first reports start while the extract is validated; they stop too, and nothing is left behind
     folder = tmp_path / "extract"
     shutil.copytree(DEMO, folder)
     (folder / "outcomes.csv").unlink()
     out = tmp_path / "out"
-    with pytest.raises(ExtractError, match="outcomes.csv: the file is missing"):
+    with pytest.raises(ExtractError, match="outcomes.csv: the file is missing"):  # found from the headers: nothing starts
+        runner.refresh(QUARTER, folder, out, work_dir=tmp_path / "work", progress=False, pdf=False)
+    assert not out.exists()
+    # a file whose rows cannot be read is found later, while the first reports' kernels start: they stop too
+    shutil.copy(DEMO / "outcomes.csv", folder)
+    with (folder / "pupils.csv").open("ab") as handle:
+        handle.write(b"P9999999,2025/26,S1,SECONDARY,9,1,WBRI,\xff\n")
+    with pytest.raises(ExtractError, match="pupils.csv: cannot be read as UTF-8"):
         runner.refresh(QUARTER, folder, out, work_dir=tmp_path / "work", progress=False, pdf=False)
     assert not list(out.iterdir())
 

@@ -33,7 +33,7 @@ from . import extract as extract_module
 from . import figures as figures_module
 from .quarters import Quarter
 from .report import MODES, ParameterError
-from .validation import ExtractError
+from .validation import ExtractError, check_files
 from .suppression import DEFAULT_UP_TO
 
 REPO = Path(__file__).resolve().parents[2]
@@ -264,8 +264,8 @@ def refresh(quarter: str, data_dir: Path, out_dir: Path, *, work_dir: Path | Non
             notebooks_dir: Path = NOTEBOOKS, options: dict[str, str] | None = None,
             parallel: bool = True, progress: bool = True, pdf: bool = True) -> RefreshResult:
     """Run the whole refresh for one quarter. Raises ParameterError / QuarterError / ExtractError before anything
-    is published (an extract that cannot be used, or a quarter it does not cover, also stops the first reports,
-    which start while the extract is validated)."""
+    runs (before anything is published, for a file whose rows cannot be read at all: that is found while the first
+    reports' kernels start, and stops them too)."""
     from tqdm.auto import tqdm
 
     timings: dict[str, float] = {}
@@ -277,6 +277,13 @@ def refresh(quarter: str, data_dir: Path, out_dir: Path, *, work_dir: Path | Non
     chosen = check_options(options or {}, notebooks)
     data_dir, out_dir = Path(data_dir).resolve(), Path(out_dir).resolve()
     work = (Path(work_dir) if work_dir else REPO / "work").resolve() / q.slug
+    # What the files' first lines show (a missing folder, file or column; the extract date) is checked before
+    # anything starts. The rows are checked below, while the first reports' kernels start.
+    info, _, _ = check_files(data_dir)
+    extract_date = pd.Timestamp(info["extract_date"])
+    if pd.Timestamp(q.end) > extract_date:
+        raise ParameterError(f"Quarter {q.label} ends on {q.end:%d %B %Y}, after the extract was taken "
+                             f"({extract_date:%d %B %Y}): its figures would be incomplete.")
 
     out_dir.mkdir(parents=True, exist_ok=True)
     build = out_dir / f".build-{q.slug}"
@@ -345,12 +352,11 @@ def refresh(quarter: str, data_dir: Path, out_dir: Path, *, work_dir: Path | Non
                 validating.result()
                 checking.shutdown()  # its process ends, and its memory with it
                 ext = extract_module.load(data_dir, work)  # the validated copy: details only, tables when used
-                if q.end > ext.extract_date:
-                    raise ParameterError(f"Quarter {q.label} ends on {q.end:%d %B %Y}, after the extract was taken "
-                                         f"({ext.extract_date:%d %B %Y}): its figures would be incomplete.")
             except BaseException:
-                for future in first:  # reports not yet started never start; started ones stop at their first
-                    future.cancel()   # cell, on the same problem (the pools wait for them as they close)
+                # rows that cannot be read at all, found late: reports not yet started never start, and started
+                # ones stop at their first cell, on the same problem (the pools wait for them as they close)
+                for future in first:
+                    future.cancel()
                 raise
             timings["validation"] = time.perf_counter() - started
             validated_at = time.time()

@@ -650,20 +650,15 @@ def _needed_later() -> dict[str, list[str]]:
 OnExtract = Callable[[str, pd.DataFrame, pd.DataFrame], None]
 
 
-def validate_folder(data_dir: Path, on_extract: OnExtract | None = None) -> Validated:
-    """Validate every extract of the contract in `data_dir`.
-
-    First every file's header is checked, so that all missing files, unreadable headers and missing columns
-    are reported together; then each extract is read and validated in turn. With `on_extract`, each
-    extract's accepted table and set-aside rows go to `on_extract(name, table, set_aside)` as soon as they
-    are ready and are not kept (the returned `Validated` then holds the counts and reasons only): only one big
-    extract is in memory at a time. A file whose body turns out unreadable stops the run with its name."""
+def check_files(data_dir: Path) -> tuple[dict[str, object], list[str], dict[str, list[str]]]:
+    """What can be checked from each file's first line, for every file at once: the folder and every contract
+    file are there, `extract_info.csv` is readable, each header has the contract's columns. Returns the extract
+    details, the extracts to validate (in order) and each one's columns not in the contract; raises ExtractError
+    listing every problem found. Quick (headers only), so the refresh runs it before starting anything."""
     data_dir = Path(data_dir)
     if not data_dir.is_dir():
         raise ExtractError([f"The data folder {data_dir} does not exist."])
     info = read_info(data_dir)
-    extract_date = pd.Timestamp(info["extract_date"])
-
     problems: list[str] = []
     ignored: dict[str, list[str]] = {}
     todo: list[str] = []
@@ -684,6 +679,20 @@ def validate_folder(data_dir: Path, on_extract: OnExtract | None = None) -> Vali
         todo.append(name)
     if problems:
         raise ExtractError(problems)
+    return info, todo, ignored
+
+
+def validate_folder(data_dir: Path, on_extract: OnExtract | None = None) -> Validated:
+    """Validate every extract of the contract in `data_dir`.
+
+    First every file's header is checked (`check_files`), so that all missing files, unreadable headers and
+    missing columns are reported together; then each extract is read and validated in turn. With `on_extract`, each
+    extract's accepted table and set-aside rows go to `on_extract(name, table, set_aside)` as soon as they
+    are ready and are not kept (the returned `Validated` then holds the counts and reasons only): only one big
+    extract is in memory at a time. A file whose body turns out unreadable stops the run with its name."""
+    data_dir = Path(data_dir)
+    info, todo, ignored = check_files(data_dir)
+    extract_date = pd.Timestamp(info["extract_date"])
 
     later = _needed_later()
     kept: dict[str, pd.DataFrame] = {}
