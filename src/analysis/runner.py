@@ -18,7 +18,6 @@ import platform
 import shutil
 import subprocess
 import sys
-import threading
 import time
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor, as_completed
 from contextlib import ExitStack
@@ -316,14 +315,13 @@ def refresh(quarter: str, data_dir: Path, out_dir: Path, *, work_dir: Path | Non
     pdf_note = (None if browser else "PDFs were not made: " +
                 ("switched off for this run." if not pdf else "no Chromium was found (install Debian's chromium package, or set CHROMIUM)."))
     busy: dict[str, list[tuple[float, float]]] = {"rendering": [], "pdf": []}
-    one_at_a_time = threading.Lock()  # rendering is Python work: two at once would only share one core
 
     def finish(nb: Path, run: NotebookRun, heading: str) -> tuple[pd.DataFrame | None, Path | None]:
-        """Render a finished notebook and print its page (in a thread, while other notebooks run)."""
-        with one_at_a_time:
-            begun = time.perf_counter()
-            figures = _render(nb, run, build, heading)
-            busy["rendering"].append((begun, time.perf_counter()))
+        """Render a finished notebook and print its page (in a thread, while other notebooks run; the HTML
+        conversion itself runs one page at a time, see rendering.to_html)."""
+        begun = time.perf_counter()
+        figures = _render(nb, run, build, heading)
+        busy["rendering"].append((begun, time.perf_counter()))
         if not browser or run.error:
             return figures, None
         begun = time.perf_counter()
