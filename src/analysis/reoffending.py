@@ -202,10 +202,10 @@ def proven_offences(tables: dict) -> pd.DataFrame:
 
 
 def proven_reoffences(tables: dict, members: pd.DataFrame, proven: pd.DataFrame | None = None) -> pd.DataFrame:
-    """One row per proven reoffence of each cohort member (see the module notes for the rule). `proven` is
-    `proven_offences(tables)` when the caller has it already (it looks at many cohorts)."""
+    """One row per proven reoffence of each cohort member (see the module notes for the rule), with the member's
+    ``cohort`` column if it has one. `proven` is `proven_offences(tables)` when the caller has it already."""
     offs = (proven_offences(tables) if proven is None else proven)[["offence_id", "child_id", "offence_date", "proven_date", "offence_category", "seriousness_score"]]
-    m = members[["child_id", "index_date"]].merge(offs, on="child_id", how="inner")
+    m = members[[c for c in ("cohort", "child_id", "index_date") if c in members]].merge(offs, on="child_id", how="inner")
     inside = ((m["offence_date"] > m["index_date"]) & (m["offence_date"] <= m["index_date"] + FOLLOW_UP)
               & (m["proven_date"] <= m["index_date"] + PROVEN_BY))
     return m[inside].reset_index(drop=True)
@@ -215,6 +215,26 @@ def cohort_counts(members: pd.DataFrame, reoffences: pd.DataFrame) -> dict[str, 
     """Children in the cohort, reoffenders and proven reoffences."""
     return {"children": int(members["child_id"].nunique()), "reoffenders": int(reoffences["child_id"].nunique()),
             "reoffences": int(len(reoffences))}
+
+
+def counts_by_cohort(tables: dict, events: pd.DataFrame, periods: list[Period],
+                     proven: pd.DataFrame | None = None) -> list[dict[str, int]]:
+    """`cohort_counts` of each period's cohort, as `cohort` and `proven_reoffences` give them, for all the periods
+    in one pass (a report follows up to 16 quarterly cohorts, and the summary as many yearly ones)."""
+    if not periods:
+        return []
+    ordered = events.sort_values(["child_id", "index_date", "rank"], ascending=[True, True, False], kind="stable")
+    dates = ordered["index_date"].to_numpy()
+    starts = np.array([pd.Timestamp(p.start) for p in periods], dtype=dates.dtype)
+    ends = np.array([pd.Timestamp(p.end) for p in periods], dtype=dates.dtype)
+    which, at = np.nonzero((dates >= starts[:, None]) & (dates <= ends[:, None]))  # (cohort, event), cohort by cohort
+    members = pd.DataFrame({"cohort": which, "child_id": ordered["child_id"].to_numpy()[at], "index_date": dates[at]})
+    members = members.drop_duplicates(["cohort", "child_id"])  # each child's first event (most serious that day)
+    reoff = proven_reoffences(tables, members, proven)
+    reoffenders = reoff.drop_duplicates(["cohort", "child_id"])["cohort"].to_numpy()
+    children, offenders, offences = (np.bincount(c, minlength=len(periods)) for c in
+                                     (members["cohort"].to_numpy(), reoffenders, reoff["cohort"].to_numpy()))
+    return [{"children": int(n), "reoffenders": int(r), "reoffences": int(k)} for n, r, k in zip(children, offenders, offences)]
 
 
 def _share(measure: str, x: int, n: int, unit: str, **keys) -> dict:
@@ -257,10 +277,8 @@ def cohort_label(period: Period, months: int) -> str:
 def national_measure(tables: dict, cohorts: list[tuple[Period, int]], events: pd.DataFrame | None = None) -> pd.DataFrame:
     """The national measure for each (cohort period, length in months), one group per cohort."""
     events = index_events(tables) if events is None else events
-    rows, proven = [], proven_offences(tables)
-    for period, months in cohorts:
-        members = cohort(events, period)
-        counts = cohort_counts(members, proven_reoffences(tables, members, proven))
+    rows = []
+    for (period, months), counts in zip(cohorts, counts_by_cohort(tables, events, [p for p, _ in cohorts])):
         rows += cohort_rows(counts, breakdown="cohort", group=cohort_label(period, months), period=period.label,
                             population=f"cohort:{period.label}")
     return _frame(rows)
@@ -320,10 +338,8 @@ def history(tables: dict, quarter: Quarter, n: int = 16) -> list[Quarter]:
 def trend(tables: dict, quarters: list[Quarter], extract_date: date, events: pd.DataFrame | None = None) -> pd.DataFrame:
     """The national measure for each quarter's 3-month cohort; groups of cohorts not yet complete say so."""
     events = index_events(tables) if events is None else events
-    rows, proven = [], proven_offences(tables)
-    for status in cohort_status(quarters, extract_date).itertuples():
-        members = cohort(events, status.period)
-        counts = cohort_counts(members, proven_reoffences(tables, members, proven))
+    rows, status = [], cohort_status(quarters, extract_date)
+    for status, counts in zip(status.itertuples(), counts_by_cohort(tables, events, list(status.get("period", [])))):
         rows += cohort_rows(counts, breakdown="trend", group=status.group, period=status.label,
                             population=f"cohort:{status.label}")
     return _frame(rows)
