@@ -306,6 +306,15 @@ def test_census_is_rolled_forward_until_the_spring_census(small):
     assert cohort.rolled_forward and cohort.label == "2023/24 to 30 September 2023"
 
 
+def test_census_codes_held_as_categories_roll_forward_too():
+    # yearly_cohorts reads the census codes as categories; a year with only primary pupils has no SECONDARY yet
+    pupils = pd.DataFrame({"academic_year": ["2022/23", "2022/23"], "pupil_id": ["P1", "P2"], "phase": ["PRIMARY", "PRIMARY"],
+                           "nc_year": [6, 5], "sex": ["F", "M"], "ethnicity": ["WBRI", "ABAN"], "sen_provision": ["N", "K"]})
+    rows, rolled = X.census(pupils.astype({c: "category" for c in X.CENSUS_CODES}), "2023/24")
+    assert rolled and rows.set_index("pupil_id")["phase"].astype(str).to_dict() == {"P1": "SECONDARY", "P2": "PRIMARY"}
+    assert rows["nc_year"].tolist() == [7, 6] and set(rows["academic_year"]) == {"2023/24"}
+
+
 def test_nc_year_parameters_are_checked():
     assert X.check_nc_years(6, 11) == (6, 11)
     assert X.check_nc_years("7", " 9") == (7, 9)  # as `refresh --set nc_year_from=7` passes it

@@ -296,6 +296,11 @@ def test_tables_are_read_when_used_and_by_column_when_asked(tmp_path):
     assert tables["pupils"].shape == (2, 3) and "pupils" in tables._loaded
     assert columns({"pupils": tables["pupils"]}, "pupils", ["pupil_id"])["pupil_id"].tolist() == ["P1", "P2"]
     assert columns({}, "pupils", ["pupil_id"]) is None
+    # codes as categories, from the file's dictionary encoding or from a table in memory alike
+    for source in (Tables(tmp_path, ["pupils"]), {"pupils": tables["pupils"]}):
+        coded = columns(source, "pupils", ["pupil_id", "sen_provision"], ("sen_provision",))
+        assert isinstance(coded["sen_provision"].dtype, pd.CategoricalDtype)
+        assert coded["sen_provision"].astype(str).tolist() == ["N", "K"] and coded["pupil_id"].tolist() == ["P1", "P2"]
 
 
 def test_extract_error_keeps_its_problems_across_processes():

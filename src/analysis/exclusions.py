@@ -134,6 +134,7 @@ def rows_where(frame: pd.DataFrame, mask) -> pd.DataFrame:
 
 COHORT_COLUMNS = ["pupil_id", "phase", "nc_year", "sex", "ethnicity", "sen_provision"]  # of each pupil in a cohort
 CENSUS_COLUMNS = ["academic_year", *COHORT_COLUMNS]  # what the cohorts read from the census
+CENSUS_CODES = ("academic_year", "phase", "sex", "ethnicity", "sen_provision")  # read as categories
 
 
 def census(pupils: pd.DataFrame, year: str) -> tuple[pd.DataFrame, bool]:
@@ -148,7 +149,10 @@ def census(pupils: pd.DataFrame, year: str) -> tuple[pd.DataFrame, bool]:
     if before.empty:
         return before, False
     nc = before["nc_year"] + 1
-    phase = before["phase"].where(~((before["phase"] == "PRIMARY") & (nc >= 7)), "SECONDARY")
+    phase = before["phase"]
+    if isinstance(phase.dtype, pd.CategoricalDtype) and "SECONDARY" not in phase.cat.categories:
+        phase = phase.cat.add_categories(["SECONDARY"])
+    phase = phase.where(~((phase == "PRIMARY") & (nc >= 7)), "SECONDARY")
     rolled = before.assign(academic_year=year, nc_year=nc, phase=phase)
     return rows_where(rolled, rolled["nc_year"] <= 14), True
 
@@ -298,8 +302,8 @@ def yearly_cohorts(tables: dict, quarter: Quarter | str, nc_from: int = NC_FROM,
     (newest first), each with the caseload of the same quarter of its year as the YJS cohort. Years with
     no census are left out."""
     quarter = Quarter.parse(quarter)
-    # the census columns used, read for these cohorts only (a national census is 20 million rows)
-    pupils = extract_columns(tables, "pupils", CENSUS_COLUMNS)
+    # the census columns used, read for these cohorts only (a national census is 20 million rows), codes as categories
+    pupils = extract_columns(tables, "pupils", CENSUS_COLUMNS, CENSUS_CODES)
     now = census(pupils, academic_year_of(quarter.academic_year_to_date.start))
     out = [build_cohort(tables, quarter, nc_from, nc_to, set_aside_links=set_aside_links, census_rows=now)]
     for back in range(1, previous + 1):

@@ -76,15 +76,17 @@ class Tables(Mapping):
             self._loaded[name] = pd.read_parquet(self._dir / f"{name}.parquet")
         return self._loaded[name]
 
-    def columns(self, name: str, wanted: list[str]) -> pd.DataFrame:
+    def columns(self, name: str, wanted: list[str], categories: tuple[str, ...] = ()) -> pd.DataFrame:
         """Only the `wanted` columns of a table: read by column from its Parquet file unless the whole table is
         already in memory (not kept, so a report that needs three columns of a national school census does
-        not hold the rest)."""
+        not hold the rest). Columns in `categories` (codes) come as pandas categories: read straight from the
+        file's dictionary encoding, a few times quicker than text and a small number per row rather than a copy
+        of the text."""
         if name not in self._names:
             raise KeyError(name)
         if name in self._loaded:
-            return self._loaded[name][wanted]
-        return pd.read_parquet(self._dir / f"{name}.parquet", columns=wanted)
+            return _as_categories(self._loaded[name][wanted], categories)
+        return pd.read_parquet(self._dir / f"{name}.parquet", columns=wanted, read_dictionary=list(categories) or None)
 
     def __contains__(self, name) -> bool:  # without reading the table (Mapping's own would)
         return name in self._names
@@ -99,13 +101,19 @@ class Tables(Mapping):
         return len(self._names)
 
 
-def columns(tables: Mapping[str, pd.DataFrame], name: str, wanted: list[str]) -> pd.DataFrame | None:
-    """The `wanted` columns of table `name`, or None if there is no such table: by column from Parquet for the
-    validated tables (`Tables.columns`), a plain selection for tables already in memory (as in tests)."""
+def _as_categories(frame: pd.DataFrame, categories: tuple[str, ...]) -> pd.DataFrame:
+    return frame.astype({c: "category" for c in categories}) if categories else frame
+
+
+def columns(tables: Mapping[str, pd.DataFrame], name: str, wanted: list[str],
+            categories: tuple[str, ...] = ()) -> pd.DataFrame | None:
+    """The `wanted` columns of table `name` (those in `categories` as pandas categories), or None if there is no
+    such table: by column from Parquet for the validated tables (`Tables.columns`), a selection for tables
+    already in memory (as in tests)."""
     if isinstance(tables, Tables):
-        return tables.columns(name, wanted) if name in tables else None
+        return tables.columns(name, wanted, categories) if name in tables else None
     table = tables.get(name)
-    return None if table is None else table[wanted]
+    return None if table is None else _as_categories(table[wanted], categories)
 
 
 @dataclass
