@@ -183,11 +183,22 @@ def index_events(tables: dict) -> pd.DataFrame:
     return events.loc[keep, cols].sort_values(["index_date", "child_id"], kind="stable").reset_index(drop=True)
 
 
+def cohorts(events: pd.DataFrame, periods: list[Period]) -> pd.DataFrame:
+    """The members of each period's cohort, found for all the periods in one pass (a report follows up to 16
+    quarterly cohorts): one row per child with an index event in the period, the first (most serious first on the
+    same day), with a ``cohort`` column giving the period's position in `periods`."""
+    ordered = events.sort_values(["child_id", "index_date", "rank"], ascending=[True, True, False], kind="stable")
+    dates = ordered["index_date"].to_numpy()
+    starts = np.array([pd.Timestamp(p.start) for p in periods], dtype=dates.dtype)
+    ends = np.array([pd.Timestamp(p.end) for p in periods], dtype=dates.dtype)
+    which, at = np.nonzero((dates >= starts[:, None]) & (dates <= ends[:, None]))  # (period, event), period by period
+    members = ordered.iloc[at].assign(cohort=which)
+    return members.drop_duplicates(["cohort", "child_id"]).reset_index(drop=True)
+
+
 def cohort(events: pd.DataFrame, period: Period) -> pd.DataFrame:
     """One row per child with an index event in `period`: the first (most serious first on the same day)."""
-    inside = events["index_date"].between(pd.Timestamp(period.start), pd.Timestamp(period.end))
-    chosen = events[inside].sort_values(["child_id", "index_date", "rank"], ascending=[True, True, False], kind="stable")
-    return chosen.drop_duplicates("child_id").reset_index(drop=True)
+    return cohorts(events, [period]).drop(columns="cohort")
 
 
 # ======================================================================================
@@ -201,10 +212,10 @@ def proven_offences(tables: dict) -> pd.DataFrame:
     return tables["offences"].merge(proven, left_on="offence_id", right_index=True, how="inner")
 
 
-def proven_reoffences(tables: dict, members: pd.DataFrame, proven: pd.DataFrame | None = None) -> pd.DataFrame:
+def proven_reoffences(tables: dict, members: pd.DataFrame) -> pd.DataFrame:
     """One row per proven reoffence of each cohort member (see the module notes for the rule), with the member's
-    ``cohort`` column if it has one. `proven` is `proven_offences(tables)` when the caller has it already."""
-    offs = (proven_offences(tables) if proven is None else proven)[["offence_id", "child_id", "offence_date", "proven_date", "offence_category", "seriousness_score"]]
+    ``cohort`` column if it has one (`cohorts`)."""
+    offs = proven_offences(tables)[["offence_id", "child_id", "offence_date", "proven_date", "offence_category", "seriousness_score"]]
     m = members[[c for c in ("cohort", "child_id", "index_date") if c in members]].merge(offs, on="child_id", how="inner")
     inside = ((m["offence_date"] > m["index_date"]) & (m["offence_date"] <= m["index_date"] + FOLLOW_UP)
               & (m["proven_date"] <= m["index_date"] + PROVEN_BY))
@@ -217,20 +228,12 @@ def cohort_counts(members: pd.DataFrame, reoffences: pd.DataFrame) -> dict[str, 
             "reoffences": int(len(reoffences))}
 
 
-def counts_by_cohort(tables: dict, events: pd.DataFrame, periods: list[Period],
-                     proven: pd.DataFrame | None = None) -> list[dict[str, int]]:
-    """`cohort_counts` of each period's cohort, as `cohort` and `proven_reoffences` give them, for all the periods
-    in one pass (a report follows up to 16 quarterly cohorts, and the summary as many yearly ones)."""
+def counts_by_cohort(tables: dict, events: pd.DataFrame, periods: list[Period]) -> list[dict[str, int]]:
+    """`cohort_counts` of each period's cohort, for all the periods in one pass (`cohorts`)."""
     if not periods:
         return []
-    ordered = events.sort_values(["child_id", "index_date", "rank"], ascending=[True, True, False], kind="stable")
-    dates = ordered["index_date"].to_numpy()
-    starts = np.array([pd.Timestamp(p.start) for p in periods], dtype=dates.dtype)
-    ends = np.array([pd.Timestamp(p.end) for p in periods], dtype=dates.dtype)
-    which, at = np.nonzero((dates >= starts[:, None]) & (dates <= ends[:, None]))  # (cohort, event), cohort by cohort
-    members = pd.DataFrame({"cohort": which, "child_id": ordered["child_id"].to_numpy()[at], "index_date": dates[at]})
-    members = members.drop_duplicates(["cohort", "child_id"])  # each child's first event (most serious that day)
-    reoff = proven_reoffences(tables, members, proven)
+    members = cohorts(events, periods)
+    reoff = proven_reoffences(tables, members)
     reoffenders = reoff.drop_duplicates(["cohort", "child_id"])["cohort"].to_numpy()
     children, offenders, offences = (np.bincount(c, minlength=len(periods)) for c in
                                      (members["cohort"].to_numpy(), reoffenders, reoff["cohort"].to_numpy()))
@@ -338,8 +341,8 @@ def history(tables: dict, quarter: Quarter, n: int = 16) -> list[Quarter]:
 def trend(tables: dict, quarters: list[Quarter], extract_date: date, events: pd.DataFrame | None = None) -> pd.DataFrame:
     """The national measure for each quarter's 3-month cohort; groups of cohorts not yet complete say so."""
     events = index_events(tables) if events is None else events
-    rows, status = [], cohort_status(quarters, extract_date)
-    for status, counts in zip(status.itertuples(), counts_by_cohort(tables, events, list(status.get("period", [])))):
+    rows, statuses = [], cohort_status(quarters, extract_date)
+    for status, counts in zip(statuses.itertuples(), counts_by_cohort(tables, events, list(statuses.get("period", [])))):
         rows += cohort_rows(counts, breakdown="trend", group=status.group, period=status.label,
                             population=f"cohort:{status.label}")
     return _frame(rows)
