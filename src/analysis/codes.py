@@ -130,6 +130,11 @@ LEGAL_OUTCOMES: dict[str, LegalOutcome] = {
     code: LegalOutcome(label, tier, outcome_type, rank)
     for rank, (code, label, tier, outcome_type) in enumerate(_OUTCOMES)
 }
+# Each code's tier, type and rank, and the substantive codes, for mapping a column of codes in one go.
+OUTCOME_TIER = {code: o.tier for code, o in LEGAL_OUTCOMES.items()}
+OUTCOME_TYPE = {code: o.outcome_type for code, o in LEGAL_OUTCOMES.items()}
+OUTCOME_RANK = {code: o.rank for code, o in LEGAL_OUTCOMES.items()}
+SUBSTANTIVE_OUTCOMES = frozenset(code for code, o in LEGAL_OUTCOMES.items() if o.substantive)
 
 # --- Offences --------------------------------------------------------------
 # YJB offence groups as published in the Youth Justice Statistics and the plans.

@@ -671,7 +671,7 @@ def _assessments(rng, yj, ed):
 
     out = yj["outcomes"]
     ycc = codes.LEGAL_OUTCOMES["YOUTH_CONDITIONAL_CAUTION"].rank
-    rank = out["legal_outcome"].map(lambda c: codes.LEGAL_OUTCOMES[c].rank).to_numpy()
+    rank = out["legal_outcome"].map(codes.OUTCOME_RANK).to_numpy()
     occ = out.loc[rank >= ycc, ["child_num", "outcome_date"]].drop_duplicates().sort_values(
         ["outcome_date", "child_num"], kind="stable").reset_index(drop=True)
     n = len(occ)

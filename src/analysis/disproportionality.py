@@ -195,11 +195,11 @@ class Cohort:
 
 
 def _tier(legal_outcome: pd.Series) -> pd.Series:
-    return legal_outcome.map({c: o.tier for c, o in codes.LEGAL_OUTCOMES.items()})
+    return legal_outcome.map(codes.OUTCOME_TIER)
 
 
 def _rank(legal_outcome: pd.Series) -> pd.Series:
-    return legal_outcome.map({c: o.rank for c, o in codes.LEGAL_OUTCOMES.items()})
+    return legal_outcome.map(codes.OUTCOME_RANK)
 
 
 def outcomes_in(tables: dict, period: Period) -> pd.DataFrame:

@@ -28,24 +28,20 @@ from .characteristics import age_on, looked_after_on
 from .quarters import Period
 
 POPULATION_UNIT = "per 100,000 children aged 10 to 17"
-_SUBSTANTIVE = [c for c, o in codes.LEGAL_OUTCOMES.items() if o.substantive]
-_RANK = {c: o.rank for c, o in codes.LEGAL_OUTCOMES.items()}
-_TYPE = {c: o.outcome_type for c, o in codes.LEGAL_OUTCOMES.items()}
-_TIER = {c: o.tier for c, o in codes.LEGAL_OUTCOMES.items()}
 
 
 def first_substantive_outcomes(tables: dict) -> pd.DataFrame:
     """Each child's first substantive outcome, with the offence date and the child's age then."""
     outcomes = tables["outcomes"]
-    substantive = outcomes[outcomes["legal_outcome"].isin(_SUBSTANTIVE)].copy()
-    substantive["rank"] = substantive["legal_outcome"].map(_RANK)
+    substantive = outcomes[outcomes["legal_outcome"].isin(codes.SUBSTANTIVE_OUTCOMES)].copy()
+    substantive["rank"] = substantive["legal_outcome"].map(codes.OUTCOME_RANK)
     first = (substantive.sort_values(["child_id", "outcome_date", "rank", "outcome_id"], ascending=[True, True, False, True])
              .drop_duplicates("child_id"))
     first = first.merge(tables["offences"][["offence_id", "offence_date"]], on="offence_id", how="left")
     dob = first["child_id"].map(tables["children"].set_index("child_id")["date_of_birth"])
     first["age_at_offence"] = age_on(dob, first["offence_date"]).to_numpy()
-    first["outcome_type"] = first["legal_outcome"].map(_TYPE)
-    first["tier"] = first["legal_outcome"].map(_TIER)
+    first["outcome_type"] = first["legal_outcome"].map(codes.OUTCOME_TYPE)
+    first["tier"] = first["legal_outcome"].map(codes.OUTCOME_TIER)
     return first.drop(columns="rank").reset_index(drop=True)
 
 

@@ -104,10 +104,6 @@ KM_MONTHS = tuple(range(0, REOFFENDING_FOLLOW_UP_MONTHS + 1))
 KM_TABLE_MONTHS = (3, 6, 9, 12)
 DAYS_PER_MONTH = 365.25 / 12
 
-_TIER = {c: o.tier for c, o in codes.LEGAL_OUTCOMES.items()}
-_RANK = {c: o.rank for c, o in codes.LEGAL_OUTCOMES.items()}
-_TYPE = {c: o.outcome_type for c, o in codes.LEGAL_OUTCOMES.items()}
-_SUBSTANTIVE = {c for c, o in codes.LEGAL_OUTCOMES.items() if o.substantive}
 
 # Figures measures, and which of them move together when one is withheld (see `publish`).
 COHORT_BASE = "cohort_children"
@@ -125,11 +121,11 @@ KM_BASE = "time_to_reoffence_children"
 def occasions(tables: dict) -> pd.DataFrame:
     """One row per child per outcome date: the most serious outcome that day, its tier, type and residence."""
     o = tables["outcomes"][["outcome_id", "offence_id", "child_id", "outcome_date", "legal_outcome", "residence"]].copy()
-    o["rank"] = o["legal_outcome"].map(_RANK).astype(int)
+    o["rank"] = o["legal_outcome"].map(codes.OUTCOME_RANK).astype(int)
     o = o.sort_values(["child_id", "outcome_date", "rank", "outcome_id"], ascending=[True, True, False, True], kind="stable")
     occ = o.drop_duplicates(["child_id", "outcome_date"]).copy()
-    occ["tier"] = occ["legal_outcome"].map(_TIER).astype(str)
-    occ["outcome_type"] = occ["legal_outcome"].map(_TYPE).astype(str)
+    occ["tier"] = occ["legal_outcome"].map(codes.OUTCOME_TIER).astype(str)
+    occ["outcome_type"] = occ["legal_outcome"].map(codes.OUTCOME_TYPE).astype(str)
     return occ.reset_index(drop=True)
 
 
@@ -166,7 +162,7 @@ def index_events(tables: dict) -> pd.DataFrame:
     living here at the outcome.
     """
     occ = occasions(tables)
-    occ = occ[occ["legal_outcome"].isin(_SUBSTANTIVE)]
+    occ = occ[occ["legal_outcome"].isin(codes.SUBSTANTIVE_OUTCOMES)]
     non_custody = occ[occ["tier"] != "Custody"].copy()
     non_custody["index_date"] = non_custody["outcome_date"]
     non_custody["index_type"] = np.where(non_custody["tier"] == "Pre-court", CAUTION, COURT)
@@ -208,7 +204,7 @@ def cohort(events: pd.DataFrame, period: Period) -> pd.DataFrame:
 def proven_offences(tables: dict) -> pd.DataFrame:
     """Offences with a substantive outcome, with the date of the first one (``proven_date``)."""
     o = tables["outcomes"]
-    proven = o[o["legal_outcome"].isin(_SUBSTANTIVE)].groupby("offence_id")["outcome_date"].min().rename("proven_date")
+    proven = o[o["legal_outcome"].isin(codes.SUBSTANTIVE_OUTCOMES)].groupby("offence_id")["outcome_date"].min().rename("proven_date")
     return tables["offences"].merge(proven, left_on="offence_id", right_index=True, how="inner")
 
 

@@ -376,7 +376,7 @@ def outcomes_by_type(tables: dict, period: Period) -> pd.DataFrame:
     youth conditional caution) and court, each with its subtotal, and the two with the total (the 2022-23 plan's
     table). Types with no outcomes are left out. Checks that every part adds up to its total."""
     o = _local_outcomes(tables, period)
-    tier = o["legal_outcome"].map({c: x.tier for c, x in codes.LEGAL_OUTCOMES.items()})
+    tier = o["legal_outcome"].map(codes.OUTCOME_TIER)
     counts = o["legal_outcome"].value_counts()
     rows, totals = [], {}
     for breakdown, tiers, name in (("out_of_court", OUT_OF_COURT_TIERS, OUT_OF_COURT), ("court", codes.COURT_TIERS, COURT)):
@@ -444,7 +444,7 @@ OTHER_CHARACTERISTICS = {
 def ycc_or_above(tables: dict, period: Period) -> pd.Series:
     """The children living here who received a youth conditional caution or a court outcome in the period."""
     o = _local_outcomes(tables, period)
-    rank = o["legal_outcome"].map({c: x.rank for c, x in codes.LEGAL_OUTCOMES.items()})
+    rank = o["legal_outcome"].map(codes.OUTCOME_RANK)
     return pd.Series(sorted(o.loc[rank >= YCC_RANK, "child_id"].astype(str).unique()), name="child_id", dtype=str)
 
 
