@@ -4,7 +4,11 @@ Run with ``make benchmark`` (the demo, ``--scale 10`` and ``--scale 100``, about
 first run generates the larger extracts, which takes a few minutes) or ``.venv/bin/python benchmarks/refresh.py
 --scales 1``. Not part of the test suite: it prints figures for the README's performance section, it does not
 pass or fail. Peak memory is the largest total proportional set size (PSS) of the refresh and all its child
-processes (kernels and Chromium included), sampled every 50 ms.
+processes (kernels and Chromium included), sampled every 50 ms. Processor time (user and system) is sampled with it,
+by kind of process (the kernels, the runner, the runner's worker processes, which validate the extract and drive the
+kernels, and Chromium), for the refresh and the floor: where the refresh's extra time goes, and how busy the cores
+were (when both runs keep every core busy, the ratio of wall times follows the ratio of processor times, which
+varies much less from run to run on a shared machine).
 
 The floor is what the refresh costs before any analysis: the same runner (same command, same stages, same
 PDF printing) on the same validated extract, running one stand-in notebook for each real report. Each stand-in
@@ -37,10 +41,27 @@ RESULTS = REPO / "benchmarks" / "results"
 QUARTER = "2025-26 Q4"
 
 
-def _tree_memory(proc: psutil.Process) -> int:
-    """Memory in use by a process and all its children: the sum of their proportional set sizes (PSS), so pages
-    that forked processes share are counted once, not once per process (RSS would count them in each); RSS
-    where PSS is not available."""
+# What each process in a run is, for the processor-time breakdown.
+KINDS = ("kernels", "runner", "runner's workers", "Chromium", "other")
+
+
+def _kind(p: psutil.Process, root: int) -> str:
+    command = " ".join(p.cmdline())
+    if "ipykernel" in command:
+        return "kernels"  # the reports' kernels: start, imports and the analysis
+    if p.pid == root:
+        return "runner"  # the refresh's own process: checks, scheduling, HTML rendering
+    if "chrom" in p.name().lower() or "--type=" in command:
+        return "Chromium"  # printing the PDFs
+    if "python" in p.name().lower():
+        return "runner's workers"  # its child processes: validation, and papermill driving each kernel
+    return "other"
+
+
+def _look(proc: psutil.Process, cpu: dict[int, tuple[str, float]]) -> int:
+    """One look at a process and all its children: returns the memory they use now, the sum of their proportional
+    set sizes (PSS), so pages that forked processes share are counted once, not once per process (RSS would count
+    them in each; RSS where PSS is not available); and records each one's kind and processor time so far in `cpu`."""
     total = 0
     try:
         family = [proc, *proc.children(recursive=True)]
@@ -48,25 +69,31 @@ def _tree_memory(proc: psutil.Process) -> int:
         return 0
     for p in family:
         try:
-            info = p.memory_full_info()
+            with p.oneshot():
+                info = p.memory_full_info()
+                times = p.cpu_times()
+                cpu[p.pid] = (_kind(p, proc.pid), times.user + times.system)
             total += getattr(info, "pss", info.rss)
         except psutil.Error:
             pass
     return total
 
 
-def run_measured(cmd: list[str]) -> tuple[float, int, str]:
-    """Run a command; return wall seconds, peak memory of its whole process tree (bytes) and stdout."""
+def run_measured(cmd: list[str]) -> tuple[float, int, str, dict[str, float]]:
+    """Run a command; return wall seconds, peak memory of its whole process tree (bytes), stdout, and processor
+    seconds (user and system) by kind of process (see KINDS). Both are sampled every 50 ms, so a process that lives
+    less than that is missed and each one's last 50 ms may be."""
     started = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     peak = 0
+    cpu: dict[int, tuple[str, float]] = {}
     ps = psutil.Process(proc.pid)
     done = threading.Event()
 
     def sample():
         nonlocal peak
         while not done.is_set():
-            peak = max(peak, _tree_memory(ps))
+            peak = max(peak, _look(ps, cpu))
             time.sleep(0.05)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -76,7 +103,10 @@ def run_measured(cmd: list[str]) -> tuple[float, int, str]:
     sampler.join()
     if proc.returncode not in (0, 1):
         raise SystemExit(f"{' '.join(cmd)} failed with status {proc.returncode}")
-    return time.perf_counter() - started, peak, out
+    by_kind = dict.fromkeys(KINDS, 0.0)
+    for kind, seconds in cpu.values():
+        by_kind[kind] += seconds
+    return time.perf_counter() - started, peak, out, by_kind
 
 
 def import_statements(source: str) -> list[str]:
@@ -130,24 +160,25 @@ def bench(scale: float, python: str, repeat: int = 1) -> dict:
     runs, floors = [], []
     for _ in range(repeat):  # alternately, so both see the same state of the machine
         shutil.rmtree(work, ignore_errors=True)  # validation is part of the cost
-        wall, peak, _ = run_measured(refresh)
+        wall, peak, _, cpu = run_measured(refresh)
         manifest = json.loads((out / QUARTER.replace(" ", "-") / "manifest.json").read_text())
-        runs.append((wall, peak, manifest))
+        runs.append((wall, peak, manifest, cpu))
         floor_dir = floor_notebooks([REPO / "notebooks" / f"{name}.ipynb" for name in manifest["notebooks"]],
                                     RESULTS / "floor-notebooks")
         # the validated extract is cached by now, as it is for the real run's notebooks
-        floors.append(run_measured([*floor_cmd, str(floor_dir)])[0])
+        floor_wall, _, _, floor_cpu = run_measured([*floor_cmd, str(floor_dir)])
+        floors.append((floor_wall, floor_cpu))
     # Each refresh is paired with the floor run straight after it, under the same conditions; the ratio reported
     # is the median of the pairs' ratios, and the times are those of the median pair.
-    ratios = [r[0] / f for r, f in zip(runs, floors)]
+    ratios = [r[0] / f[0] for r, f in zip(runs, floors)]
     middle = sorted(range(repeat), key=lambda i: ratios[i])[repeat // 2]
-    (wall, _, manifest), floor_wall = runs[middle], floors[middle]
+    (wall, _, manifest, cpu), (floor_wall, floor_cpu) = runs[middle], floors[middle]
     peak = max(r[1] for r in runs)  # the highest of any run
     size = sum(p.stat().st_size for p in data.glob("*.csv"))
     return {"scale": scale, "extract_mb": size / 1e6, "wall": wall, "peak_gb": peak / 1e9, "floor": floor_wall,
             "ratio": ratios[middle], "ratios": [round(x, 2) for x in ratios], "timings": manifest["run"]["timings_seconds"],
-            "notebooks": manifest["run"]["notebook_seconds"], "repeat": repeat,
-            "walls": [round(r[0], 2) for r in runs], "floors": [round(f, 2) for f in floors]}
+            "notebooks": manifest["run"]["notebook_seconds"], "repeat": repeat, "cpu": cpu, "floor_cpu": floor_cpu,
+            "walls": [round(r[0], 2) for r in runs], "floors": [round(f[0], 2) for f in floors]}
 
 
 def main() -> None:
@@ -173,6 +204,16 @@ def main() -> None:
             print(f"\nscale {r['scale']:g}, {r['repeat']} pairs (the median pair above): refresh "
                   + ", ".join(f"{w:.1f}" for w in r["walls"]) + " s; floor " + ", ".join(f"{f:.1f}" for f in r["floors"])
                   + " s; ratio " + ", ".join(f"{x:.2f}" for x in r["ratios"]))
+    cores = os.cpu_count() or 1
+    for r in rows:
+        cpu, floor = r["cpu"], r["floor_cpu"]
+        total, floor_total = sum(cpu.values()), sum(floor.values())
+        print(f"\nscale {r['scale']:g}, processor seconds (user and system, all processes; the median pair), refresh / "
+              f"floor / the refresh's extra: " + ", ".join(f"{k} {cpu[k]:.1f} / {floor[k]:.1f} / {cpu[k] - floor[k]:+.1f}"
+                                                        for k in KINDS if cpu[k] or floor[k])
+              + f"; total {total:.1f} / {floor_total:.1f} / {total - floor_total:+.1f} (ratio {total / floor_total:.2f}); "
+              f"the {os.cpu_count()} cores were busy {total / (r['wall'] * cores):.0%} / {floor_total / (r['floor'] * cores):.0%} "
+              "of the time")
     for r in rows:
         print(f"\nscale {r['scale']:g}, seconds per notebook: "
               + ", ".join(f"{k} {v:.1f}" for k, v in r["notebooks"].items()))
