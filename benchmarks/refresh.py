@@ -31,6 +31,7 @@ import subprocess
 import sys
 import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
@@ -58,10 +59,11 @@ def _kind(p: psutil.Process, root: int) -> str:
     return "other"
 
 
-def _look(proc: psutil.Process, cpu: dict[int, tuple[str, float]]) -> int:
-    """One look at a process and all its children: returns the memory they use now, the sum of their proportional
-    set sizes (PSS), so pages that forked processes share are counted once, not once per process (RSS would count
-    them in each; RSS where PSS is not available); and records each one's kind and processor time so far in `cpu`."""
+def _look(proc: psutil.Process, cpu: dict[int, tuple[str, float]], memory: bool) -> int:
+    """One look at a process and all its children: records each one's kind and processor time so far in `cpu`, and
+    if `memory`, returns the memory they use now: the sum of their proportional set sizes (PSS), so pages that forked
+    processes share are counted once, not once per process (RSS would count them in each; RSS where PSS is not
+    available). Reading PSS is slow (the kernel walks each process's pages), so it is read less often."""
     total = 0
     try:
         family = [proc, *proc.children(recursive=True)]
@@ -70,31 +72,47 @@ def _look(proc: psutil.Process, cpu: dict[int, tuple[str, float]]) -> int:
     for p in family:
         try:
             with p.oneshot():
-                info = p.memory_full_info()
                 times = p.cpu_times()
-                cpu[p.pid] = (_kind(p, proc.pid), times.user + times.system)
-            total += getattr(info, "pss", info.rss)
+                known = cpu.get(p.pid, ("",))[0]  # a kernel or Chromium stays one; a forked child may yet become one
+                kind = known if known in ("kernels", "Chromium") else _kind(p, proc.pid)
+                cpu[p.pid] = (kind, times.user + times.system)
+                if memory:
+                    info = p.memory_full_info()
+                    total += getattr(info, "pss", info.rss)
         except psutil.Error:
             pass
     return total
 
 
-def run_measured(cmd: list[str]) -> tuple[float, int, str, dict[str, float]]:
-    """Run a command; return wall seconds, peak memory of its whole process tree (bytes), stdout, and processor
-    seconds (user and system) by kind of process (see KINDS). Both are sampled every 50 ms, so a process that lives
-    less than that is missed and each one's last 50 ms may be."""
+@dataclass
+class Measured:
+    wall: float  # seconds
+    peak: int  # bytes: the largest total PSS of the process tree seen
+    out: str  # what the command printed
+    cpu: dict[str, float]  # processor seconds (user and system) by kind of process, see KINDS
+    sampling: float  # processor seconds the benchmark's own sampling took, on the same cores
+
+
+def run_measured(cmd: list[str], every: float = 0.05, memory_every: int = 8) -> Measured:
+    """Run a command, looking at its process tree every `every` seconds for processor time and at every
+    `memory_every`-th look for memory (every 400 ms: reading PSS takes tens of milliseconds, and every 50 ms it took
+    a quarter of a core from the run it measures). A process that lives less than 50 ms is missed, and each one's
+    last 50 ms may be."""
     started = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-    peak = 0
+    peak, sampling = 0, 0.0
     cpu: dict[int, tuple[str, float]] = {}
     ps = psutil.Process(proc.pid)
     done = threading.Event()
 
     def sample():
-        nonlocal peak
+        nonlocal peak, sampling
+        looks = 0
         while not done.is_set():
-            peak = max(peak, _look(ps, cpu))
-            time.sleep(0.05)
+            peak = max(peak, _look(ps, cpu, memory=looks % memory_every == 0))
+            looks += 1
+            time.sleep(every)
+        sampling = time.thread_time()
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
@@ -106,7 +124,7 @@ def run_measured(cmd: list[str]) -> tuple[float, int, str, dict[str, float]]:
     by_kind = dict.fromkeys(KINDS, 0.0)
     for kind, seconds in cpu.values():
         by_kind[kind] += seconds
-    return time.perf_counter() - started, peak, out, by_kind
+    return Measured(time.perf_counter() - started, peak, out, by_kind, sampling)
 
 
 def import_statements(source: str) -> list[str]:
@@ -160,25 +178,25 @@ def bench(scale: float, python: str, repeat: int = 1) -> dict:
     runs, floors = [], []
     for _ in range(repeat):  # alternately, so both see the same state of the machine
         shutil.rmtree(work, ignore_errors=True)  # validation is part of the cost
-        wall, peak, _, cpu = run_measured(refresh)
+        run = run_measured(refresh)
         manifest = json.loads((out / QUARTER.replace(" ", "-") / "manifest.json").read_text())
-        runs.append((wall, peak, manifest, cpu))
+        runs.append((run, manifest))
         floor_dir = floor_notebooks([REPO / "notebooks" / f"{name}.ipynb" for name in manifest["notebooks"]],
                                     RESULTS / "floor-notebooks")
         # the validated extract is cached by now, as it is for the real run's notebooks
-        floor_wall, _, _, floor_cpu = run_measured([*floor_cmd, str(floor_dir)])
-        floors.append((floor_wall, floor_cpu))
+        floors.append(run_measured([*floor_cmd, str(floor_dir)]))
     # Each refresh is paired with the floor run straight after it, under the same conditions; the ratio reported
     # is the median of the pairs' ratios, and the times are those of the median pair.
-    ratios = [r[0] / f[0] for r, f in zip(runs, floors)]
+    ratios = [r.wall / f.wall for (r, _), f in zip(runs, floors)]
     middle = sorted(range(repeat), key=lambda i: ratios[i])[repeat // 2]
-    (wall, _, manifest, cpu), (floor_wall, floor_cpu) = runs[middle], floors[middle]
-    peak = max(r[1] for r in runs)  # the highest of any run
+    (run, manifest), floor = runs[middle], floors[middle]
+    peak = max(r.peak for r, _ in runs)  # the highest of any run
     size = sum(p.stat().st_size for p in data.glob("*.csv"))
-    return {"scale": scale, "extract_mb": size / 1e6, "wall": wall, "peak_gb": peak / 1e9, "floor": floor_wall,
+    return {"scale": scale, "extract_mb": size / 1e6, "wall": run.wall, "peak_gb": peak / 1e9, "floor": floor.wall,
             "ratio": ratios[middle], "ratios": [round(x, 2) for x in ratios], "timings": manifest["run"]["timings_seconds"],
-            "notebooks": manifest["run"]["notebook_seconds"], "repeat": repeat, "cpu": cpu, "floor_cpu": floor_cpu,
-            "walls": [round(r[0], 2) for r in runs], "floors": [round(f[0], 2) for f in floors]}
+            "notebooks": manifest["run"]["notebook_seconds"], "repeat": repeat, "cpu": run.cpu, "floor_cpu": floor.cpu,
+            "sampling": [run.sampling, floor.sampling],
+            "walls": [round(r.wall, 2) for r, _ in runs], "floors": [round(f.wall, 2) for f in floors]}
 
 
 def main() -> None:
@@ -213,7 +231,7 @@ def main() -> None:
                                                         for k in KINDS if cpu[k] or floor[k])
               + f"; total {total:.1f} / {floor_total:.1f} / {total - floor_total:+.1f} (ratio {total / floor_total:.2f}); "
               f"the {os.cpu_count()} cores were busy {total / (r['wall'] * cores):.0%} / {floor_total / (r['floor'] * cores):.0%} "
-              "of the time")
+              f"of the time; the benchmark's own sampling took {r['sampling'][0]:.1f} / {r['sampling'][1]:.1f}")
     for r in rows:
         print(f"\nscale {r['scale']:g}, seconds per notebook: "
               + ", ".join(f"{k} {v:.1f}" for k, v in r["notebooks"].items()))
