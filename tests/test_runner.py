@@ -191,3 +191,32 @@ def test_parallel_and_serial_runs_give_identical_figures(tmp_path, refreshed):
     serial = runner.refresh(QUARTER, DEMO, tmp_path, work_dir=work, parallel=False, progress=False, pdf=False)
     assert not serial.failed
     assert (serial.folder / "figures.csv").read_bytes() == (out / "2025-26-Q4" / "figures.csv").read_bytes()
+
+
+def _tiny_notebook(path, source: str):
+    nb = nbformat.v4.new_notebook(metadata={"kernelspec": {"name": runner.KERNEL, "display_name": "Python",
+                                                           "language": "python"}})
+    nb.cells = [nbformat.v4.new_code_cell(source)]
+    nbformat.write(nb, path)
+    return path
+
+
+def test_a_kernels_own_messages_go_to_its_log_not_the_terminal(tmp_path):
+    notebook = _tiny_notebook(tmp_path / "talks.ipynb", "import os\nos.write(2, b'said by the kernel itself\\n')")
+    log = tmp_path / "talks.log"
+    code = ("import sys; from analysis import runner; "
+            "print(runner._execute(sys.argv[1], sys.argv[2], {}, sys.argv[3], runner._kernel(), sys.argv[4])[3])")
+    done = subprocess.run([sys.executable, "-c", code, str(notebook), str(tmp_path / "out.ipynb"), str(tmp_path), str(log)],
+                          cwd=REPO, capture_output=True, text=True)
+    assert done.stdout.strip() == "None", done.stdout + done.stderr  # the notebook ran without error
+    assert "said by the kernel itself" in log.read_text()
+    assert "said by the kernel itself" not in done.stderr and "IPKernelApp" not in done.stderr
+
+
+def test_a_kernel_that_dies_is_reported_with_its_log(tmp_path):
+    notebook = _tiny_notebook(tmp_path / "dies.ipynb", "import os\nos.write(2, b'last words\\n')\nos._exit(3)")
+    log = tmp_path / "dies.log"
+    name, _, _, error = runner._execute(str(notebook), str(tmp_path / "out.ipynb"), {}, str(tmp_path),
+                                        runner._kernel(), str(log))
+    assert name == "dies" and "DeadKernelError" in error and str(log) in error
+    assert "last words" in log.read_text()

@@ -158,8 +158,30 @@ def _kernel() -> str:
     return KERNEL if KERNEL in find_kernel_specs() else "python3"
 
 
-def _execute(notebook: str, output: str, parameters: dict, cwd: str, kernel: str) -> tuple[str, float, float, str | None]:
-    """Run one notebook (in a worker process). Returns (name, start time (epoch seconds), end time, error or None)."""
+def _logged_kernels(log: Path) -> type:
+    """A kernel manager whose kernels write their own messages (their stdout and stderr, not the notebook's outputs)
+    to the file `log`, not to the analyst's terminal.
+
+    Jupyter's kernels report there things an analyst has nothing to do about: that they talk to papermill over local
+    TCP without encryption, and, as papermill stops a finished kernel, the interrupt jupyter_client always sends first
+    ("ERROR | KeyboardInterrupt caught in kernel."). What a kernel that dies says is in the same file, and the report's
+    error names it."""
+    from jupyter_client import AsyncKernelManager
+
+    class LoggedKernelManager(AsyncKernelManager):
+        async def start_kernel(self, **kw):
+            with open(log, "ab") as stream:  # the kernel keeps its own copy; this one closes once it has started
+                kw.setdefault("stdout", stream)
+                kw.setdefault("stderr", stream)
+                return await super().start_kernel(**kw)
+
+    return LoggedKernelManager
+
+
+def _execute(notebook: str, output: str, parameters: dict, cwd: str, kernel: str,
+             log: str) -> tuple[str, float, float, str | None]:
+    """Run one notebook (in a worker process), its kernel's own messages going to `log`. Returns (name, start time
+    (epoch seconds), end time, error or None)."""
     papermill = _papermill()
     from papermill.exceptions import PapermillExecutionError
 
@@ -170,11 +192,11 @@ def _execute(notebook: str, output: str, parameters: dict, cwd: str, kernel: str
         # make each write cost a tenth of a second or more
         papermill.execute_notebook(notebook, output, parameters=parameters, kernel_name=kernel, cwd=cwd,
                                    progress_bar=False, execution_timeout=CELL_TIMEOUT, log_output=False,
-                                   request_save_on_cell_execute=False)
+                                   request_save_on_cell_execute=False, kernel_manager_class=_logged_kernels(Path(log)))
     except PapermillExecutionError as err:
         error = f"cell {err.exec_count} failed with {err.ename}: {err.evalue}"
     except Exception as err:  # a dead kernel or a missing kernel is still the analyst's to read
-        error = f"{type(err).__name__}: {err}"
+        error = f"{type(err).__name__}: {err} (the kernel's own messages are in {log})"
     return Path(notebook).stem, started, time.time(), error
 
 
@@ -298,11 +320,15 @@ def refresh(quarter: str, data_dir: Path, out_dir: Path, *, work_dir: Path | Non
     kernel = _kernel()
     papermill = _papermill()
 
+    kernel_logs = work / "kernels"  # each report's kernel's own messages, this run's only (see _logged_kernels)
+    shutil.rmtree(kernel_logs, ignore_errors=True)
+    kernel_logs.mkdir(parents=True)
     jobs = {}
     for nb in notebooks:
         declared = set(papermill.inspect_notebook(str(nb)))
         params = {k: v for k, v in base.items() if k in declared}
-        jobs[nb.stem] = (str(nb), str(build / "notebooks" / nb.name), params, str(nb.parent), kernel)
+        jobs[nb.stem] = (str(nb), str(build / "notebooks" / nb.name), params, str(nb.parent), kernel,
+                        str(kernel_logs / f"{nb.stem}.log"))
     # Summary notebooks (90 to 99) read the other reports' figures, so they run once those are done. The others
     # start longest first (by the previous run's times), so the workers finish close together.
     stages = [longest_first([nb for nb in notebooks if not is_summary(nb)], previous_seconds(out_dir / q.slug)),
