@@ -4,11 +4,11 @@ Run with ``make benchmark`` (the demo, ``--scale 10`` and ``--scale 100``, about
 first run generates the larger extracts, which takes a few minutes) or ``.venv/bin/python benchmarks/refresh.py
 --scales 1``. Not part of the test suite: it prints figures for the README's performance section, it does not
 pass or fail. Peak memory is the largest total proportional set size (PSS) of the refresh and all its child
-processes (kernels and Chromium included), sampled every 50 ms. Processor time (user and system) is sampled with it,
+processes (kernels and Chromium included), read every 400 ms. Processor time (user and system) is read every 50 ms,
 by kind of process (the kernels, the runner, the runner's worker processes, which validate the extract and drive the
 kernels, and Chromium), for the refresh and the floor: where the refresh's extra time goes, and how busy the cores
-were (when both runs keep every core busy, the ratio of wall times follows the ratio of processor times, which
-varies much less from run to run on a shared machine).
+were (when both runs keep the cores about equally busy, the ratio of wall times follows the ratio of processor
+times, which varies much less from run to run on a shared machine). What the sampling itself cost is printed too.
 
 The floor is what the refresh costs before any analysis: the same runner (same command, same stages, same
 PDF printing) on the same validated extract, running one stand-in notebook for each real report. Each stand-in
