@@ -178,6 +178,20 @@ def test_problem_summary_for_reports_holds_no_values(tmp_path):
     assert "child_id not found among the accepted rows of children.csv" in summary
 
 
+def test_problem_summary_holds_no_part_of_a_value_with_separators_or_quotes(tmp_path):
+    # a value holding "; " or a quote used to leave a piece of itself in the reasons, and so in the overview
+    from analysis.validation import describe_problems
+
+    offences = BASE["offences"] + [
+        {"offence_id": "O9", "child_id": "C4; SMITH'S", "offence_date": "2022-01-01", "offence_category": "A; JONES",
+         "seriousness_score": "1"}]
+    v = validate_folder(write_extract(tmp_path / "x", offences=offences))
+    summary = describe_problems(v.set_aside["offences"])
+    assert "SMITH" not in summary and "JONES" not in summary
+    assert "offence_category: not a code" in summary and "child_id not found" in summary
+    assert "JONES" in v.set_aside["offences"]["problems"].iloc[0]  # the analyst still sees the value
+
+
 # --- speed and scale: the fast paths give exactly what the plain ones did ---------------------
 
 def test_whole_numbers_too_long_to_read_are_out_of_range_not_a_crash(tmp_path):

@@ -433,13 +433,15 @@ def _rule_text(check: str, column: str) -> str:
 
 # --- validating one extract -------------------------------------------------------------
 
-def _row_problems(frame: pd.DataFrame, extract: Extract, extract_date: pd.Timestamp, parsed: _Parsed | None = None) -> pd.Series:
-    """Every rule each row breaks, as one text per row index (rows with none are absent)."""
+def _row_problems(frame: pd.DataFrame, extract: Extract, extract_date: pd.Timestamp,
+                  parsed: _Parsed | None = None) -> tuple[pd.Series, pd.Series]:
+    """Every rule each row breaks, as one text per row index (rows with none are absent), with the value; and the
+    same rules without the values (for reports: a value may be an identifier)."""
     import pandera.pandas as pa
 
     try:
         schema_for(extract, extract_date, parsed).validate(frame[[c.name for c in extract.columns]], lazy=True)
-        return pd.Series(dtype=object)
+        return pd.Series(dtype=object), pd.Series(dtype=object)
     except pa.errors.SchemaErrors as err:
         crashed = err.failure_cases[err.failure_cases["index"].isna()]
         if len(crashed):  # a check that raised is a bug in this package, not in the data
@@ -450,11 +452,14 @@ def _row_problems(frame: pd.DataFrame, extract: Extract, extract_date: pd.Timest
         f"{col}: {_rule_text(check, col)}" + (f" (value '{val}')" if val is not None else "")
         for col, check, val in zip(cases["column"], cases["check"], values)
     ]
-    by_row: dict[int, list[str]] = {}
-    for i, t in zip(cases["index"].astype(int).to_numpy().tolist(), text):
-        by_row.setdefault(i, []).append(t)
+    rules = [f"{col}: {_rule_text(check, col)}" for col, check in zip(cases["column"], cases["check"])]
+    by_row: dict[int, list[tuple[str, str]]] = {}
+    for i, t, r in zip(cases["index"].astype(int).to_numpy().tolist(), text, rules):
+        by_row.setdefault(i, []).append((t, r))
     rows = sorted(by_row)
-    return pd.Series(["; ".join(by_row[i]) for i in rows], index=np.array(rows, dtype=np.int64), dtype=object)
+    index = np.array(rows, dtype=np.int64)
+    return (pd.Series(["; ".join(t for t, _ in by_row[i]) for i in rows], index=index, dtype=object),
+            pd.Series([[r for _, r in by_row[i]] for i in rows], index=index, dtype=object))
 
 
 def _typed(frame: pd.DataFrame, extract: Extract, parsed: _Parsed | None = None) -> pd.DataFrame:
@@ -474,14 +479,17 @@ class _Collector:
     """Problems found after the type checks, keyed by row index."""
 
     def __init__(self):
-        self.problems: dict[int, list[str]] = {}
+        self.problems: dict[int, list[str]] = {}  # with the values, for the analyst
+        self.rules: dict[int, list[str]] = {}  # the same without them, for reports
 
-    def add(self, mask: pd.Series, texts: pd.Series | str) -> None:
+    def add(self, mask: pd.Series, texts: pd.Series | str, rule: str | None = None) -> None:
+        """`texts` may quote values (then `rule` says the same without them)."""
         idx = mask[mask].index
         if isinstance(texts, str):
-            texts = pd.Series(texts, index=idx)
+            texts, rule = pd.Series(texts, index=idx), texts
         for i in idx:
             self.problems.setdefault(int(i), []).append(str(texts[i]))
+            self.rules.setdefault(int(i), []).append(rule)
 
 
 def _codes(arr: pyarrow.ChunkedArray) -> tuple[np.ndarray, np.ndarray, int]:
@@ -541,9 +549,10 @@ def validate_extract(raw: pd.DataFrame, extract: Extract, extract_date: pd.Times
     found = _Collector()
     parsed = _Parsed(raw)
     parsed.prepare(extract.columns)
-    first = _row_problems(raw, extract, extract_date, parsed)
+    first, first_rules = _row_problems(raw, extract, extract_date, parsed)
     for i, text in first.items():
         found.problems.setdefault(int(i), []).append(str(text))
+        found.rules.setdefault(int(i), []).extend(first_rules[i])
     typed = _typed(raw, extract, parsed)
 
     for earlier, later in extract.date_order:
@@ -559,7 +568,7 @@ def validate_extract(raw: pd.DataFrame, extract: Extract, extract_date: pd.Times
             first_line = raw.index.to_numpy()[first_rows] + 2
             texts = pd.Series([f"duplicate {' + '.join(keys)} (first seen on line {n})" for n in first_line],
                               index=raw.index[dup_rows])
-            found.add(dup, texts)
+            found.add(dup, texts, f"duplicate {' + '.join(keys)}")
 
     for ref in extract.references:
         parent = accepted.get(ref.extract)
@@ -567,7 +576,7 @@ def validate_extract(raw: pd.DataFrame, extract: Extract, extract_date: pd.Times
         values = raw[ref.column]
         missing = values.notna() & ~isin(values, known)
         texts = f"{ref.column} '" + values[missing].astype(str) + f"' not found among the accepted rows of {EXTRACTS[ref.extract].file}"
-        found.add(missing, texts)
+        found.add(missing, texts, f"{ref.column} not found among the accepted rows of {EXTRACTS[ref.extract].file}")
         del values, known, parent
 
     _special_rules(extract.name, raw, typed, accepted, found)
@@ -577,6 +586,7 @@ def validate_extract(raw: pd.DataFrame, extract: Extract, extract_date: pd.Times
     set_aside = raw[bad].copy()
     set_aside.insert(0, "line", pd.Series(np.flatnonzero(bad.to_numpy()) + 2, index=set_aside.index))
     set_aside["problems"] = [ "; ".join(found.problems[int(i)]) for i in set_aside.index]
+    rules = [found.rules[int(i)] for i in set_aside.index]
 
     keep = ~bad.to_numpy()
     parsed.frame, parsed.done = None, {}
@@ -587,7 +597,9 @@ def validate_extract(raw: pd.DataFrame, extract: Extract, extract_date: pd.Times
         del column
         if consume:
             del raw[name]
-    return pd.DataFrame(out, copy=False), set_aside.reset_index(drop=True)
+    set_aside = set_aside.reset_index(drop=True)
+    set_aside.attrs["rules"] = rules  # each row's rules without the values (see describe_problems)
+    return pd.DataFrame(out, copy=False), set_aside
 
 
 def _lookup(keys: pd.Series, values: pd.Series) -> pd.Series:
@@ -723,8 +735,11 @@ def describe_problems(set_aside: pd.DataFrame, top: int = 5) -> str:
     """The most common reasons rows were set aside, in words, for a report."""
     if set_aside.empty:
         return "none"
-    # Reasons only: the values (which may be identifiers) stay in the quarantine file, never in a report.
-    reasons = (set_aside["problems"].str.split("; ").explode()
-               .str.replace(r" \(.*\)$", "", regex=True).str.replace(r" '[^']*'", "", regex=True))
+    # Reasons only: the values (which may be identifiers) stay in the quarantine file, never in a report. The rules
+    # are kept apart from the values as they are found, since a value can hold anything, "; " and quotes included.
+    rules = set_aside.attrs.get("rules")
+    if rules is None:
+        raise ValueError("describe_problems needs the rows set aside as validate_extract returns them")
+    reasons = pd.Series([r for row in rules for r in row], dtype=object).str.replace(r" \(.*\)$", "", regex=True)
     counts = reasons.value_counts().head(top)
     return "; ".join(f"{reason} ({n})" for reason, n in counts.items())
