@@ -212,7 +212,7 @@ def ratio_row(value, lower, upper, numerator=20, denominator=1000, numerator_2=5
     (ratio_row(0.4, 0.2, 0.8), words.LESS),
     (ratio_row(1.1, 0.7, 1.6), words.ABOUT),
     (ratio_row(1.6, 0.4, 6.0), words.TOO_FEW),
-    (ratio_row(float("nan"), float("nan"), float("nan"), numerator=float("nan"), suppressed=True), words.TOO_FEW),
+    (ratio_row(float("nan"), float("nan"), float("nan"), numerator=float("nan"), suppressed=True), words.WITHHELD),
     (ratio_row(0.0, float("nan"), float("nan"), numerator=0), words.NONE_IN_GROUP),
     (ratio_row(float("nan"), float("nan"), float("nan"), denominator=float("nan")), words.NO_POPULATION),
     (ratio_row(float("nan"), float("nan"), float("nan"), numerator_2=0), words.NO_COMPARISON),
@@ -503,8 +503,8 @@ def test_sentences_never_show_a_withheld_number(published):
     for text in texts:
         assert "[c]" not in text and " nan" not in text.lower()
     cohort = words.cohort_text(fig, ctx)
-    assert "a small number of children were cautioned or sentenced and 5 children had an outcome" in cohort
-    assert words.headline(fig, ctx).startswith("Too few children from ethnic minority groups")
+    assert "a withheld number of children were cautioned or sentenced and 5 children had an outcome" in cohort
+    assert words.headline(fig, ctx).startswith("The comparison with White children of children from ethnic minority groups")
 
 
 def test_titles_state_the_finding():

@@ -186,6 +186,35 @@ def test_a_notebooks_own_parameter_takes_the_type_of_its_default(tmp_path):
         runner.check_options({"nc_year_from": "seven"}, notebooks)
 
 
+@pytest.mark.parametrize("threshold", ["0", "3"])
+def test_a_public_refresh_cannot_lower_the_suppression_threshold(tmp_path, threshold):
+    refused = _cli("refresh", "--quarter", QUARTER, "--data", str(DEMO), "--out", str(tmp_path / "out"),
+                   "--work", str(tmp_path / "work"), "--no-pdf", "--set", f"suppress_up_to={threshold}")
+    assert refused.returncode == 2, refused.stderr
+    assert f"{threshold} would publish smaller counts" in refused.stderr and "at least 4" in refused.stderr
+    assert "--set mode=restricted" in refused.stderr and "Traceback" not in refused.stderr
+    assert not (tmp_path / "out").exists()  # refused before anything ran
+
+
+def test_a_public_refresh_may_raise_the_threshold_and_a_restricted_one_may_show_everything():
+    notebooks = runner.report_notebooks()
+    assert runner.check_options({"suppress_up_to": "5"}, notebooks) == {"suppress_up_to": 5}
+    assert runner.check_options({"suppress_up_to": "4", "mode": "public"}, notebooks)["suppress_up_to"] == 4
+    assert runner.check_options({"suppress_up_to": "0", "mode": "restricted"}, notebooks) == {
+        "suppress_up_to": 0, "mode": "restricted"}
+    with pytest.raises(ParameterError, match="must be 0 or more"):
+        runner.check_options({"suppress_up_to": "-1", "mode": "restricted"}, notebooks)
+
+
+def test_a_notebook_run_by_hand_cannot_lower_the_threshold_either(tmp_path):
+    from analysis import report
+
+    with pytest.raises(ParameterError, match="3 would publish smaller counts"):
+        report.open_report("00_overview", quarter=QUARTER, data_dir=str(DEMO), work_dir=str(tmp_path),
+                           suppress_up_to=3)
+    assert not list(tmp_path.iterdir())  # refused before the extract was read
+
+
 def test_parallel_and_serial_runs_give_identical_figures(tmp_path, refreshed):
     _, out, work = refreshed  # the shared refresh ran its notebooks in parallel
     serial = runner.refresh(QUARTER, DEMO, tmp_path, work_dir=work, parallel=False, progress=False, pdf=False)

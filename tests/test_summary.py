@@ -232,7 +232,7 @@ def test_withheld_figures_are_not_compared():
     assert not c.shown
     assert c.withheld
     assert words.direction(ind, c, "in the previous quarter") == (
-        "not comparable with the figure in the previous quarter, because one of the two rests on too few children ([c])")
+        "not comparable with the figure in the previous quarter, because one of the two is withheld ([c])")
     gap = summary.compare(summary.row(fig, ind, Q), None)
     assert not gap.shown and not gap.withheld
     assert words.direction(ind, gap, "a year earlier") == (

@@ -34,6 +34,9 @@ matplotlib.rcParams.update({
     "axes.titlelocation": "left",
     "axes.grid": False,
     "svg.hashsalt": "yjs",
+    # Titles, labels and source lines carry text from input files (area names, publications): a "$" in them must
+    # show as a dollar sign, not start matplotlib's maths (which draws "$x$" as an italic x, and fails on "$\\frac{")
+    "text.parse_math": False,
 })
 
 

@@ -74,10 +74,14 @@ def main(argv: list[str] | None = None) -> int:
                 for file, reasons in ext.problems.items():
                     print(f"  {file}: {reasons}")
             return 0
-        from .runner import refresh
+        from .runner import DisclosureError, refresh
 
-        result = refresh(args.quarter, args.data, args.out, work_dir=args.work, options=_options(args.set),
-                         parallel=not args.serial, progress=not args.no_progress, pdf=not args.no_pdf)
+        try:
+            result = refresh(args.quarter, args.data, args.out, work_dir=args.work, options=_options(args.set),
+                             parallel=not args.serial, progress=not args.no_progress, pdf=not args.no_pdf)
+        except DisclosureError as err:
+            print(f"Stopped: {err}", file=sys.stderr)
+            return 1
     except (QuarterError, ParameterError, ExtractError) as err:
         print(f"Stopped: {err}", file=sys.stderr)
         return 2

@@ -1,8 +1,9 @@
 """Words for the disproportionality report: titles that state the finding, readings, sentences, method notes.
 
 Everything here reads figures after suppression, so a withheld number never
-reaches a sentence: where a figure is withheld the sentence says there were
-too few children to tell (no "[c]" appears in a sentence). Figures built on
+reaches a sentence: where a figure is withheld the sentence says so (no "[c]" appears in a
+sentence), and never that there were "too few" children (a figure withheld to
+protect another can rest on any number; docs/disclosure.md). Figures built on
 fewer than 30 children carry a caution ("based on 12 children, so treat with
 caution").
 """
@@ -23,6 +24,7 @@ MORE = "more likely, and the difference is unlikely to be chance"
 LESS = "less likely, and the difference is unlikely to be chance"
 ABOUT = "about as likely"
 TOO_FEW = "too few children to tell"
+WITHHELD = "withheld"  # never "too few": a figure withheld to protect another can rest on any number
 NONE_IN_GROUP = "no children in this group"
 NO_POPULATION = "no population figure for this group"
 NO_COMPARISON = "no children in the comparison group, so no comparison can be made"
@@ -118,7 +120,7 @@ def reading(r: pd.Series | None) -> str:
     if r is None or (_missing(r["numerator"]) and not r["suppressed"]):
         return NOT_POSSIBLE
     if r["suppressed"]:
-        return TOO_FEW
+        return WITHHELD
     if r["numerator"] == 0:
         return NONE_IN_GROUP
     measure = str(r["measure"])
@@ -173,12 +175,12 @@ def interval_words(r: pd.Series) -> str:
 
 
 def share_words(r: pd.Series | None) -> str:
-    return "too few to show" if r is None or r["suppressed"] else formatting.figure(r["value"], "share")
+    return "withheld" if r is None or r["suppressed"] else formatting.figure(r["value"], "share")
 
 
 def count_words(r: pd.Series | None) -> str:
     if r is None or r["suppressed"] or _missing(r["numerator"]):
-        return "a small number of children"
+        return "a withheld number of children"
     return formatting.plural(int(r["numerator"]), "child", "children")
 
 
@@ -235,7 +237,7 @@ def cohort_text(fig: pd.DataFrame, ctx: Context) -> str:
 
     def part(u, where):
         if u is None or u["suppressed"] or _missing(u["numerator"]):
-            return f"a small number of those {where}"
+            return f"a withheld number of those {where}"
         return f"{int(u['numerator']):,} of those {where}" if u["numerator"] else f"none of those {where}"
 
     parts = [part(u, w) for u, w in zip(unknown, ("cautioned or sentenced", "with any outcome", "on the caseload"))]
@@ -264,7 +266,7 @@ ETHNICITY_NOTE = ("Shares are of children whose ethnicity is recorded; the 'Not 
                   "children. Share ratio: share of these children divided by share of the population (above 1 means "
                   "over-represented). Rate: per 1,000 children aged 10 to 17 in the group. RRI: relative rate index, "
                   "the group's rate divided by the comparison group's. The interval is for the RRI against White "
-                  "children. [c] withheld (1 to 4 children, or could reveal such a number); [x] not available; "
+                  "children. [c] withheld (a small number of children, or could reveal one); [x] not available; "
                   "[z] not applicable.")
 
 
@@ -279,7 +281,7 @@ def composition_title(fig: pd.DataFrame, cohort: str, period: str) -> str:
     shown = [g for g in MINORITY_GROUPS if (r := row(fig, f"{cohort}_children", "ethnic_group", g, period)) is not None
              and not r["suppressed"] and r["numerator"] > 0]
     if not shown:
-        return f"Too few {label} from any one ethnic minority group to compare with the population"
+        return f"No ethnic minority group's share of {label} can be shown to compare with the population"
     return f"No ethnic group was clearly over-represented among {label}"
 
 
@@ -289,7 +291,7 @@ def composition_text(fig: pd.DataFrame, cohort: str, period: str) -> str:
     label = COHORTS[cohort]
     total = row(fig, f"{cohort}_children", "ethnic_group", TOTAL, period)
     if total is None or total["suppressed"] or _missing(total["numerator"]) or total["numerator"] == 0:
-        return (f"Ethnicity was not recorded for any of the {label}, or there were too few of them to show, so no "
+        return (f"Ethnicity was not recorded for any of the {label}, or their number is withheld, so no "
                 "comparison by ethnicity can be made.")
     white = row(fig, f"{cohort}_children", "ethnic_group", WHITE, period)
     minority = row(fig, f"{cohort}_children", "ethnic_minority", ETHNIC_MINORITY, period)
@@ -301,7 +303,7 @@ def composition_text(fig: pd.DataFrame, cohort: str, period: str) -> str:
     ratios = [r for g in MINORITY_GROUPS if _complete(r := row(fig, f"{cohort}_disproportionality_ratio", "ethnic_group", g, period))
               and r["numerator"] > 0]
     if not ratios:
-        return text + " There were too few children from any one ethnic minority group to show their share."
+        return text + " No single ethnic minority group's share can be shown."
     top = max(ratios, key=lambda r: r["value"])
     share = row(fig, f"{cohort}_children", "ethnic_group", top["group"], period)
     pop = row(fig, "population_share", "ethnic_group", top["group"])
@@ -441,7 +443,7 @@ def detailed_columns() -> dict:
     }
 
 
-DETAILED_NOTE = ("Most detailed groups hold too few children to show. Withheld figures are protected within their "
+DETAILED_NOTE = ("Most detailed groups are withheld. Withheld figures are protected within their "
                  "broad group as well as the whole table, so none can be worked out from the tables above. "
                  "[c] withheld; [x] not available.")
 
@@ -492,6 +494,8 @@ def chain_title(fig: pd.DataFrame, ctx: Context, group: str = ETHNIC_MINORITY, b
                     f"White children {VERBS[stage]}")
     if all(reading(r) == TOO_FEW for r in rows):
         return f"Too few {subject} at each decision point to tell where a disparity enters"
+    if all(reading(r) in (TOO_FEW, WITHHELD) for r in rows):
+        return f"The figures for {subject} are withheld or too uncertain at each decision point to tell where a disparity enters"
     return f"No decision point showed a clear disparity for {subject}"
 
 
@@ -576,7 +580,7 @@ def characteristics_summary(fig: pd.DataFrame, ctx: Context, cohort: str = "caut
         found += _significant(fig, f"{cohort}_rri_vs_others", bd, _period(ctx, cohort), [g])
     if not found:
         return (f"By sex, looked-after status and SEND, no group was clearly more likely than other children "
-                f"{VERBS[cohort]}, or there were too few children to tell.")
+                f"{VERBS[cohort]}, or the figures are withheld or too uncertain to tell.")
     parts = [f"{group_phrase(r['group'])} ({ratio_words(r['value'])} {other_phrase(r['breakdown'], r['group'], 'others')})"
              for r in found]
     return f"{capital(_join(parts))} were more likely {VERBS[cohort]}, and the differences are unlikely to be chance."
@@ -663,7 +667,7 @@ def trend_text(fig: pd.DataFrame, ctx: Context, group: str = ETHNIC_MINORITY) ->
     shown = [(p, r) for p, r in zip(ctx.trend_periods, rows) if _complete(r)]
     subject = group_phrase(group)
     if not shown:
-        return f"There were too few {subject} cautioned or sentenced in these periods to show a trend."
+        return f"The figures for {subject} cautioned or sentenced in these periods are withheld, so no trend can be shown."
     clear = [p for p, r in shown if reading(r) == MORE]
     first_p, first = shown[0]
     last_p, last = shown[-1]
@@ -683,8 +687,8 @@ def headline(fig: pd.DataFrame, ctx: Context) -> str:
     period = ctx.year.label
     r = row(fig, "cautioned_or_sentenced_rri_vs_white", "ethnic_minority", ETHNIC_MINORITY, period)
     if not _complete(r):
-        return (f"Too few children from ethnic minority groups were cautioned or sentenced in the {period} to "
-                "compare with White children.")
+        return (f"The comparison with White children of children from ethnic minority groups cautioned or sentenced "
+                f"in the {period} is withheld.")
     share = row(fig, "cautioned_or_sentenced_children", "ethnic_minority", ETHNIC_MINORITY, period)
     pop = row(fig, "population_share", "ethnic_minority", ETHNIC_MINORITY)
     return (f"Children from ethnic minority groups were {share_words(share)} of children cautioned or sentenced in the "
@@ -703,7 +707,7 @@ def summary(fig: pd.DataFrame, ctx: Context) -> str:
         bullets.append(rri_sentence(top, top["group"], VERBS["cautioned_or_sentenced"], "White children"))
     else:
         bullets.append("No single ethnic group was clearly more likely than White children to be cautioned or "
-                       "sentenced; for some groups there were too few children to tell.")
+                       "sentenced; for some groups the figures are withheld or too uncertain to tell.")
     bullets.append(chain_title(fig, ctx) + ".")
     bullets.append(characteristics_summary(fig, ctx))
     label = COHORTS["cautioned_or_sentenced"].capitalize()
@@ -712,7 +716,8 @@ def summary(fig: pd.DataFrame, ctx: Context) -> str:
     if unknown is not None and not unknown["suppressed"] and unknown["numerator"] == 0:
         bullets.append("Every child cautioned or sentenced had their ethnicity recorded.")
     else:
-        how_many = "a small number" if unknown is None or unknown["suppressed"] else f"{int(unknown['numerator']):,}"
+        how_many = ("a withheld number" if unknown is None or unknown["suppressed"]
+                    else f"{int(unknown['numerator']):,}")
         bullets.append(f"Ethnicity was not recorded for {how_many} of the {count_words(total)} cautioned or sentenced; "
                        "they are left out of the percentages and rates by ethnicity.")
     return "\n".join(f"- {b}" for b in bullets)
@@ -726,7 +731,7 @@ METHOD_NOTES = """**Who is compared with whom.** Three groups of children are ea
 
 **Measures.** *Share*: the group's percentage of the children, against its percentage of the population; the difference in percentage points is in the figures file. *Share ratio*: the first divided by the second (the measure behind statements such as "6% of the offending population and 1% of the 10 to 17 population"). *Rate per 1,000*: children in the group divided by the group's population, times 1,000. *Relative rate index (RRI)*: the group's rate divided by the rate for White children (ethnicity) or for all other children; 1 means equally likely, 2 twice as likely, 0.5 half as likely. *Decision points*: following the Ministry of Justice's analysis for the Lammy Review, each stage is measured against the stage before: any outcome (per 1,000 of the population), then cautioned or sentenced (of children with any outcome), then a court outcome (of children cautioned or sentenced), then a custodial sentence or remand to youth detention accommodation starting in the 12 months (of children with a court outcome). A child remanded in custody with no court outcome in the 12 months is not counted at the last stage. The RRI at each stage shows whether a disparity enters there or was carried from an earlier stage. *Trend*: each point is the 12 months to the end of a quarter, for the last eight quarters the extract covers; the population is the same for every point.
 
-**How sure we are.** Shares have Wilson score intervals; rates have exact Poisson intervals below 10 children and Byar's method from 10; the share ratio has the Wilson interval of the share divided by the population share (treated as fixed); RRIs have Katz log intervals. Readings: where the whole 95% interval of a ratio is above 1, "more likely, and the difference is unlikely to be chance"; wholly below 1, "less likely, and the difference is unlikely to be chance"; otherwise "about as likely" when the interval lies between 0.5 and 2, and "too few children to tell" when it is wider. Withheld figures read "too few children to tell"; a group with no children reads "no children in this group", and one missing from the population table "no population figure for this group".
+**How sure we are.** Shares have Wilson score intervals; rates have exact Poisson intervals below 10 children and Byar's method from 10; the share ratio has the Wilson interval of the share divided by the population share (treated as fixed); RRIs have Katz log intervals. Readings: where the whole 95% interval of a ratio is above 1, "more likely, and the difference is unlikely to be chance"; wholly below 1, "less likely, and the difference is unlikely to be chance"; otherwise "about as likely" when the interval lies between 0.5 and 2, and "too few children to tell" when it is wider. Withheld figures read "withheld"; a group with no children reads "no children in this group", and one missing from the population table "no population figure for this group".
 
 **What is not official.** The YJB's own disproportionality tool is not public, so its exact statistic, significance test and population year are not known. The relative rate index with Katz intervals follows the Ministry of Justice's Lammy Review analysis and common practice. These are this report's own choices: the share ratio's interval, the reading thresholds, the date on which characteristics are taken, the school-census comparison for SEND, counting looked-after children against this council's own count, and the decision points built from the YJS's case-level data. These figures come from the YJS's own records and will differ from the published national statistics, which use the Police National Computer.
 

@@ -59,7 +59,7 @@ def value(r: pd.Series | None) -> str:
 
 
 def count(r: pd.Series | None, singular: str, plural: str | None = None) -> str:
-    """The figure's numerator as a count with its noun ('36 children', 'a small number of children ([c])')."""
+    """The figure's numerator as a count with its noun ('36 children', 'a withheld number of children ([c])')."""
     return narrative.count_phrase(r, singular, plural)
 
 
@@ -136,8 +136,8 @@ def overview(head: pd.DataFrame, match: pd.DataFrame, cohort: Cohort) -> list[st
         out.append(f"{number(perm_y)} of the borough's {number(perm_b)} permanent exclusions ({value(share)}) were of "
                    "children known to the YJS.")
     else:
-        out.append(f"A small number ({SYMBOL}) of the borough's {number(perm_b)} permanent exclusions were of children "
-                   "known to the YJS.")
+        out.append(f"A withheld number ({SYMBOL}) of the borough's {number(perm_b)} permanent exclusions were of "
+                   "children known to the YJS.")
     return out
 
 
@@ -310,7 +310,7 @@ def reasons(fig: pd.DataFrame) -> tuple[str, str]:
     top_y = narrative.largest_group(fig, f"{YJS}_suspensions_by_reason")
     top_b = narrative.largest_group(fig, f"{BOROUGH}_suspensions_by_reason")
     if not top_y:
-        return ("Suspensions by main reason", "The suspensions of children known to the YJS are too few to show by reason.")
+        return ("Suspensions by main reason", f"The suspensions of children known to the YJS by reason are withheld ({SYMBOL}).")
     y, b = row(fig, f"{YJS}_suspensions_by_reason", top_y), row(fig, f"{BOROUGH}_suspensions_by_reason", top_y)
     same = top_y == top_b
     title = (f"{top_y} was the most common reason for suspension, for children known to the YJS as for all pupils" if same
@@ -332,8 +332,8 @@ def provision(fig: pd.DataFrame) -> str:
                 f"to where the child now receives education was \"{top_y}\" "
                 f"({number(row(fig, f'{YJS}_permanent_exclusions_by_provision', top_y))}).")
     else:
-        text = ("The permanent exclusions of children known to the YJS are too few to show by where the children now "
-                "receive education.")
+        text = ("The permanent exclusions of children known to the YJS by where the children now receive education "
+                f"are withheld ({SYMBOL}).")
     if top_b:
         text += (f" Across the borough, the most common answer for the {count(total_b, 'permanently excluded pupil')} "
                  f"was \"{top_b}\" ({number(row(fig, f'{BOROUGH}_permanent_exclusions_by_provision', top_b))}).")

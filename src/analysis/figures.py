@@ -73,6 +73,54 @@ def frame(rows: list[dict] | pd.DataFrame) -> pd.DataFrame:
     return result
 
 
+# A spreadsheet reads a cell that starts with one of these as a formula (OWASP, "CSV injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _text_columns(fig: pd.DataFrame) -> list[str]:
+    """The columns of words (TEXT, and a leading ``quarter``): every column but the numbers and ``suppressed``."""
+    return [c for c in fig.columns if c not in NUMBERS and c != "suppressed"]
+
+
+def _safe_cell(value):
+    """One text cell as published: line breaks as "\\n" (the CSV writer quotes a cell holding one, but not one
+    holding a lone carriage return, where a spreadsheet would start a new row), and a ``'`` before a start that a
+    spreadsheet reads as a formula."""
+    if not isinstance(value, str):
+        return value
+    value = value.replace("\r\n", "\n").replace("\r", "\n")
+    return "'" + value if value.startswith(FORMULA_STARTS) else value
+
+
+def to_csv(fig: pd.DataFrame, path) -> None:
+    """Write figures for publication (``figures.csv``), safe to open in a spreadsheet.
+
+    Text cells can come from input files (a comparator's area name, a population's source), which are not trusted:
+    a cell such as ``=HYPERLINK(...)`` would run as a formula. Every text cell that starts like a formula gets a
+    leading ``'``, as OWASP advises, so it reads as text (see `_safe_cell`). Numbers are left alone: -1.5 is a number,
+    not a formula. `read_text_back` takes the ``'`` off again. Ordinary figures have none of these, so they are
+    written exactly as pandas writes them."""
+    safe = fig.copy(deep=False)
+    for column in _text_columns(fig):
+        text = safe[column]
+        if text.map(lambda v: isinstance(v, str) and _safe_cell(v) != v).any():
+            safe[column] = text.map(_safe_cell)
+    safe.to_csv(path, index=False)
+
+
+def read_text_back(raw: pd.DataFrame) -> pd.DataFrame:
+    """Figures read from a file `to_csv` wrote, with its text cells as they were: the ``'`` it put before a cell
+    that starts like a formula is taken off again (a line break comes back as "\\n")."""
+    out = raw.copy(deep=False)
+    guarded = tuple("'" + c for c in FORMULA_STARTS)
+    for column in _text_columns(raw):
+        text = out[column]
+        marked = text.map(lambda v: isinstance(v, str) and v.startswith(guarded)).astype(bool)
+        if marked.any():
+            out[column] = text.where(~marked, text.astype(str).str[1:])
+    return out
+
+
 def first(fig: pd.DataFrame | None, **where: str | None) -> pd.Series | None:
     """The first row whose columns equal the given values (a value of None matches anything), or None.
 

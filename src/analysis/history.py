@@ -26,8 +26,10 @@ SUMMARY_REPORTS = ("90_summary",)  # a summary never reads its own figures as an
 
 
 def read_figures(path: str | Path) -> pd.DataFrame:
-    """One figures file, typed as the figures record (an extra leading ``quarter`` column is kept)."""
-    raw = pd.read_csv(path, keep_default_na=False, na_values=[""], dtype={"group": str, "period": str})
+    """One figures file, typed as the figures record (an extra leading ``quarter`` column is kept), its text as it
+    was before `figures.to_csv` guarded cells that start like a formula."""
+    raw = figures_module.read_text_back(
+        pd.read_csv(path, keep_default_na=False, na_values=[""], dtype={"group": str, "period": str}))
     out = figures_module.frame(raw.drop(columns=["quarter"], errors="ignore"))
     if "quarter" in raw.columns:
         out.insert(0, "quarter", raw["quarter"].astype(str).to_numpy())

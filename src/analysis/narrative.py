@@ -24,10 +24,11 @@ def _row(fig: pd.DataFrame, measure: str, group: str = TOTAL, breakdown: str | N
 
 
 def count_phrase(row: pd.Series | None, singular: str, plural: str | None = None) -> str:
-    """'52 children', or 'a small number of children ([c])' when withheld."""
+    """'52 children', or 'a withheld number of children ([c])' when withheld (never "a small number": a count
+    withheld to protect another can be of any size, see docs/disclosure.md)."""
     plural = plural or singular + "s"
     if row is None or row["suppressed"] or pd.isna(row["numerator"]):
-        return f"a small number of {plural} ({SYMBOL})"
+        return f"a withheld number of {plural} ({SYMBOL})"
     return formatting.plural(int(row["numerator"]), singular, plural)
 
 
@@ -70,9 +71,10 @@ def data_quality(rows: pd.DataFrame, problems: dict[str, str]) -> str:
         return f"All {received:,.0f} rows received met the data contract."
     share = 100 * aside / received
     worst = rows[(rows["measure"] == "rows_set_aside") & (rows["numerator"] > 0)].sort_values("numerator", ascending=False).iloc[0]
+    # the reason is the validation's words, but may carry a piece of a value that broke a rule: shown as written
+    reason = formatting.plain(problems.get(worst['group'], 'rules of the contract').split(' (')[0])
     return (f"Of {received:,.0f} rows received, {aside:,.0f} ({share:.1f}%) broke a rule of the data contract and were "
-            f"set aside; the rest were used. Most were in {worst['group']}, chiefly because of "
-            f"\"{problems.get(worst['group'], 'rules of the contract').split(' (')[0]}\". "
+            f"set aside; the rest were used. Most were in {worst['group']}, chiefly because of \"{reason}\". "
             "The analyst has the rows set aside, with their reasons, to correct at source.")
 
 

@@ -10,6 +10,11 @@ import nbformat
 from nbconvert import HTMLExporter
 
 TEMPLATES = Path(__file__).parent / "templates"
+# Every page (the reports and the quarter's index) tells the browser to run no script and fetch nothing: its charts
+# are inline PNGs and its styles inline, so nothing else is needed, and text from an input file that slipped past
+# escaping still could not run or call out.
+CONTENT_SECURITY_POLICY = ("default-src 'none'; img-src data:; style-src 'unsafe-inline'; base-uri 'none'; "
+                           "form-action 'none'")
 _one_at_a_time = threading.Lock()
 
 
@@ -31,5 +36,5 @@ def to_html(notebook: Path, html_path: Path, title: str) -> None:
     # Parameter cells print nothing; drop them so the page holds only the report.
     nb.cells = [c for c in nb.cells if not {"parameters", "injected-parameters"} & set(c.metadata.get("tags", []))]
     with _one_at_a_time:  # the exporter sets filters for the notebook it converts
-        body, _ = exporter().from_notebook_node(nb)
+        body, _ = exporter().from_notebook_node(nb, resources={"content_security_policy": CONTENT_SECURITY_POLICY})
     html_path.write_text(body, encoding="utf-8")

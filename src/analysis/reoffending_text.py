@@ -163,12 +163,15 @@ def same_area(comps: pd.DataFrame, area_name: str) -> bool:
 
 
 def comparator_intro(comps: pd.DataFrame, area_name: str, file_name: str) -> str:
-    """Whose published figures the comparison shows, in honest words."""
-    this = _this_area(comps)
-    others = list(dict.fromkeys(comps.loc[comps["area_type"] != "this_yjs", "area_name"]))
+    """Whose published figures the comparison shows, in honest words (Markdown: the names and titles, from the
+    comparator file and the extract, are shown as written, see `formatting.plain`)."""
+    plain = formatting.plain
+    this = plain(_this_area(comps))
+    others = [plain(a) for a in dict.fromkeys(comps.loc[comps["area_type"] != "this_yjs", "area_name"])]
     names = f"{this} and its comparators ({', '.join(others[:-1])} and {others[-1]})" if len(others) > 1 else this
-    pubs = "; ".join(dict.fromkeys(comps["publication"]))
-    if same_area(comps, area_name):
+    pubs = "; ".join(plain(p) for p in dict.fromkeys(comps["publication"]))
+    same, area_name, file_name = same_area(comps, area_name), plain(area_name), plain(file_name)
+    if same:
         return (f"Published figures for {names}, as printed in: {pubs}. They come from the Police National Computer "
                 "and are the official measure; the local calculation above uses the YJS's own records, so expect the two "
                 "to differ.")
@@ -196,17 +199,20 @@ def comparator_title(comps_latest: pd.DataFrame, measure: str, subject: str) -> 
 
 
 def local_and_published(fig: pd.DataFrame, group: str, comps: pd.DataFrame, area_name: str) -> str:
-    """The local 12-month figure beside the latest published figure, with the caveats that apply."""
+    """The local 12-month figure beside the latest published figure, with the caveats that apply (Markdown: names
+    and titles from the extract and the comparator file are shown as written)."""
     r = _row(fig, "reoffenders", group)
-    local = (f"The local calculation for {area_name}, 12-month cohort {r['period']}, gives a binary rate of {_pct(r)}"
-             if _shown(r) else f"The local binary rate for {area_name}'s latest 12-month cohort cannot be shown ({SYMBOL})")
+    area = formatting.plain(area_name)
+    local = (f"The local calculation for {area}, 12-month cohort {r['period']}, gives a binary rate of {_pct(r)}"
+             if _shown(r) else f"The local binary rate for {area}'s latest 12-month cohort cannot be shown ({SYMBOL})")
     rows = comps[(comps["measure"] == "binary_reoffending_rate") & (comps["area_type"] == "this_yjs")]
     if rows.empty:
         return local + "."
     last = rows.sort_values(["period_start", "publication_order"], kind="stable").iloc[-1]
     if same_area(comps, area_name):
-        return (f"{local}; the latest published rate for {last['area_name']} is {last['value_as_published']}% for "
-                f"{last['period']} ({last['publication']}). The periods differ and the published figure comes from the "
+        return (f"{local}; the latest published rate for {formatting.plain(last['area_name'])} is "
+                f"{last['value_as_published']}% for {last['period']} ({formatting.plain(last['publication'])}). "
+                "The periods differ and the published figure comes from the "
                 "Police National Computer, so this is a guide to direction rather than a like-for-like comparison.")
     return (f"{local}. It is not comparable with the figures above, which are for another area and earlier periods "
             "(the latest is " f"{last['period']}).")
@@ -235,7 +241,7 @@ def trend_sentence(fig: pd.DataFrame, status: pd.DataFrame) -> str:
     complete, maturing = status[status["complete"]], status[~status["complete"]]
     shown = fig[(fig["measure"] == "reoffenders") & ~fig["suppressed"] & fig["group"].isin(complete["group"])]
     text = (f"Of the {len(complete)} complete 3-month cohorts shown, {len(shown)} have a rate that can be shown; the "
-            f"others rest on too few children ({SYMBOL}).")
+            f"others are withheld ({SYMBOL}).")
     if len(shown):
         text += (f" Their rates ranged from {formatting.figure(shown['value'].min(), 'share')} to "
                  f"{formatting.figure(shown['value'].max(), 'share')}: with cohorts of this size, rates move a lot by chance.")

@@ -18,7 +18,7 @@ import pandas as pd
 
 from . import extract as extract_module
 from . import figures as figures_module
-from . import formatting, suppression
+from . import disclosure, formatting, suppression
 from .quarters import Quarter
 
 MODES = ("public", "restricted")
@@ -49,6 +49,14 @@ class Report:
     suppress_up_to: int = suppression.DEFAULT_UP_TO
     mode: str = "public"
     published: list[pd.DataFrame] = field(default_factory=list)
+    work_dir: Path | None = None
+    ledger: disclosure.Ledger | None = None  # what this report has shown, with true numbers, for the audit
+    also_withhold: set = field(default_factory=set)  # figures the quarter's audit asks this report to withhold
+
+    def __post_init__(self):
+        self.ledger = self.ledger or disclosure.Ledger(self.suppress_up_to)
+        if self.work_dir is not None:
+            self.also_withhold = disclosure.asked_to_withhold(self.work_dir / "disclosure", self.name)
 
     @property
     def tables(self) -> dict[str, pd.DataFrame]:
@@ -70,11 +78,17 @@ class Report:
         they describe the data, not children, and are shown in full.
         """
         fig = figures_module.frame(fig).assign(report=self.name)
-        safe = (suppression.apply(fig, self.suppress_up_to, restricted=self.restricted, extend=extend,
-                                  relations=relations(fig) if relations else None,
-                                  exempt=exempt(fig) if exempt else None)
-                if about_children else fig)
+        if about_children:
+            also = disclosure.keys(fig).isin(self.also_withhold) if self.also_withhold else None
+            safe = suppression.apply(fig, self.suppress_up_to, restricted=self.restricted, extend=extend,
+                                     relations=relations(fig) if relations else None,
+                                     exempt=exempt(fig) if exempt else None, ledger=self.ledger, also=also)
+        else:
+            safe = fig
+            self.ledger.protect(fig, fig["suppressed"], audited=False)
         self.published.append(safe)
+        if self.work_dir is not None:  # the true numbers, for the quarter's audit (kept even if a later cell fails)
+            self.ledger.save(self.work_dir / "disclosure", self.name)
         return self.shown(safe)
 
     def shown(self, fig: pd.DataFrame) -> pd.DataFrame:
@@ -94,6 +108,12 @@ class Report:
         (self.output_dir / f"summary-{self.name}.json").write_text(json.dumps({"title": title, "headline": headline}))
 
     # --- words -------------------------------------------------------------------
+    def notes(self, *topics: str) -> str:
+        """The standard notes on methods for the given topics, as Markdown (with this report's threshold)."""
+        from .notes import NOTES
+
+        return "\n\n".join(NOTES[t].format(up_to=self.suppress_up_to) for t in topics)
+
     def say(self, text: str) -> None:
         _display_markdown(text)
 
@@ -108,7 +128,7 @@ class Report:
         """Quarter, period, area and extract date, as the opening lines of every report."""
         q = self.quarter
         lines = [
-            f"**Area:** {html.escape(self.extract.area_name)}",
+            f"**Area:** {formatting.plain(self.extract.area_name)}",  # from the extract: shown as written
             f"**Quarter:** {q.label} ({q.period.months})",
             f"**Extract taken:** {self.extract.extract_date:%d %B %Y}".replace(" 0", " "),
         ]
@@ -180,13 +200,6 @@ class Report:
         )
 
 
-def notes(*topics: str) -> str:
-    """The standard notes on methods for the given topics, as Markdown."""
-    from .notes import NOTES
-
-    return "\n\n".join(NOTES[t] for t in topics)
-
-
 def open_report(name: str, *, quarter: str, data_dir: str, work_dir: str, output_dir: str = "",
                 suppress_up_to: int = suppression.DEFAULT_UP_TO, mode: str = "public") -> Report:
     """Check the parameters, load the validated extract and start the report."""
@@ -198,10 +211,15 @@ def open_report(name: str, *, quarter: str, data_dir: str, work_dir: str, output
         raise ParameterError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
     if not isinstance(suppress_up_to, int) or suppress_up_to < 0:
         raise ParameterError(f"suppress_up_to must be a whole number of 0 or more, not {suppress_up_to!r}")
+    if mode == "public" and suppress_up_to < suppression.DEFAULT_UP_TO:  # the published policy is a floor
+        raise ParameterError(
+            f"suppress_up_to: public reports withhold counts of 1 to at least {suppression.DEFAULT_UP_TO} (the "
+            f"published policy); {suppress_up_to} would publish smaller counts. Use a larger value, or "
+            'mode="restricted" for the board\'s private session.')
     ext = extract_module.load(data_dir, work_dir)
     if q.end > ext.extract_date:
         raise ParameterError(
             f"Quarter {q.label} ends on {q.end:%d %B %Y}, after the extract was taken ({ext.extract_date:%d %B %Y}), "
             "so its figures would be incomplete. Choose an earlier quarter or a later extract.")
     return Report(name=name, quarter=q, extract=ext, output_dir=Path(output_dir) if output_dir else None,
-                  suppress_up_to=suppress_up_to, mode=mode)
+                  suppress_up_to=suppress_up_to, mode=mode, work_dir=Path(work_dir) if output_dir else None)

@@ -149,6 +149,13 @@ def check_options(options: dict[str, str], notebooks: list[Path]) -> dict[str, o
         raise ParameterError(f"--set mode: must be one of {', '.join(MODES)}, not {clean['mode']!r}.")
     if "suppress_up_to" in clean and clean["suppress_up_to"] < 0:
         raise ParameterError("--set suppress_up_to: must be 0 or more.")
+    # The published policy is a floor: a public refresh may withhold more, never less. A restricted one shows every
+    # number anyway (the threshold only marks, in figures.csv, what a public run would withhold).
+    if clean.get("mode", "public") == "public" and clean.get("suppress_up_to", DEFAULT_UP_TO) < DEFAULT_UP_TO:
+        raise ParameterError(
+            f"--set suppress_up_to: public reports withhold counts of 1 to at least {DEFAULT_UP_TO} (the published "
+            f"policy); {clean['suppress_up_to']} would publish smaller counts. Use a larger value, or "
+            "--set mode=restricted for the board's private session.")
     return clean
 
 
@@ -281,6 +288,68 @@ def _render(nb: Path, run: NotebookRun, build: Path, heading: str) -> pd.DataFra
     return None
 
 
+class DisclosureError(Exception):
+    """The quarter's figures would let a withheld small count be worked out, or show one: nothing is published."""
+
+    def __init__(self, audit):
+        self.audit = audit
+        tables = audit.pinned + audit.shown_small
+        listed = "; ".join(tables[:5]) + (f"; and {len(tables) - 5} more" if len(tables) > 5 else "")
+        super().__init__(
+            "Nothing was published: the disclosure audit found that "
+            + (f"{len(audit.pinned)} withheld small count(s) could be worked out exactly" if audit.pinned else "")
+            + (" and " if audit.pinned and audit.shown_small else "")
+            + (f"{len(audit.shown_small)} count(s) of 1 to {audit.up_to} would be shown" if audit.shown_small else "")
+            + f". Tables: {listed}. Report this to the analysis team with the quarter and extract; "
+            "the check is in src/analysis/disclosure.py.")
+
+
+def _earlier_quarters(out_dir: Path, quarter: Quarter) -> list[pd.DataFrame]:
+    """The figures already published for other quarters in the same output folder (an intruder has those too)."""
+    from .history import FIGURES_FILE, read_figures
+
+    return [read_figures(path) for path in sorted(out_dir.glob(f"*/{FIGURES_FILE}"))
+            if path.parent.name != quarter.slug and not path.parent.name.startswith(".")]
+
+
+def _quarter_ledger(folder: Path, names: list[str], earlier: list[pd.DataFrame]):
+    from . import disclosure
+
+    figures, relations = disclosure.load_ledgers(folder, names)
+    return (disclosure.with_earlier(figures, earlier) if len(figures) else figures), relations
+
+
+def _audit(folder: Path, names: list[str], parameters: dict, earlier: list[pd.DataFrame] = ()):
+    """The disclosure audit of the reports that finished, with the other quarters already published in the same
+    folder (public mode; in restricted mode it is recorded, not enforced, since every number is shown to the
+    board's private session anyway)."""
+    from . import disclosure
+
+    figures, relations = _quarter_ledger(folder, names, list(earlier))
+    result = disclosure.audit(figures, relations, int(parameters["suppress_up_to"]))
+    if parameters["mode"] != "public":
+        result.pinned, result.shown_small = [], []
+    return result
+
+
+AUDIT_ROUNDS = 3  # times the reports may be asked to withhold more before the refresh stops
+
+
+def _widen(folder: Path, runs: dict[str, NotebookRun], parameters: dict,
+           earlier: list[pd.DataFrame] = ()) -> dict[str, int]:
+    """Ask the reports to withhold the further figures the quarter's audit needs (see disclosure.widen); {} if no
+    further figure would do, or in restricted mode."""
+    from . import disclosure
+
+    if parameters["mode"] != "public":
+        return {}
+    figures, relations = _quarter_ledger(folder, list(runs), list(earlier))
+    try:
+        return disclosure.widen(figures, relations, int(parameters["suppress_up_to"]), folder)
+    except disclosure.Unprotectable:
+        return {}
+
+
 def refresh(quarter: str, data_dir: Path, out_dir: Path, *, work_dir: Path | None = None,
             notebooks_dir: Path = NOTEBOOKS, options: dict[str, str] | None = None,
             parallel: bool = True, progress: bool = True, pdf: bool = True) -> RefreshResult:
@@ -320,6 +389,7 @@ def refresh(quarter: str, data_dir: Path, out_dir: Path, *, work_dir: Path | Non
     kernel = _kernel()
     papermill = _papermill()
 
+    shutil.rmtree(work / "disclosure", ignore_errors=True)  # each report's true figures for the audit, this run's only
     kernel_logs = work / "kernels"  # each report's kernel's own messages, this run's only (see _logged_kernels)
     shutil.rmtree(kernel_logs, ignore_errors=True)
     kernel_logs.mkdir(parents=True)
@@ -397,16 +467,36 @@ def refresh(quarter: str, data_dir: Path, out_dir: Path, *, work_dir: Path | Non
                 bar.set_postfix_str(name)
                 bar.update()
 
-            for i, stage in enumerate(stages):
+            def run(stage: list[Path], futures=None) -> None:
                 if pool:
-                    futures = first if i == 0 else [pool.submit(_execute, *jobs[nb.stem]) for nb in stage]
-                    for future in as_completed(futures):
+                    for future in as_completed(futures or [pool.submit(_execute, *jobs[nb.stem]) for nb in stage]):
                         done(*future.result())
                 else:
                     for nb in stage:
                         done(*_execute(*jobs[nb.stem]))
-            bar.close()
+
+            for i, stage in enumerate(stages):
+                run(stage, first if i == 0 else None)
             timings["notebooks"] = time.perf_counter() - started
+            # The intruder's audit of everything the quarter publishes (while the last pages print). Where a withheld
+            # small count could be worked out (mostly from a figure in another report), the reports concerned are
+            # asked to withhold more and run again, with the summary; nothing is published unless the audit passes.
+            begun = time.perf_counter()
+            earlier = _earlier_quarters(out_dir, q)
+            # every report's tables count, a failed report's too (its page shows those before the error)
+            audit = _audit(work / "disclosure", [nb.stem for nb in notebooks], base, earlier)
+            for _ in range(AUDIT_ROUNDS):
+                if audit.safe or not (asked := _widen(work / "disclosure", runs, base, earlier)):
+                    break
+                again = [nb for nb in notebooks if nb.stem in asked or is_summary(nb)]
+                bar.total += len(again)
+                for nb in again:  # its pages are written before it runs again
+                    finishing[nb.stem].result()
+                for stage in stages:
+                    run([nb for nb in stage if nb in again])
+                audit = _audit(work / "disclosure", [nb.stem for nb in notebooks], base, earlier)
+            timings["audit"] = time.perf_counter() - begun
+            bar.close()
             finished = {nb.stem: finishing[nb.stem].result() for nb in notebooks}  # raises what rendering or printing raised
     except (ExtractError, ParameterError):
         if bar is not None:
@@ -429,9 +519,13 @@ def refresh(quarter: str, data_dir: Path, out_dir: Path, *, work_dir: Path | Non
     elif browser:
         pdf_note = "PDFs were not made: no report ran to the end."
 
+    if not audit.safe:
+        shutil.rmtree(build, ignore_errors=True)
+        raise DisclosureError(audit)
+
     allfigs = pd.concat(figure_files, ignore_index=True) if figure_files else figures_module.frame([])
     allfigs.insert(0, "quarter", q.label)
-    allfigs.to_csv(build / "figures.csv", index=False)
+    figures_module.to_csv(allfigs, build / "figures.csv")  # text that starts like a formula is made text
     shutil.copy(Path(__file__).parent / "reference" / "figures_vocabulary.md", build / "figures_vocabulary.md")
 
     run_time = datetime.now(timezone.utc)
@@ -447,6 +541,7 @@ def refresh(quarter: str, data_dir: Path, out_dir: Path, *, work_dir: Path | Non
         "versions": _versions(),
         "git_commit": _git_commit(),
         "kernel": kernel,
+        "disclosure_audit": audit.record(),
         "notebooks": {r.name: {"status": "failed" if r.error else "ok", "error": r.error}
                       for r in (runs[nb.stem] for nb in notebooks)},
         # Everything that changes from one run to the next is here; the rest is reproducible.
@@ -473,7 +568,10 @@ def refresh(quarter: str, data_dir: Path, out_dir: Path, *, work_dir: Path | Non
 
 def index_page(q: Quarter, area: str, extract_date, run_time: datetime, runs: list[NotebookRun], out_dir: Path,
                pack: str | None = None, pdf_note: str | None = None) -> str:
-    """The quarter's index: each report with its one-line finding, the extract and run dates, neighbouring quarters."""
+    """The quarter's index: each report with its one-line finding, the extract and run dates, neighbouring quarters.
+    Like the reports, it runs no script and fetches nothing (rendering.CONTENT_SECURITY_POLICY)."""
+    from .rendering import CONTENT_SECURITY_POLICY
+
     items = []
     for run in runs:
         if run.error:
@@ -492,6 +590,7 @@ def index_page(q: Quarter, area: str, extract_date, run_time: datetime, runs: li
     extract_text = f"{extract_date:%d %B %Y}".lstrip("0")
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="{html.escape(CONTENT_SECURITY_POLICY)}">
 <title>Youth justice quarterly reports: {html.escape(area)}, {q.label}</title>
 <style>{css}
 body {{ font-family: Arial, Helvetica, sans-serif; }} ul.reports li {{ margin: 0 0 14px; font-size: 19px; }}

@@ -83,7 +83,7 @@ def directions(ind: Indicator, first: tuple[Comparison, str], second: tuple[Comp
 def direction(ind: Indicator, c: Comparison, earlier: str) -> str:
     """'up from 41 a year earlier, a change small enough to be chance variation at these numbers' (reads after 'is')."""
     if not c.shown and c.withheld:
-        return f"not comparable with the figure {earlier}, because one of the two rests on too few children ({SYMBOL})"
+        return f"not comparable with the figure {earlier}, because one of the two is withheld ({SYMBOL})"
     if not c.shown:
         return f"not comparable with the figure {earlier}, which the extract does not cover"
     if c.direction == "unchanged":
@@ -120,7 +120,7 @@ def headline(fig: pd.DataFrame, quarter: Quarter) -> str:
 def fte_bullet(fig: pd.DataFrame, quarter: Quarter) -> str:
     ind, r = BY_KEY["fte_rate"], row(fig, BY_KEY["fte_rate"], quarter)
     if not _shown(r):
-        return f"**First time entrants:** too few to show in the {quarter.year_ending.label} ({SYMBOL})."
+        return f"**First time entrants:** withheld for the {quarter.year_ending.label} ({SYMBOL})."
     year = compare(r, row(fig, ind, quarter.same_quarter_last_year), 1)
     prev = compare(r, row(fig, ind, quarter.previous), 1)
     return (f"**First time entrants:** {int(r['numerator']):,} children entered the youth justice system for the first "
@@ -140,14 +140,14 @@ def custody_bullet(fig: pd.DataFrame, quarter: Quarter) -> str:
         custody = (f"The custody rate was {amount(BY_KEY['custody_rate'], rate['value'])} in the {period} "
                    f"({int(rate['numerator'])} custodial sentences), {direction(BY_KEY['custody_rate'], year, 'a year earlier')}")
     else:
-        custody = (f"A small number of children were sentenced to custody in the {period}, too few to show the number "
-                   f"or the rate ({SYMBOL})")
+        custody = (f"The number of children sentenced to custody in the {period} and the custody rate are withheld "
+                   f"({SYMBOL})")
 
     def children(r, what):
         if r is None:
             return f"the number of {what} is not available"
         if r["suppressed"]:
-            return f"a small number were {what} ({SYMBOL})"
+            return f"a withheld number ({SYMBOL}) were {what}"
         return formatting.plural(int(r["numerator"]), "child", "children") + f" {'was' if r['numerator'] == 1 else 'were'} {what}"
 
     remand = children(remanded, "remanded")
@@ -161,8 +161,8 @@ def reoffending_bullet(fig: pd.DataFrame, quarter: Quarter) -> str:
     ind, freq = BY_KEY["reoffending"], BY_KEY["frequency"]
     r, f = row(fig, ind, quarter), row(fig, freq, quarter)
     if not _shown(r):
-        return (f"**Reoffending:** too few children in the latest complete 12-month cohort reoffended to show the rate "
-                f"({SYMBOL}). See the {link('30_reoffending')} report.")
+        return (f"**Reoffending:** the rate for the latest complete 12-month cohort is withheld ({SYMBOL}). "
+                f"See the {link('30_reoffending')} report.")
     year = compare(r, row(fig, ind, quarter.same_quarter_last_year), 1)
     text = (f"**Reoffending:** {formatting.figure(r['value'], 'share')} of children cautioned, sentenced or released "
             f"from custody in {r['period']} committed a proven reoffence within 12 months (the latest 12-month cohort "
@@ -195,8 +195,8 @@ HEADLINE_NOTE = ("12 months: the 12 months ending with the quarter. Quarter: the
                  "12-month cohort: children cautioned, sentenced or released from custody in 12 months, followed for "
                  "a year and a further six months for proceedings; the latest column is the latest cohort that is "
                  "complete, the others the cohorts 3 and 12 months before it. The interval is for the latest figure. "
-                 f"{SYMBOL}: withheld because it rests on 1 to 4 children or sentences. [x]: not available, because the extract "
-                 "does not cover the whole period.")
+                 f"{SYMBOL}: withheld (it rests on a small number of children or sentences, or could reveal one). [x]: not "
+                 "available, because the extract does not cover the whole period.")
 
 
 # --- what changed since last quarter ------------------------------------------------------------------
@@ -230,8 +230,8 @@ def _rri_line(others: pd.DataFrame, quarter: Quarter) -> str:
     if r is None:
         return "its figures were not found."
     if not _shown(r):
-        return (f"too few children from ethnic minority groups were cautioned or sentenced in the "
-                f"{quarter.year_ending.label} to compare with White children ({SYMBOL}).")
+        return (f"the comparison with White children of children from ethnic minority groups cautioned or sentenced "
+                f"in the {quarter.year_ending.label} is withheld ({SYMBOL}).")
     text = (f"children from ethnic minority groups were {formatting.figure(r['value'], 'rate')} times as likely as "
             f"White children to be cautioned or sentenced in the {r['period']} ({reading(r)})")
     c = compare(r, m.pick(others, quarter.previous), 1)
@@ -250,7 +250,7 @@ def _exclusions_line(others: pd.DataFrame, quarter: Quarter) -> str:
     if ratio is None or yjs is None:
         return "its figures were not found."
     if not (_shown(ratio) and _shown(yjs) and _shown(borough)):
-        return f"too few children known to the YJS were matched to school records to compare them with all pupils ({SYMBOL})."
+        return f"the comparison of children known to the YJS with all pupils is withheld ({SYMBOL})."
     return (f"{formatting.figure(yjs['value'], 'share')} of children known to the YJS were suspended at least once in "
             f"the {yjs['period']}, against {formatting.figure(borough['value'], 'share')} of pupils across the borough: "
             f"{formatting.figure(ratio['value'], 'rate')} times as likely.")
@@ -264,7 +264,7 @@ def _tracker_line(others: pd.DataFrame, quarter: Quarter) -> str:
     if r is None or tracked is None:
         return "its figures were not found."
     if not (_shown(r) and _shown(tracked)):
-        return f"too few children were tracked to show how many offended again ({SYMBOL})."
+        return f"how many of the children tracked offended again is withheld ({SYMBOL})."
     return (f"of the {int(tracked['value']):,} children with an outcome in the {r['period']}, "
             f"{formatting.figure(r['value'], 'share')} have offended again so far (the live tracker, which follows them "
             "to the date of the extract).")
@@ -294,12 +294,16 @@ def other_reports(others: pd.DataFrame | None, source: str, quarter: Quarter) ->
 # --- comparators --------------------------------------------------------------------------------------
 
 def comparators_intro(comps: pd.DataFrame, area_name: str, file_name: str) -> str:
+    """Whose published figures the summary compares with (Markdown: names and titles from the comparator file and
+    the extract are shown as written, see `formatting.plain`)."""
+    plain = formatting.plain
     this = list(dict.fromkeys(comps.loc[comps["area_type"] == "this_yjs", "area_name"]))
-    this = this[0] if this else "this area"
-    pubs = "; ".join(dict.fromkeys(comps["publication"]))
+    this = plain(this[0]) if this else "this area"
+    pubs = "; ".join(plain(p) for p in dict.fromkeys(comps["publication"]))
     caveat = ("Published figures come from the Police National Computer and cover earlier periods than this "
               "quarter, so they show where the area stands rather than compare like with like.")
-    if same_area(comps, area_name):
+    same, area_name, file_name = same_area(comps, area_name), plain(area_name), plain(file_name)
+    if same:
         return f"The latest published figures for {this} and its comparators ({pubs}). {caveat}"
     return (f"These are published figures for {this} and its comparators ({pubs}), shown as an example: they are not "
             f"figures for {area_name}. Put the area's own published figures in the comparator file ({file_name}) to "
@@ -358,10 +362,10 @@ def local_custody_sentence(years: pd.DataFrame, area: str) -> str:
         return "The extract does not go back far enough to cover a whole financial year."
     shown = years[~years["suppressed"]]
     if shown.empty:
-        return (f"In each of these years {area} had between 1 and 4 custodial sentences: too few to publish, so the "
-                f"public report shows {SYMBOL} for the number and the rate.")
-    return (f"{len(years) - len(shown)} of the {len(years)} years rest on 1 to 4 custodial sentences and are withheld "
-            f"({SYMBOL})." if len(shown) < len(years) else "Every year can be shown.")
+        return (f"In each of these years the number of custodial sentences in {area} is withheld, so the public report "
+                f"shows {SYMBOL} for the number and the rate.")
+    return (f"{len(years) - len(shown)} of the {len(years)} years are withheld ({SYMBOL})." if len(shown) < len(years)
+            else "Every year can be shown.")
 
 
 # --- history --------------------------------------------------------------------------------------------
@@ -443,8 +447,8 @@ def trend_note(fig: pd.DataFrame, quarter: Quarter) -> str:
     cohort = f" (for {quarter.label}, children cautioned, sentenced or released from custody in {r['period']})" if r is not None else ""
     return ("First time entrants, custody and remands: the 12 months ending with each quarter. On the caseload: during "
             "the quarter. Reoffending: the 12-month cohort reported in that quarter" + cohort + ". "
-            f"{SYMBOL}: withheld because it rests on 1 to 4 children or sentences. [x]: not available, because the "
-            "extract does not cover the whole period.")
+            f"{SYMBOL}: withheld (it rests on a small number of children or sentences, or could reveal one). [x]: not "
+            "available, because the extract does not cover the whole period.")
 
 
 def _r(fig: pd.DataFrame, measure: str, breakdown: str, group: str) -> pd.Series | None:
@@ -489,7 +493,7 @@ def offences_sentence(fig: pd.DataFrame, period) -> str:
     top = largest_group(fig, "offences")
     total = _r(fig, "offences", "offence_type", TOTAL_GROUP)
     if top is None or total is None or total["suppressed"]:
-        return f"Offences by type in the {period.label}: too few to describe ({SYMBOL})."
+        return f"Offences by type in the {period.label}: withheld ({SYMBOL})."
     r = _r(fig, "offences", "offence_type", top)
     return (f"{top} was the most common type: {_count(r)} of {_count(total, 'offences')} dealt with in the "
             f"{period.label} ({100 * r['numerator'] / total['numerator']:.1f}%).")

@@ -7,7 +7,7 @@ report and methodology.md section 5):
   as ``[c]``. Zero is shown: it identifies no one. A share or mean built on
   such a count is withheld too, and so is a share whose complement (the rest
   of its denominator) is that small ("57 of 60" reveals the other 3), and a
-  share or mean whose denominator itself is that small.
+  share, rate or mean whose denominator (children or pupils) itself is that small.
 * **Secondary.** No withheld cell may be worked out from the cells that are
   shown. Within a table (rows of the same measure, breakdown and period) that
   shows a total row (group ``All``), a single withheld cell could be recovered
@@ -18,6 +18,9 @@ report and methodology.md section 5):
   cells fixed, leave it free to take more than one value (`determined`). This
   repeats until no withheld cell can be recovered.
 * Ratios are withheld when either of the two counts they compare is small.
+* **Audit.** Last, `disclosure` checks the result as an intruder would, over whole numbers (a withheld small
+  count lies between 1 and `up_to`) and across everything the report has shown, and withholds more if any
+  withheld small count could still be worked out exactly.
 
 Withheld figures lose their numerator, denominator, value and interval in every output, so
 neither a table, a chart nor the figures file can show them.
@@ -28,6 +31,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from . import disclosure
 from .figures import TOTAL
 
 SYMBOL = "[c]"
@@ -46,7 +50,7 @@ def primary(fig: pd.DataFrame, up_to: int = DEFAULT_UP_TO) -> pd.Series:
     numerator, denominator = fig["numerator"].to_numpy(dtype=float), fig["denominator"].to_numpy(dtype=float)
     mask = _small(numerator, up_to)
     mask |= (kind == "share") & (_small(denominator - numerator, up_to) | _small(denominator, up_to))
-    mask |= (kind == "mean") & _small(denominator, up_to)
+    mask |= np.isin(kind, ("mean", "rate")) & _small(denominator, up_to)
     mask |= (kind == "ratio") & _small(fig["numerator_2"].to_numpy(dtype=float), up_to)
     return pd.Series(mask, index=fig.index)
 
@@ -182,21 +186,31 @@ def withhold(fig: pd.DataFrame, mask: pd.Series, up_to: int = DEFAULT_UP_TO, res
 
 
 def apply(fig: pd.DataFrame, up_to: int = DEFAULT_UP_TO, restricted: bool = False, extend=None,
-          relations: list[Relation] | None = None, exempt: pd.Series | None = None) -> pd.DataFrame:
+          relations: list[Relation] | None = None, exempt: pd.Series | None = None,
+          ledger: disclosure.Ledger | None = None, also: pd.Series | None = None) -> pd.DataFrame:
     """Return the figures with `suppressed` set and withheld numbers removed.
 
     `extend(fig, mask) -> mask` may widen what is withheld, for rules that span tables (a rate built on a
     count withheld elsewhere, parts within a whole); it sees the unblanked figures. `relations` are sums that
     cross tables, for the secondary rule (see `secondary`). Rows marked in `exempt` are not withheld for their
     own numbers (only counts of records with a value not known, whose report says why), though they may still
-    be withheld to protect another figure.
+    be withheld to protect another figure. Rows marked in `also` are withheld as if they were small (the quarter's
+    audit asks for them when a figure in another report would otherwise give a withheld count away).
+
+    Last, the intruder's audit (`disclosure`): with whole numbers, the 1-to-`up_to` range of a small count and
+    everything the report has already shown (`ledger`), may any withheld small count be worked out exactly? If
+    so, more of these figures are withheld until none can.
     """
     first = primary(fig, up_to)
     if exempt is not None:
         first &= ~exempt.to_numpy()
+    if also is not None:
+        first |= also.to_numpy(bool)
     mask = secondary(fig, first, relations)
     if extend is not None:
         mask = extend(fig, mask)
+    ledger = ledger or disclosure.Ledger(up_to)
+    mask = ledger.protect(fig, mask, relations, exempt, extend)
     return withhold(fig, mask, up_to, restricted)
 
 
