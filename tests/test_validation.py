@@ -358,3 +358,226 @@ def test_a_second_load_waits_for_the_one_validating(tmp_path):
         assert waiting.is_alive() and not got
     waiting.join(30)
     assert got and got[0].tables["children"].shape[0] == len(BASE["children"])
+
+
+# --- issue 16: bad input gets a clear answer naming file, column, row and rule -------------------
+
+def test_digits_of_other_scripts_are_not_whole_numbers(tmp_path):
+    # Arabic-Indic and full-width digits used to pass the check (regex \d) and then turn into missing values
+    offences = [dict(BASE["offences"][0], seriousness_score="٣")] + BASE["offences"][1:]
+    pupils = BASE["pupils"] + [dict(BASE["pupils"][0], pupil_id="P2", nc_year="１１"),
+                               dict(BASE["pupils"][0], pupil_id="P3", academic_year="٢٠٢٢/٢٣")]
+    population = BASE["population"] + [dict(BASE["population"][0], age="15", population="1٢")]
+    children = BASE["children"] + [dict(BASE["children"][0], child_id="C4", date_of_birth="٢٠٠٧-٠٥-٠١")]
+    v = validate_folder(write_extract(tmp_path / "x", offences=offences, pupils=pupils, population=population,
+                                      children=children))
+    assert _aside(v, "children").iloc[0]["problems"].startswith("date_of_birth: not a date")
+    assert list(_aside(v, "offences")["problems"]) == ["seriousness_score: not a whole number (value '٣')"]
+    assert list(_aside(v, "offences")["line"]) == [2]
+    pupils_aside = _aside(v, "pupils")
+    assert list(pupils_aside["pupil_id"]) == ["P2", "P3"]
+    assert "nc_year: not a whole number (value '１１')" in pupils_aside.iloc[0]["problems"]
+    assert "academic_year: not written like 2021/22 (value '٢٠٢٢/٢٣')" in pupils_aside.iloc[1]["problems"]
+    assert list(_aside(v, "population")["problems"]) == ["population: not a whole number (value '1٢')"]
+    counts = v.counts.set_index("extract")
+    assert tuple(counts.loc["population.csv", ["received", "accepted", "set_aside"]]) == (2, 1, 1)
+    assert v.tables["offences"]["seriousness_score"].isna().sum() == 1  # only the one left blank at source
+
+
+def test_extract_info_field_given_twice_stops_naming_the_lines(tmp_path):
+    from analysis.validation import check_files
+
+    info = BASE["extract_info"] + [{"field": "extract_date", "value": "2023-04-21"}]
+    folder = write_extract(tmp_path / "x", extract_info=info)
+    for check in (validate_folder, check_files):
+        with pytest.raises(ExtractError) as err:
+            check(folder)
+        assert err.value.problems == [
+            "extract_info.csv: the field 'extract_date' is given on 2 rows (lines 3 and 4); give it once."]
+    # an identical second row is no less ambiguous about what was meant; a blank line counts in the numbering
+    (folder / "extract_info.csv").write_text("field,value\narea_name,A\n\narea_name,A\nextract_date,2023-04-20\n")
+    (folder / "offences.csv").unlink()
+    with pytest.raises(ExtractError) as err:
+        validate_folder(folder)
+    assert err.value.problems == [  # with the other files' problems, all at once
+        "extract_info.csv: the field 'area_name' is given on 2 rows (lines 2 and 4); give it once.",
+        f"offences.csv: the file is missing from {folder}. Every extract in the contract is required."]
+
+
+def test_extract_date_after_today_stops_but_today_is_fine(tmp_path):
+    from datetime import date, timedelta
+
+    today = date.today()
+    tomorrow = today + timedelta(days=1)
+    info = [BASE["extract_info"][0], {"field": "extract_date", "value": tomorrow.isoformat()}]
+    with pytest.raises(ExtractError) as err:
+        validate_folder(write_extract(tmp_path / "x", extract_info=info))
+    assert err.value.problems == [
+        f"extract_info.csv: extract_date '{tomorrow.isoformat()}' ({tomorrow:%d %B %Y}) is after today "
+        f"({today:%d %B %Y}): an extract cannot be taken in the future. Write the day it was taken, as "
+        "YYYY-MM-DD or DD/MM/YYYY."]
+    info = [BASE["extract_info"][0], {"field": "extract_date", "value": today.strftime("%d/%m/%Y")}]
+    assert validate_folder(write_extract(tmp_path / "y", extract_info=info)).extract_date == today
+
+
+def test_a_future_extract_date_stops_only_until_that_day(tmp_path, monkeypatch):
+    import json
+    from datetime import date, timedelta
+
+    from analysis import extract, validation
+
+    tomorrow = date.today() + timedelta(days=1)
+    folder = write_extract(tmp_path / "x", extract_info=[BASE["extract_info"][0],
+                                                         {"field": "extract_date", "value": tomorrow.isoformat()}])
+    with pytest.raises(ExtractError, match="is after today"):
+        extract.load(folder, tmp_path / "work")
+    # the next day: the same files are fine, and the record of the stop must not say otherwise
+    record = tmp_path / "work" / "validation.json"
+    meta = json.loads(record.read_text())
+    assert meta["stopped"] and meta["checked_on"] == date.today().isoformat()
+    record.write_text(json.dumps(dict(meta, checked_on=(date.today() - timedelta(days=1)).isoformat())))
+    monkeypatch.setattr(validation, "_today", lambda: tomorrow)
+    assert extract.load(folder, tmp_path / "work").extract_date == tomorrow
+
+
+@pytest.mark.parametrize("header, column", [
+    ("child_id,date_of_birth,sex,ethnicity,sex", "sex"),  # pandas would read the second as 'sex.1'
+    ("child_id,date_of_birth, sex,ethnicity,sex ", "sex"),  # the same once trimmed: pandas kept one of them
+    ("child_id,date_of_birth,sex,ethnicity,notes,notes", "notes"),  # not in the contract, still ambiguous
+])
+def test_repeated_column_stops_naming_file_and_column(tmp_path, header, column):
+    from analysis.validation import check_files, read_csv
+
+    folder = write_extract(tmp_path / "x")
+    n = header.count(",") + 1
+    body = "".join(f"\n{r['child_id']},{r['date_of_birth']},{r['sex']},{r['ethnicity']}" + "," * (n - 4)
+                   for r in BASE["children"])
+    (folder / "children.csv").write_text(header + body + "\n")
+    for check in (validate_folder, check_files, lambda f: read_csv(f / "children.csv", "children.csv")):
+        with pytest.raises(ExtractError) as err:
+            check(folder)
+        assert len(err.value.problems) == 1
+        assert err.value.problems[0].startswith(f"children.csv: the column '{column}' appears 2 times in the header")
+
+
+def test_repeated_column_in_extract_info_and_blank_names_may_repeat(tmp_path):
+    folder = write_extract(tmp_path / "x", extract_info="field,value,value\narea_name,A,B\nextract_date,2023-04-20,\n")
+    with pytest.raises(ExtractError, match="extract_info.csv: the column 'value' appears 2 times"):
+        validate_folder(folder)
+    # empty columns at the end of a spreadsheet's export have no name: not a repeated column
+    folder = write_extract(tmp_path / "y")
+    (folder / "children.csv").write_text("child_id,date_of_birth,sex,ethnicity,,\nC1,2007-05-01,1,WBRI,,\n")
+    assert len(validate_folder(folder).tables["children"]) == 1
+
+
+_MESSY_CHILDREN = (
+    "child_id,date_of_birth,sex,ethnicity,notes\n"  # line 1
+    "C1,2007-05-01,1,WBRI,ok\n"                      # line 2
+    "\n"                                             # line 3: blank
+    'C2,2008-01-15,2,BCRB,"a note on\n'              # line 4: a value over two lines
+    'two lines"\n'                                   # line 5
+    "C3,2006-09-30,1,,\n"                            # line 6
+    "C9,2008-02-02,1,XXXX,bad code\n"                # line 7
+    "C2,2008-01-15,2,BCRB,again\n"                   # line 8
+)
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+@pytest.mark.parametrize("blank", ["", "   "])  # spaces only: Arrow's reader gives up, pandas' skips the line
+def test_line_numbers_are_the_lines_an_editor_shows(tmp_path, newline, blank):
+    from analysis import extract
+
+    folder = write_extract(tmp_path / "x")
+    text = _MESSY_CHILDREN.replace("\n\n", f"\n{blank}\n").replace("\n", newline)
+    (folder / "children.csv").write_bytes(text.encode())
+    v = validate_folder(folder)
+    aside = _aside(v, "children")
+    assert list(aside["child_id"]) == ["C9", "C2"]
+    assert list(aside["line"]) == [7, 8]
+    assert "duplicate child_id (first seen on line 4)" in aside.iloc[1]["problems"]
+    # and so in the quarantine file the analyst opens
+    quarantine = extract.load(folder, tmp_path / "work").quarantine_dir / "children.csv"
+    assert pd.read_csv(quarantine)["line"].tolist() == [7, 8]
+
+
+def test_line_numbers_without_blank_lines_or_quoted_breaks_are_not_worked_out(tmp_path, monkeypatch):
+    from analysis import validation
+
+    rows = BASE["children"] + [{"child_id": "C9", "date_of_birth": "2008-02-02", "sex": "1", "ethnicity": "XXXX"}]
+    folder = write_extract(tmp_path / "x", children=rows)
+    monkeypatch.setattr(validation, "_record_lines", lambda path: pytest.fail("every line is a row: nothing to find"))
+    assert list(_aside(validate_folder(folder), "children")["line"]) == [5]
+
+
+def test_record_lines_match_the_csv_reader_block_by_block(tmp_path, monkeypatch):
+    """The lines found in numpy, a block at a time, are those Python's csv reader finds row by row, for any
+    block size (a record, a quoted value or a \\r\\n split between blocks)."""
+    import random
+
+    import numpy as np
+
+    from analysis import validation
+
+    rng = random.Random(16)
+    path = tmp_path / "t.csv"
+    cells = ["x", "", "y y", '"q\nr"', '"a""b"', '"m\r\nn"', '"\n"', '"s,t"', '""']
+    for _ in range(150):
+        monkeypatch.setattr(validation, "_BLOCK", rng.choice([1, 2, 3, 7, 64, 1 << 16]))
+        nl = rng.choice(["\n", "\r\n", "\r"])
+        text = rng.choice(["", nl, " " + nl]) + "h1,h2,h3" + nl
+        for _ in range(rng.randint(0, 10)):
+            if rng.random() < 0.2:
+                text += rng.choice(["", " ", "\t "]) + nl
+            else:
+                text += ",".join(rng.choice(cells) for _ in range(3)) + nl
+        text = text.rstrip("\r\n") if rng.random() < 0.3 else text + nl * rng.randint(0, 2)
+        path.write_bytes(text.encode())
+        rows = len(pd.read_csv(path, dtype=str, keep_default_na=False))
+        found = validation._record_lines(path)
+        assert len(found) == rows + 1, repr(text)
+        assert np.array_equal(found, validation._record_lines_csv(path)), repr(text)
+    # a quote inside an unquoted value misleads the quick count: the csv reader has the last word
+    path.write_text('h1,h2\nC1,5\'10"\nC2,x\n\nC3,"a\nb"\nC4,y\n')
+    assert len(validation._record_lines(path)) != 5
+    assert validation._LineNumbers(path, 4)(np.arange(4)).tolist() == [2, 3, 5, 7]
+
+
+@pytest.mark.parametrize("name", ["offences", "extract_info"])
+def test_a_folder_named_like_a_file_stops_with_its_name(tmp_path, name):
+    from analysis import extract
+
+    folder = write_extract(tmp_path / "x", **{name: None})
+    (folder / f"{name}.csv").mkdir()
+    for check in (validate_folder, lambda f: extract.load(f, tmp_path / "work")):
+        with pytest.raises(ExtractError) as err:
+            check(folder)
+        assert err.value.problems == [f"{name}.csv: is a folder, not a file ({folder / name}.csv). "
+                                      "Put the extract file itself there under this name."]
+
+
+def test_an_unreadable_file_stops_with_its_name(tmp_path, monkeypatch):
+    import os
+
+    from analysis import extract
+
+    folder = write_extract(tmp_path / "x")
+    target = folder / "remands.csv"
+    if os.geteuid() == 0:  # permissions do not stop root: refuse the opening as the system would
+        real_open = os.open
+
+        def refuse(path, *args, **kwargs):
+            if os.fspath(path) == os.fspath(target):
+                raise PermissionError(13, "Permission denied", os.fspath(path))
+            return real_open(path, *args, **kwargs)
+        monkeypatch.setattr(os, "open", refuse)
+    else:
+        target.chmod(0)
+    try:
+        for check in (validate_folder, lambda f: extract.load(f, tmp_path / "work")):
+            with pytest.raises(ExtractError) as err:
+                check(folder)
+            assert err.value.problems == [
+                "remands.csv: cannot be read (Permission denied). Check that you are allowed to read it, and close "
+                "it if another program (such as Excel) has it open."]
+    finally:
+        target.chmod(0o644)

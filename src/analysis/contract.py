@@ -25,7 +25,7 @@ class Column:
     codes: tuple[str, ...] = ()
     minimum: int | None = None
     maximum: int | None = None
-    pattern: str | None = None  # a regular expression the whole value must match
+    pattern: str | None = None  # a regular expression the whole value must match ([0-9], not \d: any script's digits)
     pattern_hint: str = ""
     code_labels: tuple[str, ...] = ()  # what each code means, in the order of `codes`
 
@@ -227,7 +227,7 @@ _add(Extract(
     "census counts, so it is the headcount the DfE divides exclusions by.",
     (
         Column("pupil_id", "id", "Pseudonymous pupil identifier (never the UPN): the same pupil keeps it in every year and in exclusions.csv."),
-        Column("academic_year", "text", "Academic year, written 2021/22.", pattern=r"\d{4}/\d{2}", pattern_hint="written like 2021/22"),
+        Column("academic_year", "text", "Academic year, written 2021/22.", pattern=r"[0-9]{4}/[0-9]{2}", pattern_hint="written like 2021/22"),
         Column("school_id", "id", "School identifier."),
         _code("phase", "School phase.", codes.SCHOOL_PHASES),
         Column("nc_year", "int", "National curriculum year (0 is reception): age on 31 August before the academic year, minus 4.",

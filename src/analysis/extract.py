@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import stat
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -32,22 +33,26 @@ from filelock import FileLock
 from .contract import EXTRACTS
 from .validation import ExtractError, Validated, validate_folder
 
-CACHE_VERSION = 2  # bump when validation rules change, so old caches are rebuilt
+CACHE_VERSION = 3  # bump when validation rules change, so old caches are rebuilt (3: ASCII digits only, lines as
+# an editor counts them, repeated columns and extract_info fields stop)
 
 
 def _stats(data_dir: Path) -> dict[str, list[int]]:
-    """Size and modification time (ns) of every contract file present in `data_dir`."""
+    """Size and modification time (ns) of every contract file present in `data_dir` (a folder of that name is
+    not a file: validation says so)."""
     out = {}
     for extract in EXTRACTS.values():
-        path = Path(data_dir) / extract.file
-        if path.exists():
-            st = path.stat()
+        try:
+            st = (Path(data_dir) / extract.file).stat()
+        except OSError:
+            continue
+        if stat.S_ISREG(st.st_mode):
             out[extract.file] = [st.st_size, st.st_mtime_ns]
     return out
 
 
 def checksums(data_dir: Path, known: dict | None = None) -> dict[str, str]:
-    """SHA-256 of every contract file present in `data_dir`.
+    """SHA-256 of every contract file present in `data_dir` (one that cannot be read has none: validation says why).
 
     `known` is an earlier validation's record ({"stats": ..., "checksums": ...}); a file whose size and
     modification time are unchanged keeps its recorded checksum instead of being read again."""
@@ -58,8 +63,11 @@ def checksums(data_dir: Path, known: dict | None = None) -> dict[str, str]:
         if old_stats.get(file) == stat and file in old_sums:
             out[file] = old_sums[file]
         else:
-            with (Path(data_dir) / file).open("rb") as handle:
-                out[file] = hashlib.file_digest(handle, "sha256").hexdigest()
+            try:
+                with (Path(data_dir) / file).open("rb") as handle:
+                    out[file] = hashlib.file_digest(handle, "sha256").hexdigest()
+            except OSError:
+                continue
     return out
 
 
@@ -171,8 +179,10 @@ def _write(validated: Validated, work_dir: Path, sums: dict[str, str], stats: di
 
 
 def _stop(work_dir: Path, err: ExtractError, sums: dict[str, str], stats: dict[str, list[int]]) -> None:
-    """validation.json for inputs that cannot be used: the problems, so the same files get the same answer at once."""
-    record = {"cache_version": CACHE_VERSION, "checksums": sums, "stats": stats, "stopped": err.problems}
+    """validation.json for inputs that cannot be used: the problems, so the same files get the same answer at once
+    (that day: an extract date after today stops a run only until that day comes)."""
+    record = {"cache_version": CACHE_VERSION, "checksums": sums, "stats": stats, "stopped": err.problems,
+              "checked_on": date.today().isoformat()}
     (work_dir / "validation.json").write_text(json.dumps(record, indent=2))
 
 
@@ -189,7 +199,8 @@ def load(data_dir: str | Path, work_dir: str | Path) -> Extract:
         meta = json.loads(meta_path.read_text()) if meta_path.exists() else {}
         stats = _stats(data_dir)
         sums = checksums(data_dir, meta)
-        if meta.get("checksums") != sums or meta.get("cache_version") != CACHE_VERSION:
+        stale = "stopped" in meta and meta.get("checked_on") != date.today().isoformat()
+        if meta.get("checksums") != sums or meta.get("cache_version") != CACHE_VERSION or stale:
             # each extract is written as soon as it is validated, so only one big table is in memory at a time
             try:
                 validated = validate_folder(data_dir, on_extract=_Writer(work_dir))

@@ -2,17 +2,19 @@
 
 Two kinds of problem, handled differently:
 
-* **File problems** (a missing or unreadable file, a missing column, an
-  unusable extract_info.csv) stop the run: `ExtractError` carries one message
-  per problem, each naming the file and what to do.
+* **File problems** (a missing or unreadable file, a folder where a file should
+  be, a missing or repeated column, an unusable extract_info.csv) stop the run:
+  `ExtractError` carries one message per problem, each naming the file and what
+  to do.
 * **Row problems** (a blank required value, a wrong type, an unknown code, an
   impossible date, dates in the wrong order, a duplicate id, a reference to a
   row that does not exist) do not: the row is set aside with every rule it
   broke, and the rest goes on. For every extract, rows received = rows
   accepted + rows set aside.
 
-Row numbers are the line numbers of the CSV file (the header is line 1), so an
-analyst can open the file at the right place.
+Row numbers are the line numbers of the CSV file as a text editor shows them
+(the header is line 1; blank lines and line breaks inside quoted values count),
+so an analyst can open the file at the right place.
 
 The folder is checked in two passes, so that a national-size extract fits in
 memory: first every file's header row (every missing file, unreadable header or
@@ -24,6 +26,8 @@ Only the columns later extracts refer to are kept between extracts.
 from __future__ import annotations
 
 import csv
+import os
+import stat
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -133,8 +137,9 @@ def parse_dates(values: pd.Series) -> pd.Series:
 
 
 def _whole(values: pd.Series) -> pd.Series:
-    """Is each value written as a whole number? (Missing: no.)"""
-    return _per_distinct(values, lambda v: v.str.fullmatch(r"[+-]?\d+").fillna(False).astype(bool))
+    """Is each value written as a whole number, in ASCII digits? (Missing: no.) Not `\\d`, which matches the
+    digits of every script (Arabic-Indic, full-width...): those are not read as numbers."""
+    return _per_distinct(values, lambda v: v.str.fullmatch(r"[+-]?[0-9]+").fillna(False).astype(bool))
 
 
 def _read_ints(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
@@ -226,10 +231,55 @@ def _plain_names(names: list[str]) -> bool:
     return "" not in names and len(set(names)) == len(names) and len(set(stripped)) == len(stripped)
 
 
+def _file_problem(path: Path, name: str) -> str | None:
+    """What keeps `path` from being read as a file, in words naming it (None when it can be opened): missing, a
+    folder, not a plain file, or not readable (permissions; on Windows, open in another program)."""
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        return f"{name}: the file is missing from {path.parent}. Every extract in the contract is required."
+    except OSError as err:
+        return f"{name}: cannot be read ({err.strerror or err}). Check that you are allowed to read it."
+    if stat.S_ISDIR(mode):
+        return f"{name}: is a folder, not a file ({path}). Put the extract file itself there under this name."
+    if not stat.S_ISREG(mode):
+        return f"{name}: is not a plain file ({path}). Put the extract file itself there under this name."
+    try:
+        os.close(os.open(path, os.O_RDONLY))
+    except OSError as err:
+        return (f"{name}: cannot be read ({err.strerror or err}). Check that you are allowed to read it, and close it "
+                "if another program (such as Excel) has it open.")
+    return None
+
+
+def _check_file(path: Path, name: str) -> None:
+    problem = _file_problem(path, name)
+    if problem:
+        raise ExtractError([problem])
+
+
+def _repeated_names(names: list[str], name: str) -> list[str]:
+    """One problem per column name (trimmed) that the header gives more than once. pandas would rename the
+    second ('sex.1') or, once names are trimmed, keep only one of them: neither is safe to guess. Blank names
+    (empty columns at the end of a spreadsheet's export) are not names and may repeat."""
+    where: dict[str, list[int]] = {}
+    for i, n in enumerate(names, start=1):
+        if str(n).strip():
+            where.setdefault(str(n).strip(), []).append(i)
+    return [f"{name}: the column '{n}' appears {len(at)} times in the header (columns {', '.join(map(str, at))}). "
+            "Each column may appear once: remove or rename the extra one(s)."
+            for n, at in where.items() if len(at) > 1]
+
+
+def _check_names(names: list[str], name: str) -> None:
+    problems = _repeated_names(names, name)
+    if problems:
+        raise ExtractError(problems)
+
+
 def _read_csv_pandas(path: Path, name: str) -> pd.DataFrame:
     """The slower reader, through pandas: it names the trouble when Arrow's reader gives up."""
-    if not path.exists():
-        raise ExtractError([f"{name}: the file is missing from {path.parent}. Every extract in the contract is required."])
+    _check_file(path, name)
     try:
         frame = pd.read_csv(path, dtype=str, keep_default_na=False, engine="pyarrow", encoding="utf-8-sig")
     except Exception:  # Arrow's reader is fast but terse: let the C parser name the problem
@@ -241,6 +291,15 @@ def _read_csv_pandas(path: Path, name: str) -> pd.DataFrame:
             raise ExtractError([f"{name}: the file is empty; it needs at least the header row."])
         except (pd.errors.ParserError, csv.Error) as err:
             raise ExtractError([f"{name}: is not a readable CSV file ({' '.join(str(err).split())})."])
+        except OSError as err:
+            raise ExtractError([f"{name}: cannot be read ({err.strerror or err})."])
+    # pandas renames a repeated column ('sex.1'): the header as written says whether one was
+    try:
+        header = pd.read_csv(path, header=None, nrows=1, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        names = list(header.iloc[0]) if len(header) else []
+    except Exception:  # read whole just now: not expected, and then the names as read are all there is
+        names = list(frame.columns)
+    _check_names(names, name)
     frame.columns = [str(c).strip() for c in frame.columns]
     return pd.DataFrame({c: _tidy(frame[c]) for c in frame.columns}, index=frame.index) if len(frame) else frame
 
@@ -284,7 +343,8 @@ def _read_csv_arrow(path: Path, columns: list[str] | None = None) -> pd.DataFram
 def read_csv(path: Path, name: str, columns: list[str] | None = None) -> pd.DataFrame:
     """Read a CSV as text (spaces trimmed, blank cells missing), or raise ExtractError naming the file and
     the trouble. With `columns`, only those columns (which must be there), in that order."""
-    frame = _read_csv_arrow(path, columns) if path.exists() else None
+    _check_file(path, name)
+    frame = _read_csv_arrow(path, columns)
     if frame is None:
         frame = _read_csv_pandas(path, name)
         if columns is not None:
@@ -303,15 +363,116 @@ def read_header(path: Path, name: str) -> list[str]:
     """The column names of a CSV (trimmed), read from its start, or raise ExtractError as `read_csv` does."""
     import pyarrow.csv as pacsv
 
-    if path.exists():
-        try:
-            with pacsv.open_csv(path, *_arrow_csv_options()) as reader:
-                names = reader.schema.names
-            if _plain_names(names):
-                return [n.strip() for n in names]
-        except Exception:
-            pass
+    _check_file(path, name)
+    try:
+        with pacsv.open_csv(path, *_arrow_csv_options()) as reader:
+            names = reader.schema.names  # as written: Arrow renames nothing
+    except Exception:
+        names = None
+    if names is not None:
+        _check_names(names, name)
+        if _plain_names(names):
+            return [n.strip() for n in names]
     return list(_read_csv_pandas(path, name).columns)  # the whole file, to name its trouble as before
+
+
+# --- line numbers ---------------------------------------------------------------------
+
+_BLOCK = 1 << 24  # bytes of a file looked at a time when counting lines
+
+
+def _blocks(path: Path):
+    """The file's bytes a block at a time; a block never ends in a carriage return the next byte may pair with."""
+    with open(path, "rb") as handle:
+        while block := handle.read(_BLOCK):
+            while block.endswith(b"\r") and (more := handle.read(1)):
+                block += more
+            yield block
+
+
+def _line_count(path: Path) -> int:
+    """How many lines a text editor shows (a line break is \\n, \\r\\n or \\r; a last line without one counts)."""
+    breaks, last = 0, b""
+    for block in _blocks(path):
+        breaks += block.count(b"\n")
+        if b"\r" in block:
+            breaks += block.count(b"\r") - block.count(b"\r\n")
+        last = block[-1:]
+    return breaks + (1 if last not in (b"", b"\n", b"\r") else 0)
+
+
+def _record_lines(path: Path) -> np.ndarray:
+    """The line (from 1) on which each record of a CSV file starts, the header's first: in numpy, a block at a
+    time. As the readers do, blank lines (empty, or spaces and tabs only) hold no record, and a line break inside a
+    quoted value does not end one: a line break is inside quotes when an odd number of quotes precede it (a
+    quote written inside a quoted value is doubled, so this holds for any properly quoted file; the caller checks
+    the count of records against the reader's, see `_LineNumbers`)."""
+    found: list[np.ndarray] = []
+    lines_before, parity, open_start, open_content = 0, 0, 1, False
+    for block in _blocks(path):
+        b = np.frombuffer(block, dtype=np.uint8)
+        lf, cr = b == 10, b == 13
+        content = ~(lf | cr | (b == 32) | (b == 9))
+        cr[:-1] &= ~lf[1:]  # a carriage return followed by a line feed: one break, at the line feed
+        breaks = np.flatnonzero(lf | cr)
+        quotes = np.cumsum(b == 34, dtype=np.uint8)  # only the parity matters, so wrapping past 255 is fine
+        outside = ((quotes[breaks] + parity) & 1) == 0  # the breaks that end a record (or a blank line)
+        ends, end_lines = breaks[outside], lines_before + np.flatnonzero(outside) + 1
+        parity = int((int(quotes[-1]) + parity) & 1)
+        del lf, cr, quotes
+        if len(ends):
+            starts = np.concatenate([[0], ends + 1])
+            tail = starts[-1] < len(b)
+            has = np.logical_or.reduceat(content, starts if tail else starts[:-1])
+            closed = has[:len(ends)].copy()
+            closed[0] |= open_content
+            start_lines = np.concatenate([[open_start], end_lines[:-1] + 1])
+            found.append(start_lines[closed])
+            open_start, open_content = int(end_lines[-1]) + 1, bool(has[-1]) if tail else False
+        else:
+            open_content |= bool(content.any())
+        lines_before += len(breaks)
+        del b, content, breaks
+    if open_content:
+        found.append(np.array([open_start]))
+    return np.concatenate(found).astype(np.int64) if found else np.zeros(0, dtype=np.int64)
+
+
+def _record_lines_csv(path: Path) -> np.ndarray:
+    """The same as `_record_lines`, row by row through Python's csv reader: slower, but it reads a quote inside
+    an unquoted value (5'10") as the readers do."""
+    starts = []
+    with open(path, newline="", encoding="utf-8-sig", errors="replace") as handle:
+        reader, before = csv.reader(handle), 0
+        for row in reader:
+            if len(row) > 1 or (row and row[0].strip(" \t")):
+                starts.append(before + 1)
+            before = reader.line_num
+    return np.array(starts, dtype=np.int64)
+
+
+class _LineNumbers:
+    """The line of a file on which each row (by position, from 0) starts, as a text editor shows it: the header
+    is line 1, and blank lines and line breaks inside quoted values count. Worked out only when asked (for rows
+    set aside): the file's lines are counted, and only when there are more lines than rows (blank lines, quoted
+    line breaks) is each row's line found (`_record_lines`)."""
+
+    def __init__(self, path: Path | None = None, rows: int = 0):
+        self.path, self.rows, self.starts, self.known = path, rows, None, path is None
+
+    def __call__(self, positions) -> np.ndarray:
+        positions = np.asarray(positions, dtype=np.int64)
+        if not self.known and len(positions):
+            self.known = True
+            try:
+                if _line_count(self.path) != self.rows + 1:
+                    starts = _record_lines(self.path)
+                    if len(starts) != self.rows + 1:  # a stray quote misled the count: ask the csv reader
+                        starts = _record_lines_csv(self.path)
+                    self.starts = starts if len(starts) == self.rows + 1 else None
+            except OSError:
+                self.starts = None
+        return positions + 2 if self.starts is None else self.starts[positions + 1]
 
 
 # --- the contract as pandera schemas -------------------------------------------------
@@ -540,12 +701,15 @@ def _duplicates(frame: pd.DataFrame, keys: list[str]) -> tuple[np.ndarray, np.nd
 
 
 def validate_extract(raw: pd.DataFrame, extract: Extract, extract_date: pd.Timestamp,
-                     accepted: dict[str, pd.DataFrame], consume: bool = False) -> tuple[pd.DataFrame, pd.DataFrame]:
+                     accepted: dict[str, pd.DataFrame], consume: bool = False,
+                     lines: Callable[[np.ndarray], np.ndarray] | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Split one extract into accepted (typed) rows and rows set aside (as received, with line and problems).
 
     `accepted` holds the accepted rows of the extracts validated before (at least the columns that references
     and the rules joining tables use). With `consume`, the columns of `raw` are dropped as the accepted table
-    is built, so a big extract is not held twice."""
+    is built, so a big extract is not held twice. `lines` gives the file's line of rows by position (see
+    `_LineNumbers`); without it, row i is taken to be on line i + 2."""
+    lines = lines or _LineNumbers()
     found = _Collector()
     parsed = _Parsed(raw)
     parsed.prepare(extract.columns)
@@ -565,7 +729,7 @@ def validate_extract(raw: pd.DataFrame, extract: Extract, extract_date: pd.Times
         if len(dup_rows):
             dup = pd.Series(False, index=raw.index)
             dup.iloc[dup_rows] = True
-            first_line = raw.index.to_numpy()[first_rows] + 2
+            first_line = lines(first_rows)
             texts = pd.Series([f"duplicate {' + '.join(keys)} (first seen on line {n})" for n in first_line],
                               index=raw.index[dup_rows])
             found.add(dup, texts, f"duplicate {' + '.join(keys)}")
@@ -584,7 +748,7 @@ def validate_extract(raw: pd.DataFrame, extract: Extract, extract_date: pd.Times
     bad = pd.Series(False, index=raw.index)
     bad[list(found.problems)] = True
     set_aside = raw[bad].copy()
-    set_aside.insert(0, "line", pd.Series(np.flatnonzero(bad.to_numpy()) + 2, index=set_aside.index))
+    set_aside.insert(0, "line", pd.Series(lines(np.flatnonzero(bad.to_numpy())), index=set_aside.index))
     set_aside["problems"] = [ "; ".join(found.problems[int(i)]) for i in set_aside.index]
     rules = [found.rules[int(i)] for i in set_aside.index]
 
@@ -626,19 +790,40 @@ def _special_rules(name, raw, typed, accepted, found: _Collector) -> None:
 
 # --- the whole folder --------------------------------------------------------------
 
+def _today() -> date:
+    """The machine's date (a function, so tests can move it)."""
+    return date.today()
+
+
 def read_info(data_dir: Path) -> dict[str, object]:
+    """area_name and extract_date from extract_info.csv: each given once, the date a real one and not after today."""
     extract = EXTRACTS["extract_info"]
-    frame = read_csv(data_dir / extract.file, extract.file)
+    path = data_dir / extract.file
+    frame = read_csv(path, extract.file)
     missing = [c.name for c in extract.columns if c.name not in frame.columns]
     if missing:
         raise ExtractError([f"{extract.file}: needs the columns field,value (found: {', '.join(frame.columns)})."])
+    problems = []
+    fields = frame["field"].reset_index(drop=True)
+    repeated = fields[fields.isin(EXTRACT_INFO_FIELDS) & fields.duplicated(keep=False)]
+    if len(repeated):  # which one was meant cannot be known: the last one used to win, silently
+        at = pd.Series(_LineNumbers(path, len(frame))(repeated.index.to_numpy()), index=repeated.to_numpy())
+        for f in dict.fromkeys(repeated):
+            numbers = [str(n) for n in at[[f]]]
+            problems.append(f"{extract.file}: the field '{f}' is given on {len(numbers)} rows (lines "
+                            f"{', '.join(numbers[:-1])} and {numbers[-1]}); give it once.")
     values = dict(zip(frame["field"], frame["value"]))
-    problems = [f"{extract.file}: no row for the field '{f}'." for f in EXTRACT_INFO_FIELDS if pd.isna(values.get(f, np.nan))]
+    problems += [f"{extract.file}: no row for the field '{f}'." for f in EXTRACT_INFO_FIELDS if pd.isna(values.get(f, np.nan))]
     info: dict[str, object] = {"area_name": values.get("area_name")}
-    if "extract_date" in values and not pd.isna(values["extract_date"]):
+    if "extract_date" in values and not pd.isna(values["extract_date"]) and "extract_date" not in set(repeated):
         parsed = parse_dates(pd.Series([values["extract_date"]]))[0]
+        today = _today()
         if pd.isna(parsed):
             problems.append(f"{extract.file}: extract_date '{values['extract_date']}' is not a date; write {DATE_FORMS}.")
+        elif parsed.date() > today:
+            problems.append(f"{extract.file}: extract_date '{values['extract_date']}' ({parsed:%d %B %Y}) is after today "
+                            f"({today:%d %B %Y}): an extract cannot be taken in the future. Write the day it was "
+                            f"taken, as {DATE_FORMS}.")
         else:
             info["extract_date"] = parsed.date()
     if problems:
@@ -670,8 +855,11 @@ def check_files(data_dir: Path) -> tuple[dict[str, object], list[str], dict[str,
     data_dir = Path(data_dir)
     if not data_dir.is_dir():
         raise ExtractError([f"The data folder {data_dir} does not exist."])
-    info = read_info(data_dir)
     problems: list[str] = []
+    try:
+        info = read_info(data_dir)
+    except ExtractError as err:  # reported with every other file's problems
+        info, problems = {}, list(err.problems)
     ignored: dict[str, list[str]] = {}
     todo: list[str] = []
     for name, extract in EXTRACTS.items():
@@ -715,7 +903,8 @@ def validate_folder(data_dir: Path, on_extract: OnExtract | None = None) -> Vali
     for name in todo:
         extract = EXTRACTS[name]
         raw = read_csv(data_dir / extract.file, extract.file, [c.name for c in extract.columns])
-        table, aside = validate_extract(raw, extract, extract_date, kept, consume=True)
+        lines = _LineNumbers(data_dir / extract.file, len(raw))
+        table, aside = validate_extract(raw, extract, extract_date, kept, consume=True, lines=lines)
         del raw
         if name in later:
             kept[name] = table[later[name]]
