@@ -2,21 +2,29 @@
 
 from __future__ import annotations
 
+import errno
 import json
+import os
 import re
 import shutil
+import signal
+import socket
 import subprocess
 import sys
+import time
+import uuid
+from pathlib import Path
 
 import nbformat
 import pandas as pd
 import pytest
 
 from analysis import runner
+from analysis.pdf import find_chromium
 from analysis.quarters import QuarterError
 from analysis.report import ParameterError
 from analysis.validation import ExtractError
-from conftest import DEMO, QUARTER, REPO
+from conftest import DEMO, QUARTER, REPO, write_extract
 
 
 def _cli(*args, cwd=REPO):
@@ -249,3 +257,264 @@ def test_a_kernel_that_dies_is_reported_with_its_log(tmp_path):
                                         runner._kernel(), str(log))
     assert name == "dies" and "DeadKernelError" in error and str(log) in error
     assert "last words" in log.read_text()
+
+
+# --- the run itself: one at a time, output problems, interruptions, checks before anything runs ----------------------
+
+TINY_QUARTER = "2022-23 Q4"  # the last quarter before conftest's tiny extract was taken
+TINY_SLUG = "2022-23-Q4"
+
+
+def _quick_notebooks(folder, **sources):
+    """Report notebooks that take the runner's parameters and run one cell each: a refresh in a few seconds."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, source in sources.items():
+        nb = nbformat.v4.new_notebook(metadata={"kernelspec": {"name": runner.KERNEL, "display_name": "Python",
+                                                               "language": "python"}})
+        nb.cells = [nbformat.v4.new_code_cell('quarter = ""\ndata_dir = ""\nwork_dir = ""\noutput_dir = ""',
+                                              metadata={"tags": ["parameters"]}),
+                    nbformat.v4.new_code_cell(source)]
+        nbformat.write(nb, folder / f"{name}.ipynb")
+    return folder
+
+
+def _linked_files(folder) -> list[str]:
+    """Every file the quarter's index links to inside its own folder."""
+    hrefs = re.findall(r'href="([^"]+)"', (folder / "index.html").read_text())
+    return [h for h in hrefs if not h.startswith(("../", "http:", "https:", "#"))]
+
+
+def _refresh_cli(extract, out, work, *extra, **popen):
+    return subprocess.Popen([sys.executable, "-m", "analysis", "refresh", "--quarter", TINY_QUARTER, "--data",
+                             str(extract), "--out", str(out), "--work", str(work), "--no-progress", *extra],
+                            cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **popen)
+
+
+def test_two_refreshes_of_one_quarter_into_one_folder_one_publishes_the_other_stops(tmp_path):
+    extract = write_extract(tmp_path / "extract")
+    out = tmp_path / "out"
+    runs = [_refresh_cli(extract, out, tmp_path / f"work{i}", "--no-pdf") for i in (1, 2)]
+    results = [(run.wait(timeout=600), *run.communicate()) for run in runs]
+    stopped = [r for r in results if r[0] == 2]
+    published = [r for r in results if r[0] != 2]
+    assert len(stopped) == 1 and len(published) == 1, results
+    code, _, message = stopped[0]
+    assert f"A refresh of {TINY_QUARTER} into {out.resolve()} is already running (process " in message, message
+    assert "started" in message and "Traceback" not in message and len(message.strip().splitlines()) == 1
+    assert "Reports for" in published[0][1], published[0]
+    folder = out / TINY_SLUG
+    links = _linked_files(folder)
+    assert len(links) >= 5 and all((folder / link).exists() for link in links), links
+    for nb in runner.report_notebooks():
+        assert (folder / "notebooks" / nb.name).exists()
+    assert sorted(p.name for p in out.iterdir()) == [TINY_SLUG]  # no build folder, lock or note left behind
+
+
+def test_a_held_lock_names_its_holder_and_a_killed_runs_lock_blocks_nothing(tmp_path):
+    extract = write_extract(tmp_path / "extract")
+    notebooks = _quick_notebooks(tmp_path / "notebooks", **{"00_quick": "x = 1"})
+    out = tmp_path / "out"
+    out.mkdir()
+    lock = out / f".refresh-{TINY_SLUG}.lock"
+    with runner._one_at_a_time(lock, "held here"):
+        with pytest.raises(runner.RefreshBusy, match=rf"into {re.escape(str(out))} is already running \(process "
+                                                     rf"{os.getpid()} on {re.escape(socket.gethostname())}, started "):
+            runner.refresh(TINY_QUARTER, extract, out, work_dir=tmp_path / "work", notebooks_dir=notebooks,
+                           progress=False, pdf=False)
+        # the same quarter with the same work folder, into another folder, would share the audit's files
+        with runner._one_at_a_time(tmp_path / "work" / TINY_SLUG / ".refresh.lock", "held here"):
+            with pytest.raises(runner.RefreshBusy, match="using the work folder"):
+                runner.refresh(TINY_QUARTER, extract, tmp_path / "elsewhere", work_dir=tmp_path / "work",
+                               notebooks_dir=notebooks, progress=False, pdf=False)
+    assert not (out / TINY_SLUG).exists()
+    # A run killed outright leaves its lock file and its note (naming a process that has ended): the lock itself was
+    # the operating system's, so it ended with the process, and the note is only read when the lock is held.
+    lock.write_text("")
+    lock.with_suffix(".holder.json").write_text(json.dumps({"pid": 2 ** 22 + 1, "host": socket.gethostname(),
+                                                            "started": "2026-01-01T00:00:00+00:00"}))
+    result = runner.refresh(TINY_QUARTER, extract, out, work_dir=tmp_path / "work", notebooks_dir=notebooks,
+                            progress=False, pdf=False)
+    assert not result.failed and (out / TINY_SLUG / "00_quick.html").exists()
+    assert sorted(p.name for p in out.iterdir()) == [TINY_SLUG]
+
+
+def test_an_output_folder_that_is_a_file_or_read_only_stops_with_one_message(tmp_path, monkeypatch):
+    extract = write_extract(tmp_path / "extract")
+    afile = tmp_path / "reports.txt"
+    afile.write_text("not a folder")
+    refused = _refresh_cli(extract, afile, tmp_path / "work", "--no-pdf")
+    code, stdout, stderr = refused.wait(timeout=300), *refused.communicate()
+    assert code == 2 and f"--out {afile} is a file, not a folder" in stderr, stderr
+    assert "Traceback" not in stderr and afile.read_text() == "not a folder"
+
+    notebooks = _quick_notebooks(tmp_path / "notebooks", **{"00_quick": "x = 1"})
+    readonly = tmp_path / "readonly"
+    readonly.mkdir()
+    readonly.chmod(0o555)
+    if os.geteuid() == 0:  # permissions do not stop root: a read-only disk does
+        def refuse(self, *args, **kwargs):
+            raise OSError(errno.EROFS, "Read-only file system", str(self.lock_file))
+        monkeypatch.setattr("filelock.FileLock.acquire", refuse)
+    try:
+        with pytest.raises(runner.OutputError, match="cannot be written to .*Choose another --out.*Nothing was published"):
+            runner.refresh(TINY_QUARTER, extract, readonly, work_dir=tmp_path / "work", notebooks_dir=notebooks,
+                           progress=False, pdf=False)
+    finally:
+        readonly.chmod(0o755)
+    assert not list(readonly.iterdir())
+
+
+def test_a_disk_that_fills_up_while_the_quarter_is_written_stops_and_leaves_nothing(tmp_path, monkeypatch):
+    extract = write_extract(tmp_path / "extract")
+    notebooks = _quick_notebooks(tmp_path / "notebooks", **{"00_quick": "x = 1", "10_other": "y = 2"})
+    out = tmp_path / "out"
+
+    def full(frame, path):
+        raise OSError(errno.ENOSPC, "No space left on device", str(path))
+
+    monkeypatch.setattr(runner.figures_module, "to_csv", full)
+    with pytest.raises(runner.OutputError, match=r"the disk is full \(no space left on the device holding .*figures"
+                                                 r"\.csv\).*Nothing was published"):
+        runner.refresh(TINY_QUARTER, extract, out, work_dir=tmp_path / "work", notebooks_dir=notebooks,
+                       progress=False, pdf=False)
+    assert not list(out.iterdir())  # no quarter, no build folder, no lock
+
+
+def _marked(mark: str, session: int = 0) -> dict[int, str]:
+    """Running processes (not zombies) whose environment holds `mark` (so every process a refresh started, kernels
+    too, though they have sessions of their own), or in the session `session`, with their command lines (/proc)."""
+    found = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            stat = Path(f"/proc/{entry}/stat").read_text()
+            state, _, _, sid = stat[stat.rfind(")") + 2:].split()[:4]
+            if state == "Z" or (int(sid) != session and mark.encode() not in Path(f"/proc/{entry}/environ").read_bytes()):
+                continue
+            command = Path(f"/proc/{entry}/cmdline").read_bytes()
+            found[int(entry)] = command.replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+    return found
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+@pytest.mark.parametrize("how", ["ctrl-c", "sigint-to-the-refresh-alone", "sigkill"])
+def test_a_stopped_refresh_leaves_no_process_and_no_half_written_quarter(tmp_path, how):
+    extract = write_extract(tmp_path / "extract")
+    out = tmp_path / "out"
+    mark = f"YJS_REFRESH_TEST={uuid.uuid4().hex}"  # every process the refresh starts inherits its environment
+    name, value = mark.split("=")
+    proc = _refresh_cli(extract, out, tmp_path / "work", start_new_session=True, env=os.environ | {name: value})
+    deadline = time.monotonic() + 300
+    while not any("ipykernel" in cmd for cmd in _marked(mark).values()):  # its reports' kernels are running
+        assert proc.poll() is None and time.monotonic() < deadline, proc.communicate()
+        time.sleep(0.05)
+    if how == "ctrl-c":
+        os.killpg(proc.pid, signal.SIGINT)  # what Ctrl-C in a terminal does: the whole foreground group
+    elif how == "sigkill":
+        os.kill(proc.pid, signal.SIGKILL)  # the refresh alone, with no chance to clean up
+    else:
+        os.kill(proc.pid, signal.SIGINT)
+    stdout, stderr = proc.communicate(timeout=120)
+    deadline = time.monotonic() + 15
+    while (left := _marked(mark, session=proc.pid)) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not left, f"still running after the refresh stopped: {left}"
+    assert proc.returncode != 0
+    assert not (out / TINY_SLUG).exists()  # nothing published, so nothing half-written
+    if how != "sigkill":
+        assert stderr.strip().splitlines() == ["Stopped: interrupted; nothing was published"], stderr
+        assert not list(out.iterdir())  # its build folder and locks are gone too
+    else:  # what a killed run left aside is not published, and the next run is not blocked by it
+        again = _refresh_cli(extract, out, tmp_path / "work", "--no-pdf")
+        again.wait(timeout=600)
+        assert (out / TINY_SLUG / "index.html").exists(), again.communicate()
+        assert sorted(p.name for p in out.iterdir()) == [TINY_SLUG]
+
+
+def test_nc_years_and_the_comparator_file_are_checked_before_anything_runs(tmp_path, monkeypatch):
+    notebooks = runner.report_notebooks()
+    assert runner.check_options({"nc_year_from": "0", "nc_year_to": "14"}, notebooks) == {"nc_year_from": 0,
+                                                                                            "nc_year_to": 14}
+    with pytest.raises(ParameterError, match=r"nc_year_to: national curriculum years run from 0 \(reception\) to 14"):
+        runner.check_options({"nc_year_to": "15"}, notebooks)
+    with pytest.raises(ParameterError, match="nc_year_from: national curriculum years run from 0"):
+        runner.check_options({"nc_year_from": "-1"}, notebooks)
+    with pytest.raises(ParameterError, match=r"nc_year_from=12: nc_year_from \(12\) must not be after nc_year_to \(11\)"):
+        runner.check_options({"nc_year_from": "12"}, notebooks)  # against the notebook's own nc_year_to
+    with pytest.raises(ParameterError, match="nc_year_to: expected a whole number"):
+        runner.check_options({"nc_year_to": "9.5"}, notebooks)
+
+    good = REPO / "data" / "reference" / "comparators.csv"
+    assert runner.check_options({"comparators_path": str(good)}, notebooks) == {"comparators_path": str(good)}
+    with pytest.raises(ParameterError, match="comparators_path: .*nowhere.csv does not exist"):
+        runner.check_options({"comparators_path": str(tmp_path / "nowhere.csv")}, notebooks)
+    with pytest.raises(ParameterError, match="comparators_path: .* is a folder"):
+        runner.check_options({"comparators_path": str(tmp_path)}, notebooks)
+    broken = tmp_path / "comparators.csv"
+    broken.write_text(good.read_text().replace("binary_reoffending_rate", "binary_reofending_rate", 1))
+    with pytest.raises(ParameterError, match="comparators.csv, line 2, column measure: must be one of"):
+        runner.check_options({"comparators_path": str(broken)}, notebooks)
+    # a relative path is the analyst's (from where the command is run), not the notebooks' folder's
+    monkeypatch.chdir(REPO)
+    assert runner.check_options({"comparators_path": "data/reference/comparators.csv"}, notebooks) == {
+        "comparators_path": str(good)}
+
+    refused = _cli("refresh", "--quarter", QUARTER, "--data", str(DEMO), "--out", str(tmp_path / "out"),
+                   "--work", str(tmp_path / "work"), "--no-pdf", "--set", "nc_year_from=9", "--set", "nc_year_to=7")
+    assert refused.returncode == 2 and "must not be after nc_year_to (7)" in refused.stderr, refused.stderr
+    assert "Traceback" not in refused.stderr and not (tmp_path / "out").exists()
+
+
+def test_a_failed_reports_links_point_to_its_kept_notebook_and_say_when_there_is_no_page(tmp_path):
+    extract = write_extract(tmp_path / "extract")
+    notebooks = _quick_notebooks(tmp_path / "notebooks", **{
+        "00_fine": "x = 1", "10_dies": "import os\nos._exit(3)", "20_fails": "raise ValueError('planted failure')"})
+    result = runner.refresh(TINY_QUARTER, extract, tmp_path / "out", work_dir=tmp_path / "work",
+                            notebooks_dir=notebooks, progress=False, pdf=False)
+    assert [r.name for r in result.failed] == ["10_dies", "20_fails"]
+    folder = result.folder
+    links = _linked_files(folder)
+    assert "notebooks/10_dies.ipynb" in links and "10_dies.html" not in links and "20_fails.html" in links
+    assert all((folder / link).exists() for link in links), links
+    index = (folder / "index.html").read_text()
+    assert "no page: it stopped before its outputs were saved" in index
+    for name in ("10_dies", "20_fails"):
+        kept = nbformat.read(folder / "notebooks" / f"{name}.ipynb", as_version=4)
+        assert any(o.get("output_type") == "error" for c in kept.cells for o in c.get("outputs", [])), name
+    dies, fails = result.failed
+    assert not (folder / "10_dies.html").exists()
+    assert dies.where(folder) == (f"The notebook with its error is {folder / 'notebooks' / '10_dies.ipynb'}; there is "
+                                  "no page (the report stopped before its outputs were saved).")
+    assert fails.where(folder).endswith(f"its page shows what it reached: {folder / '20_fails.html'}")
+
+
+@pytest.mark.skipif(not find_chromium(), reason="needs Chromium to print")
+def test_a_rerun_without_pdfs_keeps_them_only_if_made_from_the_same_inputs(tmp_path):
+    extract = write_extract(tmp_path / "extract")
+    notebooks = _quick_notebooks(tmp_path / "notebooks", **{"00_quick": "print('the same page every time')"})
+    out, work = tmp_path / "out", tmp_path / "work"
+    folder = out / TINY_SLUG
+    pack = f"committee-pack-{TINY_SLUG}.pdf"
+
+    def again(**kw):
+        return runner.refresh(TINY_QUARTER, extract, out, work_dir=work, notebooks_dir=notebooks, progress=False, **kw)
+
+    again()
+    printed = (folder / pack).read_bytes()
+    printed_at = json.loads((folder / "manifest.json").read_text())["run"]["pdfs_printed_at"]
+    again(pdf=False)  # same extract, parameters and code: the PDFs stay, and say when they were printed
+    assert (folder / pack).read_bytes() == printed and (folder / "00_quick.pdf").exists()
+    assert all((folder / link).exists() for link in _linked_files(folder)) and pack in _linked_files(folder)
+    manifest = json.loads((folder / "manifest.json").read_text())
+    assert manifest["pdfs"].startswith("kept") and manifest["run"]["pdfs_printed_at"] == printed_at
+    assert "printed" in (folder / "index.html").read_text() and "by an earlier run of this quarter" in (
+        folder / "index.html").read_text()
+    again(pdf=False, options={"suppress_up_to": "5"})  # other parameters: those PDFs are not this run's
+    assert not list(folder.glob("*.pdf"))
+    index = (folder / "index.html").read_text()
+    assert "00_quick.pdf" not in index and pack not in index
+    assert "PDFs were not made: switched off for this run. The PDFs published earlier for this quarter were removed: " \
+           "they were made from different parameters." in index

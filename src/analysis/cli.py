@@ -85,8 +85,12 @@ def main(argv: list[str] | None = None) -> int:
     except (QuarterError, ParameterError, ExtractError) as err:
         print(f"Stopped: {err}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:  # the refresh has stopped its kernels, workers and Chromium, and removed its work
+        if args.command != "refresh":
+            raise
+        print("Stopped: interrupted; nothing was published", file=sys.stderr)
+        return 130
     for run in result.failed:
-        print(f"Report {run.name} failed: {run.error}. The notebook with its error is "
-              f"{result.folder / 'notebooks' / (run.name + '.ipynb')}", file=sys.stderr)
+        print(f"Report {run.name} failed: {run.error}. {run.where(result.folder)}", file=sys.stderr)
     print(f"Reports for {args.quarter}: {result.index}")
     return 1 if result.failed else 0

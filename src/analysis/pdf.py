@@ -11,6 +11,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+import threading
 from pathlib import Path
 
 CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "msedge")
@@ -25,18 +26,58 @@ def find_chromium() -> str | None:
     return next((path for name in CANDIDATES if (path := shutil.which(name))), None)
 
 
-def print_pdf(html: Path, pdf: Path, browser: str, timeout: int = 120) -> None:
+class Stopped(Exception):
+    """Printing was stopped (the refresh was interrupted or failed)."""
+
+
+_running: set[subprocess.Popen] = set()  # the Chromiums printing now, so that a stopped refresh can end them
+_guard = threading.Lock()
+
+
+def print_pdf(html: Path, pdf: Path, browser: str, timeout: int = 120, stop: threading.Event | None = None) -> None:
+    """Print `html` to `pdf`. Chromium ends with this process (processes.child_setup); `stop_printing` ends it
+    sooner, and once `stop` is set no new Chromium starts."""
+    from .processes import child_setup
+
     with tempfile.TemporaryDirectory() as profile:
-        subprocess.run([browser, *FLAGS, f"--user-data-dir={profile}", f"--print-to-pdf={pdf}", html.resolve().as_uri()],
-                       check=True, capture_output=True, timeout=timeout)
+        with _guard:
+            if stop is not None and stop.is_set():
+                raise Stopped(f"{pdf.name} was not printed: the refresh stopped")
+            proc = subprocess.Popen([browser, *FLAGS, f"--user-data-dir={profile}", f"--print-to-pdf={pdf}",
+                                     html.resolve().as_uri()], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                    stdin=subprocess.DEVNULL, preexec_fn=child_setup())
+            _running.add(proc)
+        try:
+            with proc:
+                try:
+                    out, err = proc.communicate(timeout=timeout)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
+                    proc.communicate()
+                    raise
+        finally:
+            with _guard:
+                _running.discard(proc)
+        if proc.returncode:
+            raise subprocess.CalledProcessError(proc.returncode, proc.args, out, err)
     if not pdf.exists() or pdf.stat().st_size == 0:
         raise RuntimeError(f"Chromium did not write {pdf.name}")
 
 
-def print_page(page: Path, browser: str) -> Path:
+def stop_printing() -> None:
+    """End every Chromium printing now (from any refresh in this process)."""
+    with _guard:
+        for proc in list(_running):
+            try:
+                proc.kill()
+            except OSError:
+                pass
+
+
+def print_page(page: Path, browser: str, stop: threading.Event | None = None) -> Path:
     """Print one HTML page to an A4 PDF beside it (same name, .pdf); returns the PDF's path."""
     pdf = page.with_suffix(".pdf")
-    print_pdf(page, pdf, browser)
+    print_pdf(page, pdf, browser, stop=stop)
     return pdf
 
 

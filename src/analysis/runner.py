@@ -11,16 +11,20 @@ aside go to ``work/<quarter>/``, which is not for publication.
 
 from __future__ import annotations
 
+import errno
 import html
 import json
 import os
 import platform
 import shutil
+import signal
+import socket
 import subprocess
 import sys
+import threading
 import time
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor, as_completed
-from contextlib import ExitStack
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from importlib import metadata
@@ -30,6 +34,7 @@ import pandas as pd
 
 from . import extract as extract_module
 from . import figures as figures_module
+from . import processes
 from .quarters import Quarter
 from .report import MODES, ParameterError
 from .validation import ExtractError, check_files
@@ -56,6 +61,15 @@ class NotebookRun:
     error: str | None = None
     title: str = ""
     headline: str = ""
+    notebook: bool = False  # its executed notebook is in the quarter's notebooks/ folder (set when it is rendered)
+    page: bool = False  # its HTML page is in the quarter's folder
+
+    def where(self, folder: Path) -> str:
+        """Where a failed report's notebook and page are, for the terminal."""
+        notebook = folder / "notebooks" / f"{self.name}.ipynb"
+        return (f"The notebook with its error is {notebook}" if self.notebook else "No notebook was kept") + (
+            f"; its page shows what it reached: {folder / (self.name + '.html')}" if self.page
+            else "; there is no page (the report stopped before its outputs were saved).")
 
 
 @dataclass
@@ -131,9 +145,11 @@ def check_options(options: dict[str, str], notebooks: list[Path]) -> dict[str, o
     papermill = _papermill()
 
     declared: dict[str, type] = {}
+    defaults: dict[str, str] = {}
     for nb in notebooks:
         for name, info in papermill.inspect_notebook(str(nb)).items():
             declared.setdefault(name, _default_type(info["default"]))
+            defaults.setdefault(name, info["default"])
     missing = [nb.name for nb in notebooks if not set(RUNNER_PARAMETERS) <= set(papermill.inspect_notebook(str(nb)))]
     if missing:
         raise ParameterError(f"Notebook(s) {', '.join(missing)} lack the parameters {', '.join(RUNNER_PARAMETERS)}.")
@@ -156,7 +172,61 @@ def check_options(options: dict[str, str], notebooks: list[Path]) -> dict[str, o
             f"--set suppress_up_to: public reports withhold counts of 1 to at least {DEFAULT_UP_TO} (the published "
             f"policy); {clean['suppress_up_to']} would publish smaller counts. Use a larger value, or "
             "--set mode=restricted for the board's private session.")
+    # What the reports would otherwise find wrong only once they run.
+    if {"nc_year_from", "nc_year_to"} & set(clean):
+        _check_nc_years(clean, defaults)
+    if "comparators_path" in clean:
+        clean["comparators_path"] = _check_comparators(str(clean["comparators_path"]))
     return clean
+
+
+def _check_nc_years(clean: dict[str, object], defaults: dict[str, str]) -> None:
+    """National curriculum years within the data contract's range (pupils.csv nc_year), the first no later than the
+    last (the one not given is the notebook's default)."""
+    import ast
+
+    from .contract import EXTRACTS
+
+    column = next(c for c in EXTRACTS["pupils"].columns if c.name == "nc_year")
+    low, high = int(column.minimum), int(column.maximum)
+    years = {}
+    for name in ("nc_year_from", "nc_year_to"):
+        if name in clean:
+            value = clean[name]
+            if not low <= value <= high:
+                raise ParameterError(f"--set {name}: national curriculum years run from {low} (reception) to {high} "
+                                     f"(as in the data contract); {value} is not one of them.")
+            years[name] = value
+        else:
+            try:
+                years[name] = int(ast.literal_eval(defaults[name]))
+            except (KeyError, ValueError, SyntaxError, TypeError):
+                return  # no report declares the other one: nothing to compare
+    if years["nc_year_from"] > years["nc_year_to"]:
+        given = " and ".join(f"{n}={years[n]}" for n in ("nc_year_from", "nc_year_to") if n in clean)
+        raise ParameterError(f"--set {given}: nc_year_from ({years['nc_year_from']}) must not be after nc_year_to "
+                             f"({years['nc_year_to']}); the exclusions report compares the years from one to the "
+                             "other.")
+
+
+def _check_comparators(value: str) -> str:
+    """The comparator file given with --set: one that exists and src/analysis/comparators.py accepts. Returned as
+    an absolute path (the reports run in the notebooks' folder, so a relative one would be read from there)."""
+    from . import comparators
+
+    path = Path(value).expanduser().resolve()
+    if not path.exists():
+        raise ParameterError(f"--set comparators_path: {path} does not exist. Give the path of the comparator file "
+                             "(the product's own is data/reference/comparators.csv).")
+    if not path.is_file():
+        raise ParameterError(f"--set comparators_path: {path} is a folder; give the comparator file itself.")
+    try:
+        comparators.load(path)
+    except comparators.ComparatorError as err:
+        raise ParameterError(f"--set comparators_path: {err}") from None
+    except OSError as err:
+        raise ParameterError(f"--set comparators_path: {path} cannot be read ({err.strerror or err}).") from None
+    return str(path)
 
 
 def _kernel() -> str:
@@ -180,6 +250,8 @@ def _logged_kernels(log: Path) -> type:
             with open(log, "ab") as stream:  # the kernel keeps its own copy; this one closes once it has started
                 kw.setdefault("stdout", stream)
                 kw.setdefault("stderr", stream)
+                if (setup := processes.child_setup()) is not None:
+                    kw.setdefault("preexec_fn", setup)  # the kernel ends with its worker, even a killed one
                 return await super().start_kernel(**kw)
 
     return LoggedKernelManager
@@ -204,10 +276,37 @@ def _execute(notebook: str, output: str, parameters: dict, cwd: str, kernel: str
         error = f"cell {err.exec_count} failed with {err.ename}: {err.evalue}"
     except Exception as err:  # a dead kernel or a missing kernel is still the analyst's to read
         error = f"{type(err).__name__}: {err} (the kernel's own messages are in {log})"
+        _keep_unfinished(notebook, output, parameters, kernel, type(err).__name__, error)
     return Path(notebook).stem, started, time.time(), error
 
 
-def scrub_timings(path: Path) -> None:
+UNFINISHED = "refresh_outputs_lost"  # metadata of a notebook kept by _keep_unfinished: it has no page
+
+
+def _keep_unfinished(notebook: str, output: str, parameters: dict, kernel: str, name: str, error: str) -> None:
+    """A notebook whose kernel died (or never started) is not saved by papermill, which writes a notebook once, at
+    the end: keep the notebook as given, with its parameters and the error at the top, so the index and the terminal
+    point to something that exists (and an earlier round's copy is not taken for this one)."""
+    import nbformat
+
+    try:
+        nb = nbformat.read(notebook, as_version=4)
+        try:
+            from papermill.parameterize import parameterize_notebook
+
+            nb = parameterize_notebook(nb, parameters, kernel_name=kernel)
+        except Exception:  # the error cell is what matters
+            pass
+        nb.cells.insert(0, nbformat.v4.new_code_cell(
+            "# This report did not finish, and what its cells showed was lost; none of the cells below has outputs.",
+            outputs=[nbformat.v4.new_output("error", ename=name, evalue=error, traceback=[f"{name}: {error}"])]))
+        nb.metadata[UNFINISHED] = True
+        nbformat.write(nb, output)
+    except Exception:  # nothing to keep: the index and the terminal say so
+        Path(output).unlink(missing_ok=True)
+
+
+def scrub_timings(path: Path):
     """Drop per-cell execution timestamps so a rerun on the same extract gives an identical notebook
     (the run's time and durations are in the manifest's `run` block)."""
     import nbformat
@@ -222,6 +321,7 @@ def scrub_timings(path: Path) -> None:
     for key in ("start_time", "end_time", "duration"):
         nb.metadata.get("papermill", {}).pop(key, None)
     nbformat.write(nb, path)
+    return nb
 
 
 def _git_commit() -> str:
@@ -279,9 +379,15 @@ def _render(nb: Path, run: NotebookRun, build: Path, heading: str) -> pd.DataFra
         run.title, run.headline = info.get("title", nb.stem), info.get("headline", "")
     run.title = run.title or nb.stem.split("_", 1)[-1].replace("_", " ").capitalize()
     executed = build / "notebooks" / nb.name
-    if executed.exists():
-        scrub_timings(executed)
-        to_html(executed, build / f"{nb.stem}.html", f"{run.title}: {heading}")
+    page = build / f"{nb.stem}.html"
+    run.notebook = executed.exists()
+    if run.notebook and not scrub_timings(executed).metadata.get(UNFINISHED):
+        to_html(executed, page, f"{run.title}: {heading}")
+        run.page = True
+    else:  # no page, nor one left from an earlier round of the audit
+        page.unlink(missing_ok=True)
+    if run.error:  # nor a PDF from an earlier round
+        page.with_suffix(".pdf").unlink(missing_ok=True)
     fig_file = build / "notebooks" / f"figures-{nb.stem}.csv"
     if fig_file.exists():
         return pd.read_csv(fig_file, keep_default_na=False, na_values=[""])
@@ -350,14 +456,154 @@ def _widen(folder: Path, runs: dict[str, NotebookRun], parameters: dict,
         return {}
 
 
+class OutputError(ParameterError):
+    """The output folder cannot be used (a file, not writable) or filled up while the quarter was written: nothing
+    was published."""
+
+
+class RefreshBusy(ParameterError):
+    """Another refresh of the same quarter is running into the same output folder (or with the same work folder)."""
+
+
+def _output_message(err: OSError, out_dir: Path) -> str:
+    where = err.filename or out_dir
+    if err.errno in (errno.ENOSPC, errno.EDQUOT):
+        what = (f"the disk is full (no space left on the device holding {where}). Free some space, or choose another "
+                "--out (and --work), and run again.")
+    elif err.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+        what = f"{where} cannot be written to (a read-only folder or disk, or no permission). Choose another --out."
+    elif err.errno in (errno.EEXIST, errno.ENOTDIR) and not Path(out_dir).is_dir():
+        what = f"--out {out_dir} is a file, or inside one, not a folder. Choose a folder."
+    else:
+        what = f"{err.strerror or err} ({where})."
+    return f"Could not write the reports: {what} Nothing was published."
+
+
+def _holder_text(holder: Path) -> str:
+    """Who holds a refresh lock, from the note it wrote beside it (which it may not have written yet)."""
+    for _ in range(10):
+        try:
+            info = json.loads(holder.read_text())
+            break
+        except (OSError, ValueError):
+            time.sleep(0.05)
+    else:
+        return " (its details are not written yet)"
+    try:
+        started = f"{datetime.fromisoformat(info['started']):%d %B %Y at %H:%M:%S}".lstrip("0")
+        text = f" (process {int(info['pid'])} on {info['host']}, started {started} UTC)"
+    except (KeyError, TypeError, ValueError):
+        return ""
+    if info.get("host") == socket.gethostname() and not _alive(int(info["pid"])):
+        text += ("; that process has ended, so a process it started still holds the lock: end it (look for "
+                 "python or chromium processes), then run again")
+    return text
+
+
+def _alive(pid: int) -> bool:
+    if os.name != "posix":  # os.kill(pid, 0) would send Ctrl-C on Windows
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    return True
+
+
+@contextmanager
+def _one_at_a_time(lock_file: Path, who: str):
+    """Hold `lock_file` (an operating-system lock, so one left by a killed run is free again at once) for the
+    whole run, with a note beside it saying who holds it; RefreshBusy if another run holds it."""
+    from filelock import FileLock, Timeout
+
+    holder = lock_file.with_suffix(".holder.json")
+    lock = FileLock(str(lock_file), timeout=0)
+    try:
+        lock.acquire()
+    except Timeout:
+        raise RefreshBusy(f"{who} is already running{_holder_text(holder)}. One refresh of a quarter runs at a "
+                          "time: wait for it to finish, then run this again.") from None
+    try:
+        holder.write_text(json.dumps({"pid": os.getpid(), "host": socket.gethostname(),
+                                      "started": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                                      "command": " ".join(sys.argv)}))
+        yield
+    finally:
+        # Both files go while the lock is held, so the next holder's are never removed (a run that was waiting on
+        # the removed lock file takes the lock on a new one: filelock checks).
+        try:
+            holder.unlink(missing_ok=True)
+            lock_file.unlink(missing_ok=True)
+        finally:
+            lock.release()
+
+
+@contextmanager
+def _interrupts_wait():
+    """Ctrl-C while the quarter's folder is swapped in (and the locks released) is ignored: the folder is whole
+    and the run published. Only the main thread can do this; elsewhere nothing changes."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, lambda *_: None)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.stat().st_size == b.stat().st_size and a.read_bytes() == b.read_bytes()
+    except OSError:
+        return False
+
+
+def _earlier_pdfs(old: Path, build: Path, done: list[str], pack: str, this: dict) -> tuple[dict | None, str]:
+    """For a run that prints no PDFs: the quarter's existing PDFs, linked into `build`, if they were made from the
+    same extract, parameters and code and the pages are unchanged; else None. With a note saying which, and why."""
+    try:
+        earlier = json.loads((old / "manifest.json").read_text())
+    except (OSError, ValueError):
+        return None, ""
+    pdfs = [old / f"{name}.pdf" for name in done] + [old / pack]
+    if not (old / pack).exists():
+        return None, ""  # the earlier run made none either
+    places = (set(RUNNER_PARAMETERS) | set(SUMMARY_PARAMETERS)) - {"quarter"}  # where things are, not what they hold
+
+    def settings(manifest: dict) -> dict:
+        return {k: v for k, v in (manifest.get("parameters") or {}).items() if k not in places}
+
+    differs = [what for what, same in (
+        ("a different extract", earlier.get("inputs") == this["inputs"]),
+        ("different parameters", settings(earlier) == settings(this)),
+        ("different code", earlier.get("git_commit") == this["git_commit"] != "unknown")) if not same]
+    if not differs and not all(path.exists() for path in pdfs):
+        differs = ["a different set of finished reports"]
+    if not differs and not all(_same_file(old / f"{name}.html", build / f"{name}.html") for name in done):
+        differs = ["pages that have changed since"]  # the same commit, but files changed (a "-modified" commit)
+    if differs:
+        return None, (" The PDFs published earlier for this quarter were removed: they were made from "
+                      f"{' and '.join(differs)}.")
+    for source in pdfs:
+        try:
+            os.link(source, build / source.name)
+        except OSError:
+            shutil.copy2(source, build / source.name)
+    printed_at = (earlier.get("run") or {}).get("pdfs_printed_at") or (earlier.get("run") or {}).get("run_at")
+    return {"printed_at": printed_at}, ""
+
+
 def refresh(quarter: str, data_dir: Path, out_dir: Path, *, work_dir: Path | None = None,
             notebooks_dir: Path = NOTEBOOKS, options: dict[str, str] | None = None,
             parallel: bool = True, progress: bool = True, pdf: bool = True) -> RefreshResult:
     """Run the whole refresh for one quarter. Raises ParameterError / QuarterError / ExtractError before anything
     runs (before anything is published, for a file whose rows cannot be read at all: that is found while the first
-    reports' kernels start, and stops them too)."""
-    from tqdm.auto import tqdm
-
+    reports' kernels start, and stops them too); RefreshBusy (a ParameterError) if the same quarter is being
+    refreshed into the same folder; OutputError (a ParameterError) if the output folder cannot be written. On
+    Ctrl-C (KeyboardInterrupt) the kernels, workers and Chromium are stopped and nothing is published."""
     timings: dict[str, float] = {}
     clock = time.perf_counter()
     q = Quarter.parse(quarter)
@@ -374,10 +620,56 @@ def refresh(quarter: str, data_dir: Path, out_dir: Path, *, work_dir: Path | Non
     if pd.Timestamp(q.end) > extract_date:
         raise ParameterError(f"Quarter {q.label} ends on {q.end:%d %B %Y}, after the extract was taken "
                              f"({extract_date:%d %B %Y}): its figures would be incomplete.")
-
-    out_dir.mkdir(parents=True, exist_ok=True)
+    if out_dir.exists() and not out_dir.is_dir():
+        raise OutputError(f"--out {out_dir} is a file, not a folder. Choose a folder (it is made if it does not "
+                          "exist). Nothing was published.")
     build = out_dir / f".build-{q.slug}"
-    shutil.rmtree(build, ignore_errors=True)
+    main_thread = threading.current_thread() is threading.main_thread()
+    interrupt_handler = signal.getsignal(signal.SIGINT)
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        work.mkdir(parents=True, exist_ok=True)
+        # One run at a time per output folder and quarter (they would share the folder built aside), and per work
+        # folder and quarter (they would share the audit's figures): held until the quarter is published.
+        with ExitStack() as held:
+            held.enter_context(_one_at_a_time(out_dir / f".refresh-{q.slug}.lock",
+                                              f"A refresh of {q.label} into {out_dir}"))
+            held.enter_context(_one_at_a_time(work / ".refresh.lock",
+                                              f"A refresh of {q.label} using the work folder {work}"))
+            try:
+                result = _refresh(q, notebooks, chosen, data_dir, out_dir, work, build, parallel, progress, pdf,
+                                  timings, clock)
+                with _interrupts_wait():  # from here the quarter is published: Ctrl-C no longer stops it
+                    _publish(build, out_dir / q.slug)
+                    held.close()
+            except BaseException:
+                shutil.rmtree(build, ignore_errors=True)  # nothing was published
+                raise
+            return result
+    except OSError as err:  # the output folder is a file, read-only, or full
+        raise OutputError(_output_message(err, out_dir)) from None
+    finally:
+        if main_thread:  # a Ctrl-C while stopping was ignored (see _refresh's stop)
+            signal.signal(signal.SIGINT, interrupt_handler)
+
+
+def _publish(build: Path, final: Path) -> None:
+    """Swap the quarter's folder, built aside, in whole."""
+    old = final.with_name(f".old-{final.name}")
+    shutil.rmtree(old, ignore_errors=True)
+    if final.exists():
+        final.rename(old)
+    build.rename(final)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _refresh(q: Quarter, notebooks: list[Path], chosen: dict, data_dir: Path, out_dir: Path, work: Path,
+             build: Path, parallel: bool, progress: bool, pdf: bool, timings: dict[str, float],
+             clock: float) -> RefreshResult:
+    """Everything `refresh` does once it holds the locks, up to a complete quarter in `build` (not yet published)."""
+    from tqdm.auto import tqdm
+
+    shutil.rmtree(build, ignore_errors=True)  # left by a run that was killed
     build.mkdir(parents=True)
     (build / "notebooks").mkdir()
 
@@ -404,6 +696,7 @@ def refresh(quarter: str, data_dir: Path, out_dir: Path, *, work_dir: Path | Non
     stages = [longest_first([nb for nb in notebooks if not is_summary(nb)], previous_seconds(out_dir / q.slug)),
               [nb for nb in notebooks if is_summary(nb)]]
 
+    from . import pdf as pdf_module
     from .pdf import find_chromium, join_pack, print_page
 
     browser = find_chromium() if pdf else None
@@ -411,6 +704,7 @@ def refresh(quarter: str, data_dir: Path, out_dir: Path, *, work_dir: Path | Non
     pdf_note = (None if browser else "PDFs were not made: " +
                 ("switched off for this run." if not pdf else "no Chromium was found (install Debian's chromium package, or set CHROMIUM)."))
     busy: dict[str, list[tuple[float, float]]] = {"rendering": [], "pdf": []}
+    stopping = threading.Event()  # set when the run stops early: no further page is printed
 
     def finish(nb: Path, run: NotebookRun, heading: str) -> tuple[pd.DataFrame | None, Path | None]:
         """Render a finished notebook and print its page (in a thread, while other notebooks run; the HTML
@@ -421,23 +715,49 @@ def refresh(quarter: str, data_dir: Path, out_dir: Path, *, work_dir: Path | Non
         if not browser or run.error:
             return figures, None
         begun = time.perf_counter()
-        printed = print_page(build / f"{nb.stem}.html", browser)
+        printed = print_page(build / f"{nb.stem}.html", browser, stop=stopping)
         busy["pdf"].append((begun, time.perf_counter()))
         return figures, printed
 
     started = time.perf_counter()
     finishing: dict[str, Future] = {}
     bar = None
+    pools: list = []
+
+    def stop(kind, error, trace) -> bool:
+        """Leaving the pools because of Ctrl-C or an unexpected error: end the workers (their kernels end with them)
+        and Chromium now, rather than wait for every report. (A problem with the extract lets the started reports
+        stop at their first cell, as before.)"""
+        if kind is not None and not issubclass(kind, (ExtractError, ParameterError)):
+            if issubclass(kind, KeyboardInterrupt) and threading.current_thread() is threading.main_thread():
+                signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not cut the clean-up short
+            stopping.set()
+            for executor in pools:
+                if isinstance(executor, ThreadPoolExecutor):
+                    executor.shutdown(wait=False, cancel_futures=True)
+                else:
+                    processes.kill_workers(executor)
+            pdf_module.stop_printing()
+        return False
+
     try:
         with ExitStack() as stack:
             # Validate in a child process, so the memory it needs (a national extract's largest file) is handed
             # back before the reports load their tables. Its worker is forked first, while this process has no
-            # other threads; then the report workers, while the validation pool's thread waits on a pipe.
-            checking = stack.enter_context(ProcessPoolExecutor(max_workers=1))
+            # other threads; then the report workers, while the validation pool's thread waits on a pipe. Workers
+            # end with this process, even if it is killed (processes.worker_start).
+            workers = {"initializer": processes.worker_start, "initargs": (os.getpid(),)}
+            checking = stack.enter_context(ProcessPoolExecutor(max_workers=1, **workers))
+            pools.append(checking)
+            stack.push(stop)
             validating = checking.submit(extract_module.load, data_dir, work)
             biggest = max(len(stage) for stage in stages)
-            pool = (stack.enter_context(ProcessPoolExecutor(max_workers=max(1, min(biggest, os.cpu_count() or 1))))
+            pool = (stack.enter_context(ProcessPoolExecutor(max_workers=max(1, min(biggest, os.cpu_count() or 1)),
+                                                            **workers))
                     if parallel and biggest > 1 else None)
+            if pool:
+                pools.append(pool)
+                stack.push(stop)
             # The first stage starts now: its kernels start and import while the extract is validated, and each
             # report waits in extract.load (which holds a lock while validating) for the validated copy.
             first = [pool.submit(_execute, *jobs[nb.stem]) for nb in stages[0]] if pool else []
@@ -457,6 +777,8 @@ def refresh(quarter: str, data_dir: Path, out_dir: Path, *, work_dir: Path | Non
             heading = f"{ext.area_name}, {q.label}"
             # Created after the process pools: their workers are forked at their first task, before any thread here.
             after = stack.enter_context(ThreadPoolExecutor(max_workers=2, thread_name_prefix="refresh-finish"))
+            pools.append(after)
+            stack.push(stop)
             by_name = {nb.stem: nb for nb in notebooks}
 
             def done(name: str, began: float, ended: float, error: str | None) -> None:
@@ -498,10 +820,9 @@ def refresh(quarter: str, data_dir: Path, out_dir: Path, *, work_dir: Path | Non
             timings["audit"] = time.perf_counter() - begun
             bar.close()
             finished = {nb.stem: finishing[nb.stem].result() for nb in notebooks}  # raises what rendering or printing raised
-    except (ExtractError, ParameterError):
+    except BaseException:
         if bar is not None:
             bar.close()
-        shutil.rmtree(build, ignore_errors=True)  # nothing was published
         raise
 
     for nb in notebooks:  # read by the summary notebooks while they ran; the figures go in figures.csv below
@@ -520,7 +841,6 @@ def refresh(quarter: str, data_dir: Path, out_dir: Path, *, work_dir: Path | Non
         pdf_note = "PDFs were not made: no report ran to the end."
 
     if not audit.safe:
-        shutil.rmtree(build, ignore_errors=True)
         raise DisclosureError(audit)
 
     allfigs = pd.concat(figure_files, ignore_index=True) if figure_files else figures_module.frame([])
@@ -544,26 +864,36 @@ def refresh(quarter: str, data_dir: Path, out_dir: Path, *, work_dir: Path | Non
         "disclosure_audit": audit.record(),
         "notebooks": {r.name: {"status": "failed" if r.error else "ok", "error": r.error}
                       for r in (runs[nb.stem] for nb in notebooks)},
+        "pdfs": "printed by this run" if not pdf_note else "none: " + pdf_note,
         # Everything that changes from one run to the next is here; the rest is reproducible.
         "run": {
             "run_at": run_time.isoformat(timespec="seconds"),
             "timings_seconds": {k: round(v, 2) for k, v in timings.items()},
             "notebook_seconds": {r.name: round(r.seconds, 2) for r in runs.values()},
+            "pdfs_printed_at": run_time.isoformat(timespec="seconds") if not pdf_note else None,
         },
     }
+    if not browser:  # the quarter's PDFs already published stay only if this run would have printed the same
+        kept, why = _earlier_pdfs(out_dir / q.slug, build, [nb.stem for nb in notebooks if not runs[nb.stem].error],
+                                  pack_name, manifest)
+        if kept:
+            printed_at = kept["printed_at"]
+            manifest["pdfs"] = "kept from an earlier run of this quarter with the same extract, parameters and code"
+            manifest["run"]["pdfs_printed_at"] = printed_at
+            when = datetime.fromisoformat(printed_at) if printed_at else None
+            pdf_note = ("The PDFs were printed " + (f"on {when:%d %B %Y at %H:%M} UTC " if when else "")
+                        + "by an earlier run of this quarter from the same extract, parameters and code; this run "
+                        "did not print them again, and its pages are the same.")
+        elif why:
+            pdf_note += why
+            manifest["pdfs"] = "none: " + pdf_note
     (build / "manifest.json").write_text(json.dumps(manifest, indent=2))
     ordered = [runs[nb.stem] for nb in notebooks]
+    pack = pack_name if (build / pack_name).exists() else None
     (build / "index.html").write_text(index_page(q, ext.area_name, ext.extract_date, run_time, ordered, out_dir,
-                                                 None if pdf_note else pack_name, pdf_note), encoding="utf-8")
+                                                 pack, pdf_note), encoding="utf-8")
 
-    final = out_dir / q.slug
-    old = out_dir / f".old-{q.slug}"
-    shutil.rmtree(old, ignore_errors=True)
-    if final.exists():
-        final.rename(old)
-    build.rename(final)
-    shutil.rmtree(old, ignore_errors=True)
-    return RefreshResult(folder=final, runs=ordered, timings=timings)
+    return RefreshResult(folder=out_dir / q.slug, runs=ordered, timings=timings)
 
 
 def index_page(q: Quarter, area: str, extract_date, run_time: datetime, runs: list[NotebookRun], out_dir: Path,
@@ -575,9 +905,14 @@ def index_page(q: Quarter, area: str, extract_date, run_time: datetime, runs: li
     items = []
     for run in runs:
         if run.error:
-            items.append(f'<li><a href="notebooks/{html.escape(run.name)}.ipynb">{html.escape(run.title)}</a> '
-                         f'<strong class="failed">did not finish</strong>: {html.escape(run.error)} '
-                         f'(<a href="{html.escape(run.name)}.html">what it reached</a>)</li>')
+            name = html.escape(run.name)
+            title = (f'<a href="notebooks/{name}.ipynb">{html.escape(run.title)}</a>' if run.notebook
+                     else html.escape(run.title))
+            reached = (f'<a href="{name}.html">what it reached</a>' if run.page else
+                       "no page: it stopped before its outputs were saved" + (
+                           "; the notebook, linked here, shows the error" if run.notebook else ""))
+            items.append(f'<li>{title} <strong class="failed">did not finish</strong>: {html.escape(run.error)} '
+                         f'({reached})</li>')
         else:
             pdf_link = f' (<a href="{html.escape(run.name)}.pdf">PDF</a>)' if pack else ""
             items.append(f'<li><a href="{html.escape(run.name)}.html">{html.escape(run.title)}</a>{pdf_link}'
@@ -587,6 +922,7 @@ def index_page(q: Quarter, area: str, extract_date, run_time: datetime, runs: li
         if (out_dir / other.slug / "index.html").exists():
             neighbours.append(f'<a href="../{other.slug}/index.html">{label}: {other.label}</a>')
     css = (Path(__file__).parent / "templates" / "yjs_report" / "report.css").read_text()
+    pack_link = f'<a href="{pack}">All reports as one A4 PDF for the committee pack</a>' if pack else ""
     extract_text = f"{extract_date:%d %B %Y}".lstrip("0")
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
@@ -601,7 +937,7 @@ ul.reports span {{ font-size: 16px; color: #505a5f; }} .failed {{ color: #d4351c
 <strong>Extract taken:</strong> {extract_text}<br><strong>Reports produced:</strong> {run_time:%d %B %Y at %H:%M} UTC</p>
 <h2>Reports</h2>
 <ul class="reports">{''.join(items)}</ul>
-<p>{f'<a href="{pack}">All reports as one A4 PDF for the committee pack</a>' if pack else html.escape(pdf_note or '')}</p>
+<p>{' '.join(part for part in (pack_link, html.escape(pdf_note or '')) if part)}</p>
 <h2>Other quarters</h2>
 <p>{' &middot; '.join(neighbours) if neighbours else 'No earlier quarter has been produced in this folder yet.'}</p>
 <h2>For analysts</h2>
