@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from . import codes
+from .lookup import mapped
 
 
 def age_on(date_of_birth: pd.Series, on: pd.Series | pd.Timestamp) -> pd.Series:
@@ -80,7 +81,7 @@ def describe(tables: dict, pairs: pd.DataFrame, date_column: str = "date") -> pd
     ethnicity = ids.map(children["ethnicity"])
     out["ethnic_group"] = ethnic_groups(ethnicity).to_numpy()
     out["ethnicity"] = ethnicity_labels(ethnicity).to_numpy()
-    out["age"] = age_on(ids.map(children["date_of_birth"]), out[date_column]).to_numpy()
+    out["age"] = age_on(mapped(ids, children["date_of_birth"]), out[date_column]).to_numpy()
     out["looked_after"] = looked_after_on(tables, out, date_column).map({True: "Looked after", False: "Not looked after"})
     out["send"] = send_on(tables, out, date_column)
     return out

@@ -26,6 +26,7 @@ import pandas as pd
 
 from . import codes, figures, intervals
 from .characteristics import age_on
+from .lookup import mapped
 from .quarters import Period, Quarter
 
 PER = 1_000
@@ -42,7 +43,7 @@ def sentences(tables: dict) -> pd.DataFrame:
     occ = occasions(tables)
     cust = occ[occ["tier"] == "Custody"]
     cust = cust.merge(tables["offences"][["offence_id", "offence_date"]], on="offence_id", how="left")
-    dob = cust["child_id"].map(tables["children"].set_index("child_id")["date_of_birth"])
+    dob = mapped(cust["child_id"], tables["children"].set_index("child_id")["date_of_birth"])
     cust = cust.assign(age_at_offence=age_on(dob, cust["offence_date"]).to_numpy())
     keep = (cust["residence"] == "LOCAL") & cust["age_at_offence"].between(10, 17).fillna(False).astype(bool)
     return cust.loc[keep, ["child_id", "outcome_date", "legal_outcome", "offence_date", "age_at_offence"]].reset_index(drop=True)

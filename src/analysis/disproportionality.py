@@ -53,6 +53,7 @@ from . import population as population_module
 from .caseload import on_caseload
 from .extract import columns as extract_columns
 from .characteristics import age_on, describe, ethnic_groups, looked_after_on
+from .lookup import mapped
 from .quarters import Period, Quarter
 
 PER = 1000  # rates per 1,000 of the group's population
@@ -160,8 +161,9 @@ def populations(tables: dict, quarter: Quarter) -> dict[str, Population]:
 
     looked = tables.get("looked_after_population")
     total = population_module.total(tables)
-    if looked is not None and len(looked):
-        la = int(looked["looked_after"].sum())
+    la = int(looked["looked_after"].sum()) if looked is not None and len(looked) else 0
+    # more children looked after than in the population (a population of zeros): no comparison can be made
+    if looked is not None and len(looked) and la <= total:
         la_note = "; ".join(f"{s}, {v}" for s, v in sorted(set(zip(looked["source"], looked["vintage"]))))
         out["looked_after"] = Population(pd.Series({LOOKED_AFTER: la, NOT_LOOKED_AFTER: total - la}),
                                          f"{la_note}; {note}", f"{_vintage(looked)} and {vintage}",
@@ -209,7 +211,7 @@ def outcomes_in(tables: dict, period: Period) -> pd.DataFrame:
     when = outcomes["outcome_date"].between(pd.Timestamp(period.start), pd.Timestamp(period.end))
     out = outcomes[when.fillna(False).astype(bool)].merge(
         tables["offences"][["offence_id", "offence_date"]], on="offence_id", how="left")
-    dob = out["child_id"].map(tables["children"].set_index("child_id")["date_of_birth"])
+    dob = mapped(out["child_id"], tables["children"].set_index("child_id")["date_of_birth"])
     out["age_at_offence"] = age_on(dob, out["offence_date"]).to_numpy()
     out["tier"] = _tier(out["legal_outcome"]).astype(str)
     out["rank"] = _rank(out["legal_outcome"]).astype(int)

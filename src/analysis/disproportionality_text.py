@@ -682,11 +682,28 @@ def trend_text(fig: pd.DataFrame, ctx: Context, group: str = ETHNIC_MINORITY) ->
 
 # --- summary and headline -------------------------------------------------------------------------------
 
+def no_comparison(fig: pd.DataFrame, ctx: Context) -> str | None:
+    """Why the children cautioned or sentenced cannot be compared with the population at all, in words (None when
+    they can): the population table counts no children aged 10 to 17, or no child was cautioned or sentenced."""
+    period = ctx.year.label
+    if not ctx.populations["ethnic_group"].counts.sum():
+        return ("The population table gives no children aged 10 to 17, so there is no population figure to compare "
+                f"the children cautioned or sentenced in the {period} with: no share of the population, rate or "
+                "relative rate index can be given.")
+    total = row(fig, "cohort_children", "cohort", COHORTS["cautioned_or_sentenced"].capitalize())
+    if total is not None and not total["suppressed"] and total["numerator"] == 0:
+        return f"No child was cautioned or sentenced in the {period}, so there is no one to compare with the population."
+    return None
+
+
 def headline(fig: pd.DataFrame, ctx: Context) -> str:
     """The report's one-line finding, on the YJB basis (children cautioned or sentenced)."""
     period = ctx.year.label
     r = row(fig, "cautioned_or_sentenced_rri_vs_white", "ethnic_minority", ETHNIC_MINORITY, period)
     if not _complete(r):
+        why = no_comparison(fig, ctx)
+        if why:
+            return why
         return (f"The comparison with White children of children from ethnic minority groups cautioned or sentenced "
                 f"in the {period} is withheld.")
     share = row(fig, "cautioned_or_sentenced_children", "ethnic_minority", ETHNIC_MINORITY, period)

@@ -54,7 +54,7 @@ import pandas as pd
 from . import caseload as caseload_module
 from . import characteristics, codes, figures, intervals
 from .extract import columns as extract_columns
-from .lookup import isin, positions
+from .lookup import isin, mapped, positions
 from .quarters import Period, Quarter, academic_year, academic_year_label, academic_year_of
 
 SUSPENSION, PERMANENT, LUNCHTIME = "FIXD", "PERM", "LNCH"
@@ -209,6 +209,7 @@ class Cohort:
     exclusions: pd.DataFrame  # the period's exclusions of these pupils, with yjs and child_id
     not_in_census: int  # exclusions in the period, in the NC years by their own record, of pupils not in the census
     missing_sessions: int  # suspensions in the period with no length recorded
+    no_census: bool = False  # the extract has no census rows for the year or the year before: no school data at all
 
     @property
     def yjs(self) -> pd.DataFrame:
@@ -251,9 +252,8 @@ def build_cohort(tables: dict, quarter: Quarter | str, nc_from: int = NC_FROM, n
     if academic_year_of(period.end) != year:
         raise ValueError(f"{period.label} runs over two academic years; measure one at a time")
     cen, rolled = census_rows if census_rows is not None else census(tables["pupils"], year)
-    if cen.empty:
-        raise ValueError(f"The school census (pupils.csv) has no rows for {year} or the year before, "
-                         "so there is nothing to compare with.")
+    # With no census rows for the year or the year before there is no school data: the cohorts are empty (every
+    # figure is about no pupils) and `no_census` lets the report say so rather than stop.
     on = caseload_module.on_caseload(tables["caseload"], quarter.period)
     linkage = link_children(on["child_id"], tables["pupil_link"], cen, nc_from, nc_to, set_aside_links)
     linkage["academic_year"] = year
@@ -293,7 +293,7 @@ def build_cohort(tables: dict, quarter: Quarter | str, nc_from: int = NC_FROM, n
     return Cohort(quarter=quarter, period=period, academic_year=year, label=_period_label(period),
                   nc_from=nc_from, nc_to=nc_to, rolled_forward=rolled, caseload=on, linkage=linkage,
                   pupils=borough, exclusions=ex, not_in_census=not_in_census,
-                  missing_sessions=int((susp & np.isnan(sessions)).sum()))
+                  missing_sessions=int((susp & np.isnan(sessions)).sum()), no_census=bool(cen.empty))
 
 
 def yearly_cohorts(tables: dict, quarter: Quarter | str, nc_from: int = NC_FROM, nc_to: int = NC_TO, *,
@@ -401,7 +401,7 @@ def sums(pupils: pd.DataFrame, by: str | None = None, groups: list[str] | None =
               "P": p["permanent"].to_numpy(np.int64), "L": p["lunchtime"].to_numpy(np.int64)}
     # Each pupil's group as a whole-number code (groups in order of first appearance; a blank group is left out
     # of the groups but counts in the total). Days come in halves, so every sum here is exact in any order.
-    code, names = pd.factorize(p[by].astype(str)) if by else (np.zeros(len(p), np.int64), [TOTAL][:len(p)])
+    code, names = pd.factorize(p[by].astype(str)) if by else (np.zeros(len(p), np.int64), [TOTAL])
     named = slice(None) if (code >= 0).all() else code >= 0
     out = pd.DataFrame({c: np.bincount(code[named], weights=np.asarray(v, float)[named], minlength=len(names))
                         for c, v in values.items()}, index=pd.Index(list(names), dtype="str", name="group"))
@@ -683,12 +683,12 @@ def timing(cohort: Cohort, tables: dict, until: date | None = None) -> pd.DataFr
     ex = ex[isin(ex["pupil_id"], kids["pupil_id"]) & (ex["start_date"] <= until).to_numpy(bool)]
     ex = ex.merge(kids, on="pupil_id", how="left")
     first = first_involvement(tables)
-    involved = ex["child_id"].astype(object).map(first)
+    involved = mapped(ex["child_id"].astype(object), first)
     when = np.where((ex["start_date"] < involved).fillna(False).to_numpy(bool), BEFORE, AFTER)
     susp = (ex["category"] == SUSPENSION).to_numpy(bool)
     perm = (ex["category"] == PERMANENT).to_numpy(bool)
     first_susp = ex[susp].groupby("child_id")["start_date"].min()
-    child_when = np.where((first_susp < first_susp.index.astype(object).map(first)).to_numpy(bool), BEFORE, AFTER)
+    child_when = np.where((first_susp < mapped(first_susp.index.astype(object), first)).to_numpy(bool), BEFORE, AFTER)
     period = f"exclusions on record up to {until.day} {until:%B %Y}"
     rows = []
     for measure, values, unit in (("timing_suspensions", when[susp], "suspensions"),

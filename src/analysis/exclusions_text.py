@@ -63,6 +63,11 @@ def count(r: pd.Series | None, singular: str, plural: str | None = None) -> str:
     return narrative.count_phrase(r, singular, plural)
 
 
+def shown_count(r: pd.Series | None) -> int | None:
+    """The figure's count if it is shown, else None."""
+    return None if r is None or r["suppressed"] or pd.isna(r["numerator"]) else int(r["numerator"])
+
+
 def number(r: pd.Series | None) -> str:
     """The numerator alone ('36' or '[c]')."""
     if r is None or r["suppressed"] or pd.isna(r["numerator"]):
@@ -79,6 +84,31 @@ def ratio_phrase(r: pd.Series | None, what: str = "the borough rate") -> str | N
         text += f" (95% confidence interval {r['lower']:,.1f} to {r['upper']:,.1f}"
         text += ", so the difference could be chance)" if r["lower"] <= 1 <= r["upper"] else ")"
     return text
+
+
+# --- no data ---------------------------------------------------------------------------------
+
+def no_census(cohort: Cohort) -> str:
+    """What is missing when the extract has no school census for the year (or the year before)."""
+    return (f"There is no school data: the extract's school census (pupils.csv) has no rows for {cohort.academic_year} "
+            "or the year before, so no child known to the YJS can be matched to a pupil and there are no pupils to "
+            "compare them with. Every figure in this report is therefore empty. Add the borough's school census (and "
+            "its exclusions return) to the extract to report suspensions and permanent exclusions.")
+
+
+def _none(fig: pd.DataFrame, measure: str) -> bool:
+    """The figure's total (All) row is shown and counts nobody: there is nothing to describe."""
+    r = row(fig, measure)
+    return r is not None and not r["suppressed"] and r["numerator"] == 0
+
+
+def _no_one(fig: pd.DataFrame, prefix: str = YJS, group: str = TOTAL) -> bool:
+    """No children (or pupils) in the group at all: the total row's base is shown and is zero."""
+    r = row(fig, f"{prefix}_one_plus_suspension_rate", group)
+    return r is not None and not r["suppressed"] and r["denominator"] == 0
+
+
+NO_YJS_PUPILS = "No child known to the YJS was matched to a pupil in the years covered, so there is nothing to show here."
 
 
 # --- the overview ----------------------------------------------------------------------------
@@ -109,7 +139,12 @@ def table_columns(nc_text: str) -> dict[str, tuple[str, str]]:
 
 def overview(head: pd.DataFrame, match: pd.DataFrame, cohort: Cohort) -> list[str]:
     """Three or four sentences for the one-page overview."""
+    if cohort.no_census:
+        return [no_census(cohort)]
     caseload, matched = row(match, "caseload_pupil_match"), row(match, "caseload_pupil_match", MATCHED)
+    if shown_count(caseload) == 0:
+        return [f"No child was on the YJS caseload during {cohort.quarter.label}, so no child known to the YJS can be "
+                "compared with the borough's pupils."]
     census = f"the {cohort.academic_year} school census" + (" (last year's, moved up a year)" if cohort.rolled_forward else "")
     out = [f"{count(caseload, 'child', 'children').capitalize()} were on the YJS caseload during {cohort.quarter.label}; "
            f"{number(matched)} of them ({value(matched)}) were matched to a pupil in {cohort.nc_text} in {census}: "
@@ -130,7 +165,9 @@ def overview(head: pd.DataFrame, match: pd.DataFrame, cohort: Cohort) -> list[st
 
     perm_y, perm_b = row(head, "yjs_permanent_exclusion_rate"), row(head, "borough_permanent_exclusion_rate")
     share = row(head, "yjs_share_of_permanent_exclusions")
-    if shown(perm_y) and perm_y["numerator"] == 0:
+    if shown(perm_b) and perm_b["numerator"] == 0:
+        out.append("There were no permanent exclusions of pupils in those years.")
+    elif shown(perm_y) and perm_y["numerator"] == 0:
         out.append(f"None of the borough's {number(perm_b)} permanent exclusions were of children known to the YJS.")
     elif shown(share):
         out.append(f"{number(perm_y)} of the borough's {number(perm_b)} permanent exclusions ({value(share)}) were of "
@@ -143,6 +180,9 @@ def overview(head: pd.DataFrame, match: pd.DataFrame, cohort: Cohort) -> list[st
 
 def headline(head: pd.DataFrame, cohort: Cohort) -> str:
     """The report's one-line finding for the index page."""
+    if cohort.no_census:
+        return (f"No school data: the extract has no school census for {cohort.academic_year}, so suspensions and "
+                "permanent exclusions could not be reported.")
     one_y, one_b = row(head, "yjs_one_plus_suspension_rate"), row(head, "borough_one_plus_suspension_rate")
     ratio = row(head, "ratio_one_plus_suspension_rate")
     if shown(ratio) and shown(one_y) and ratio["value"] >= 1.05:
@@ -155,6 +195,8 @@ def headline(head: pd.DataFrame, cohort: Cohort) -> str:
 
 
 def overview_title(head: pd.DataFrame) -> str:
+    if _no_one(head, BOROUGH):
+        return "No pupils to compare: the school census has no pupils in the years covered"
     ratio = row(head, "ratio_one_plus_suspension_rate")
     if shown(ratio) and ratio["lower"] > 1:
         if ratio["value"] >= 2:
@@ -169,7 +211,11 @@ def overview_title(head: pd.DataFrame) -> str:
 # --- matching ------------------------------------------------------------------------------
 
 def matching(match: pd.DataFrame, cohort: Cohort) -> str:
+    if cohort.no_census:
+        return no_census(cohort)
     caseload, matched = row(match, "caseload_pupil_match"), row(match, "caseload_pupil_match", MATCHED)
+    if shown_count(caseload) == 0:
+        return f"No child was on the YJS caseload during {cohort.quarter.label}, so there is no one to match to a pupil."
     text = (f"{number(matched)} of the {number(caseload)} children on the caseload ({value(matched)}) were matched to a "
             f"pupil in {cohort.nc_text} of the {cohort.academic_year} school census.")
     others = match[(match["group"] != MATCHED) & (match["group"] != TOTAL)]
@@ -192,8 +238,10 @@ def years(fig: pd.DataFrame, labels: list[str]) -> str:
     ratios = [row(fig, "ratio_one_plus_suspension_rate", g) for g in labels]
     shares = [r for r in shares if shown(r)]
     ratios = [r for r in ratios if shown(r)]
+    if not shares and all(_no_one(fig, group=g) for g in labels):
+        return NO_YJS_PUPILS
     if not shares:
-        return "The yearly figures for children known to the YJS are too small to show."
+        return "The yearly figures for children known to the YJS are withheld."
     lo, hi = min(r["value"] for r in shares), max(r["value"] for r in shares)
     text = (f"Across the {len(labels)} academic years shown, between {formatting.figure(lo, 'share')} and "
             f"{formatting.figure(hi, 'share')} of children known to the YJS were suspended at least once")
@@ -235,6 +283,8 @@ def terms(fig: pd.DataFrame) -> str:
     if not pairs:
         return ""
     label, y, b = pairs[-1]
+    if not pd.isna(y["denominator"]) and y["denominator"] == 0:
+        return NO_YJS_PUPILS
     n = "" if pd.isna(y["denominator"]) else f"{int(y['denominator']):,} "
     return (f"In the latest term ({label[0].lower() + label[1:]}), {value(y)} of the {n}children known to the YJS were suspended at least "
             f"once, against {value(b)} of all pupils. The YJS figures rest on far fewer children, so they move more "
@@ -266,8 +316,10 @@ def breakdown(fig: pd.DataFrame, noun: str) -> str:
     ys = {g: row(fig, f"{YJS}_one_plus_suspension_rate", g) for g in groups}
     bs = {g: row(fig, f"{BOROUGH}_one_plus_suspension_rate", g) for g in groups}
     visible = {g: r for g, r in ys.items() if shown(r)}
+    if not visible and _no_one(fig):
+        return NO_YJS_PUPILS
     if not visible:
-        return f"The numbers of children known to the YJS in each group by {noun} are too small to show."
+        return f"The figures for children known to the YJS in each group by {noun} are withheld ({SYMBOL})."
     top = max(visible, key=lambda g: visible[g]["value"])
     text = (f"Among children known to the YJS, the share suspended at least once was highest for {_in_sentence(top, noun)} "
             f"({value(visible[top])}).")
@@ -278,7 +330,7 @@ def breakdown(fig: pd.DataFrame, noun: str) -> str:
                  else f" It was above the share for all pupils in the same group in {len(above)} of the {len(compared)} groups shown.")
     hidden = len(groups) - len(visible)
     if hidden:
-        text += f" {hidden} group{'s are' if hidden > 1 else ' is'} too small to show ({SYMBOL} or [x])."
+        text += f" {hidden} group{'s are' if hidden > 1 else ' is'} withheld or not available ({SYMBOL} or [x])."
     return text
 
 
@@ -295,9 +347,11 @@ def looked_after(fig: pd.DataFrame) -> str:
     from .exclusions import LOOKED_AFTER, NOT_LOOKED_AFTER
 
     la, not_la = (row(fig, f"{YJS}_one_plus_suspension_rate", g) for g in (LOOKED_AFTER, NOT_LOOKED_AFTER))
+    if _no_one(fig):
+        return NO_YJS_PUPILS
     if not (shown(la) and shown(not_la)):
-        return ("The number of looked-after children known to the YJS is too small to compare their suspensions with "
-                "other children's without risk of identifying them.")
+        return ("The suspensions of looked-after children known to the YJS are withheld, so they cannot be compared with "
+                f"other children's ({SYMBOL}).")
     more = "more" if la["value"] > not_la["value"] else "less"
     return (f"{value(la)} of looked-after children known to the YJS ({count(la, 'child', 'children')}) were suspended at "
             f"least once, against {value(not_la)} of those not looked after: looked-after children were {more} often "
@@ -309,6 +363,8 @@ def looked_after(fig: pd.DataFrame) -> str:
 def reasons(fig: pd.DataFrame) -> tuple[str, str]:
     top_y = narrative.largest_group(fig, f"{YJS}_suspensions_by_reason")
     top_b = narrative.largest_group(fig, f"{BOROUGH}_suspensions_by_reason")
+    if not top_y and _none(fig, f"{YJS}_suspensions_by_reason"):
+        return ("Suspensions by main reason", "No child known to the YJS was suspended in the period.")
     if not top_y:
         return ("Suspensions by main reason", f"The suspensions of children known to the YJS by reason are withheld ({SYMBOL}).")
     y, b = row(fig, f"{YJS}_suspensions_by_reason", top_y), row(fig, f"{BOROUGH}_suspensions_by_reason", top_y)
@@ -357,6 +413,8 @@ def timing(fig: pd.DataFrame, records_from: str) -> str:
     before, after = (row(fig, "timing_children_first_suspended", g) for g in (BEFORE, AFTER))
     s_all, s_before = row(fig, "timing_suspensions"), row(fig, "timing_suspensions", BEFORE)
     p_all, p_before = row(fig, "timing_permanent_exclusions"), row(fig, "timing_permanent_exclusions", BEFORE)
+    if _none(fig, "timing_children_first_suspended") and _none(fig, "timing_permanent_exclusions"):
+        return f"No child known to the YJS has a suspension or permanent exclusion on record. {records_from}".strip()
     text = f"Of the {count(children, 'child', 'children')} known to the YJS with a suspension on record, "
     if shown(before) and shown(after):
         text += (f"{number(before)} were first suspended before their first involvement with youth justice and "

@@ -25,6 +25,7 @@ import pandas as pd
 
 from . import codes, figures, intervals
 from .characteristics import age_on, looked_after_on
+from .lookup import mapped
 from .quarters import Period
 
 POPULATION_UNIT = "per 100,000 children aged 10 to 17"
@@ -38,7 +39,7 @@ def first_substantive_outcomes(tables: dict) -> pd.DataFrame:
     first = (substantive.sort_values(["child_id", "outcome_date", "rank", "outcome_id"], ascending=[True, True, False, True])
              .drop_duplicates("child_id"))
     first = first.merge(tables["offences"][["offence_id", "offence_date"]], on="offence_id", how="left")
-    dob = first["child_id"].map(tables["children"].set_index("child_id")["date_of_birth"])
+    dob = mapped(first["child_id"], tables["children"].set_index("child_id")["date_of_birth"])
     first["age_at_offence"] = age_on(dob, first["offence_date"]).to_numpy()
     first["outcome_type"] = first["legal_outcome"].map(codes.OUTCOME_TYPE)
     first["tier"] = first["legal_outcome"].map(codes.OUTCOME_TIER)

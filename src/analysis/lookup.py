@@ -64,3 +64,15 @@ def positions(values: pd.Series, keys: pd.Series) -> np.ndarray:
         k = k.take(candidates)
     found = pc.index_in(v, value_set=k.cast(v.type), skip_nulls=True).fill_null(-1).to_numpy(zero_copy_only=False)
     return np.append(candidates, -1)[found]
+
+
+def mapped(values: pd.Series | pd.Index, mapping: pd.Series) -> pd.Series | pd.Index:
+    """values.map(mapping), also when `mapping` is empty: pandas 3 cannot map through an empty Series of dates
+    ("Cannot cast DatetimeArray to dtype float64"), which an extract with no rows in a table (no children, no
+    custody episode matched, no reoffence) gives. Every value is then missing, with the mapping's type."""
+    if len(mapping):
+        return values.map(mapping)
+    missing = pd.Series(pd.array([None] * len(values), dtype=mapping.dtype))
+    if isinstance(values, pd.Index):
+        return pd.Index(missing, name=values.name)
+    return missing.set_axis(values.index).rename(values.name)

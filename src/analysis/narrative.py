@@ -32,6 +32,11 @@ def count_phrase(row: pd.Series | None, singular: str, plural: str | None = None
     return formatting.plural(int(row["numerator"]), singular, plural)
 
 
+def none_shown(row: pd.Series | None) -> bool:
+    """A count that is shown and is zero: the sentence says "no child" rather than giving a number."""
+    return row is not None and not row["suppressed"] and not pd.isna(row["numerator"]) and row["numerator"] == 0
+
+
 def caution(n: float | None, noun: str = "children") -> str:
     """' (based on 12 children, so treat with caution)' for small bases; '' otherwise."""
     if n is None or pd.isna(n) or n >= CAUTION_BELOW:
@@ -91,6 +96,8 @@ def caseload(fig: pd.DataFrame, period_label: str) -> tuple[str, str]:
                  else f"Most children on the caseload were on {biggest.lower()} work")
         sentence = (f"{count_phrase(total, 'child', 'children').capitalize()} were on the YJS caseload during {period_label}. "
                     f"The largest group was {biggest.lower()} ({share_text} of the caseload).")
+    elif none_shown(total):
+        sentence = f"No child was on the YJS caseload during {period_label}."
     else:
         sentence = f"{count_phrase(total, 'child', 'children').capitalize()} were on the YJS caseload during {period_label}."
     return title, sentence
@@ -103,7 +110,15 @@ def first_time_entrants(fte: pd.DataFrame, rate_row: pd.Series, previous_rate: p
     biggest = largest_group(fte, "first_time_entrants")
     title = (f"{biggest} was the most common first outcome for first time entrants" if biggest
              else "First time entrants by outcome")
-    rate_text = ("a rate that cannot be shown because the number is small" if rate_row["suppressed"] else
+    if none_shown(total):
+        text = f"No child entered the youth justice system for the first time in the {period_label}."
+        if rate_row["denominator"] == 0 and not rate_row["suppressed"]:
+            text += " There is no population figure to make a rate (the population table gives no children aged 10 to 17)."
+        return title, text
+    no_population = not rate_row["suppressed"] and pd.isna(rate_row["value"]) and rate_row["denominator"] == 0
+    rate_text = (f"a rate that is withheld ({SYMBOL})" if rate_row["suppressed"] else
+                 "but there is no population figure to make a rate (the population table gives no children aged 10 to 17)"
+                 if no_population else
                  f"a rate of {formatting.figure(rate_row['value'], 'rate')} per 100,000 children aged 10 to 17 "
                  f"(95% confidence interval {formatting.interval(rate_row['lower'], rate_row['upper'], 'rate')})")
     text = (f"{count_phrase(total, 'child', 'children').capitalize()} entered the youth justice system for the first time "

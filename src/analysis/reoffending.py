@@ -76,6 +76,7 @@ import pandas as pd
 
 from . import codes, figures, intervals, suppression
 from .characteristics import age_on, describe
+from .lookup import mapped
 from .quarters import (REOFFENDING_FOLLOW_UP_MONTHS, REOFFENDING_WAIT_MONTHS, Period, Quarter,
                        latest_complete_reoffending_cohort, reoffending_cohort, reoffending_cohort_complete,
                        reoffending_wait_ends)
@@ -150,7 +151,7 @@ def custody_releases(tables: dict, occ: pd.DataFrame | None = None) -> pd.DataFr
     m = m[m["gap"] <= EPISODE_MATCH_DAYS].sort_values(["_occ", "gap", "episode_id"], kind="stable").drop_duplicates("_occ")
     found = m.set_index("_occ")["end_date"]
     cust["episode_found"] = cust.index.isin(found.index)
-    cust["release_date"] = cust.index.to_series().map(found).astype("datetime64[ns]").to_numpy()
+    cust["release_date"] = mapped(cust.index.to_series(), found).astype("datetime64[ns]").to_numpy()
     return cust
 
 
@@ -172,7 +173,7 @@ def index_events(tables: dict) -> pd.DataFrame:
     released["index_type"] = RELEASE
     events = pd.concat([non_custody, released.drop(columns=["episode_type", "episode_found", "release_date"])],
                        ignore_index=True)
-    dob = events["child_id"].map(tables["children"].set_index("child_id")["date_of_birth"])
+    dob = mapped(events["child_id"], tables["children"].set_index("child_id")["date_of_birth"])
     events["age_at_index"] = age_on(dob, events["index_date"]).to_numpy()
     keep = (events["residence"] == "LOCAL") & events["age_at_index"].between(10, 17).fillna(False).astype(bool)
     cols = ["child_id", "index_date", "index_type", "tier", "outcome_type", "legal_outcome", "rank", "outcome_date", "age_at_index"]
@@ -322,12 +323,16 @@ def cohort_status(quarters: list[Quarter], extract_date: date) -> pd.DataFrame:
         complete = reoffending_cohort_complete(period.end, extract_date)
         rows.append({"quarter": q, "period": period, "label": period.label, "complete": complete,
                      "group": period.label if complete else f"{period.label} (still maturing)"})
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=["quarter", "period", "label", "complete", "group"]).astype({"complete": bool})
 
 
 def history(tables: dict, quarter: Quarter, n: int = 16) -> list[Quarter]:
-    """Up to `n` quarters ending with `quarter`, from the first whole quarter the extract's outcomes cover."""
-    first_day = tables["outcomes"]["outcome_date"].min().date()
+    """Up to `n` quarters ending with `quarter`, from the first whole quarter the extract's outcomes cover (none
+    when it has no outcomes)."""
+    earliest = tables["outcomes"]["outcome_date"].min()
+    if pd.isna(earliest):
+        return []
+    first_day = earliest.date()
     first = Quarter.containing(first_day)
     if first.start != first_day:
         first = first.shift(1)
@@ -381,7 +386,7 @@ def tracked(tables: dict, period: Period) -> pd.DataFrame:
     out["original_score"] = dealt.groupby("child_id")["seriousness_score"].max()
     out["offence_type"] = top["offence_category"].map(codes.OFFENCE_CATEGORIES)
     out = out.reset_index()
-    dob = out["child_id"].map(tables["children"].set_index("child_id")["date_of_birth"])
+    dob = mapped(out["child_id"], tables["children"].set_index("child_id")["date_of_birth"])
     out["age"] = age_on(dob, out["original_offence_date"]).to_numpy()
     out = out[out["age"].between(10, 17).fillna(False).astype(bool)].reset_index(drop=True)
     out["age_group"] = _age_group(out["age"].astype(int))
@@ -498,7 +503,7 @@ def follow_up(tables: dict, window: Period, extract_date: date, events: pd.DataF
     first = reoff.groupby("child_id")["offence_date"].min()
     out = members[["child_id", "index_date", "tier", "index_type"]].copy()
     end = (out["index_date"] + FOLLOW_UP).where(out["index_date"] + FOLLOW_UP < cutoff, cutoff)
-    out["reoffence_date"] = out["child_id"].map(first)
+    out["reoffence_date"] = mapped(out["child_id"], first)
     out["reoffended"] = out["reoffence_date"].notna()
     stop = out["reoffence_date"].where(out["reoffended"], end)
     out["days"] = (stop - out["index_date"]).dt.days.astype(float)

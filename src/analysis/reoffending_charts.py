@@ -67,7 +67,7 @@ def time_to_reoffence(survival: pd.DataFrame, window: Period, area_name: str):
                        subtitle=(f"Estimated share (%) with a proven reoffence by months since the caution, sentence or "
                                  f"release, by tier, {window.months}, {area_name}"),
                        source=(f"{SOURCE} Kaplan-Meier estimate; shaded band: 95% confidence interval for all children. "
-                               "Tiers with too few children, and months with too few reoffences, are not drawn."))
+                               "Tiers and months whose figures are withheld are not drawn."))
     drawn = ", ".join(curves) if curves else "no group"
     return fig, title, (f"Line chart of the cumulative share of children with a proven reoffence by month since their "
                         f"caution, sentence or release, for {drawn}. {words.km_sentence(survival, window)}")
@@ -84,5 +84,5 @@ def tracker_by(fig_tracker: pd.DataFrame, breakdown: str, what: str, area_name: 
     fig = charts.horizontal_bars(
         rows["group"], rows["value"], rows["suppressed"], title=title, value_format=lambda v: f"{v:.0f}%",
         subtitle=f"Share (%) of tracked children who offended again, by {what}, {area_name}, {period_label}",
-        source=f"{SOURCE} [c] = withheld: too few children. 95% confidence intervals are in the table below.")
+        source=f"{SOURCE} [c] = withheld to protect children's identities. 95% confidence intervals are in the table below.")
     return fig, title, f"Bar chart of the share of tracked children who offended again, by {what}. {title}."

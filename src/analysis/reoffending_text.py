@@ -34,6 +34,11 @@ def _shown(row: pd.Series | None) -> bool:
     return row is not None and not row["suppressed"] and not pd.isna(row["value"])
 
 
+def _zero(row: pd.Series | None) -> bool:
+    """A shown count of nobody."""
+    return row is not None and not row["suppressed"] and not pd.isna(row["numerator"]) and row["numerator"] == 0
+
+
 def _pct(row: pd.Series | None) -> str:
     return formatting.figure(row["value"], "share") if _shown(row) else SYMBOL
 
@@ -127,9 +132,12 @@ def cohort_sentence(fig: pd.DataFrame, group: str, what: str) -> str:
     """One cohort's national measure in words, from published figures (as the table shows them)."""
     n, r = _row(fig, "cohort_children", group), _row(fig, "reoffenders", group)
     k, per = _row(fig, "proven_reoffences", group), _row(fig, "reoffences_per_reoffender", group)
+    if _zero(n):
+        return (f"No child was cautioned, sentenced or released from custody in {what}, so there is no reoffending "
+                "to measure.")
     text = f"Of the {count_phrase(n, 'child', 'children')} in {what}, "
     if not _shown(r):
-        return text + f"the number who committed a proven reoffence is too small to show ({SYMBOL})."
+        return text + f"the number who committed a proven reoffence is withheld ({SYMBOL})."
     text += (f"{count_phrase(r, 'child', 'children')} ({_pct(r)}, 95% confidence interval {_ci(r)}) committed a "
              "proven reoffence within 12 months")
     if _shown(k) and _shown(per):
@@ -144,6 +152,11 @@ def cohort_sentence(fig: pd.DataFrame, group: str, what: str) -> str:
 def custody_check_sentence(fig: pd.DataFrame, period_label: str) -> str:
     """How many custodial sentences had no custody episode to date a release from."""
     row = _row(fig, "custodial_sentences_without_release_episode")
+    released = first(fig, measure="cohort_children", breakdown="index_type", group="Release from custody")
+    if _zero(row) and _zero(released):
+        return (f"No child in the cohort was released from custody, and no custodial sentence given in {period_label} "
+                "is left without a release date: no child was sentenced to custody in the period, or every custodial "
+                "sentence is still being served.")
     return ("Releases from custody are dated by the end of the custodial part of the sentence on the caseload. "
             f"Custodial sentences given in {period_label} with no such caseload episode, and so not counted as "
             f"releases: {count_phrase(row, 'sentence')}.")
@@ -239,9 +252,21 @@ def trend_title(fig: pd.DataFrame, status: pd.DataFrame) -> str:
 
 def trend_sentence(fig: pd.DataFrame, status: pd.DataFrame) -> str:
     complete, maturing = status[status["complete"]], status[~status["complete"]]
-    shown = fig[(fig["measure"] == "reoffenders") & ~fig["suppressed"] & fig["group"].isin(complete["group"])]
-    text = (f"Of the {len(complete)} complete 3-month cohorts shown, {len(shown)} have a rate that can be shown; the "
-            f"others are withheld ({SYMBOL}).")
+    if not len(status):
+        return "The extract has no outcomes, so there are no 3-month cohorts to follow."
+    sizes = fig[(fig["measure"] == "cohort_children") & fig["group"].isin(complete["group"])]
+    empty = sum(_zero(r) for _, r in sizes.iterrows())
+    shown = fig[(fig["measure"] == "reoffenders") & ~fig["suppressed"] & fig["value"].notna()
+                & fig["group"].isin(complete["group"])]
+    if empty and empty == len(complete):
+        text = (f"No child was cautioned, sentenced or released from custody in any of the {len(complete)} complete "
+                "3-month cohorts shown, so there is no reoffending to measure.")
+    elif empty:
+        text = (f"Of the {len(complete)} complete 3-month cohorts shown, {len(shown)} have a rate that can be shown, "
+                f"{empty} had no children and the others are withheld ({SYMBOL}).")
+    else:
+        text = (f"Of the {len(complete)} complete 3-month cohorts shown, {len(shown)} have a rate that can be shown; "
+                f"the others are withheld ({SYMBOL}).")
     if len(shown):
         text += (f" Their rates ranged from {formatting.figure(shown['value'].min(), 'share')} to "
                  f"{formatting.figure(shown['value'].max(), 'share')}: with cohorts of this size, rates move a lot by chance.")
@@ -275,6 +300,9 @@ def km_sentence(fig: pd.DataFrame, window: Period) -> str:
     n = _row(fig, "time_to_reoffence_children")
     rows = km_rows(fig)
     at = {int(r["month"]): r for _, r in rows.iterrows()}
+    if _zero(n):
+        return (f"No child was cautioned, sentenced or released from custody between "
+                f"{window.months.replace(' to ', ' and ')}, so there is no time to reoffence to estimate.")
     text = (f"{count_phrase(n, 'child', 'children').capitalize()} were cautioned, sentenced or released from custody "
             f"between {window.months.replace(' to ', ' and ')}. ")
     months = [m for m in (3, 6, 12) if m in at]
@@ -293,6 +321,8 @@ def km_sentence(fig: pd.DataFrame, window: Period) -> str:
 def tracker_sentence(fig: pd.DataFrame, period_label: str) -> str:
     n, r = _row(fig, "tracked_children"), _row(fig, "tracker_reoffenders")
     none, k = _row(fig, "tracker_no_further_offence"), _row(fig, "tracker_reoffences")
+    if _zero(n):
+        return f"No child had an outcome in the {period_label}, so there is no one to track."
     text = (f"{count_phrase(n, 'child', 'children').capitalize()} had an outcome, diversion included, in the "
             f"{period_label} and are tracked from their original offence to the date of the extract.")
     if _shown(none) and _shown(r):
@@ -300,8 +330,7 @@ def tracker_sentence(fig: pd.DataFrame, period_label: str) -> str:
                  f"{count_phrase(r, 'child', 'children')} ({_pct(r)}) have")
         text += f", committing {count_phrase(k, 'further offence')} between them." if _shown(k) else "."
     else:
-        text += (f" The numbers with and without a further offence are too small to show ({SYMBOL}) without "
-                 "identifying children.")
+        text += f" The numbers with and without a further offence are withheld ({SYMBOL})."
     return text
 
 
@@ -316,7 +345,8 @@ def tracker_title(fig: pd.DataFrame, what: str) -> str:
     """The group with the most further offending, if it stands out beyond chance; otherwise says it does not."""
     rows = _comparable(fig)
     if len(rows) < 2:
-        return f"Further offending by {what}: most groups are too small to compare"
+        return (f"Further offending by {what}: too few groups to compare (the others are withheld or have fewer than "
+                f"{CAUTION_BELOW} children)")
     top, rest = rows.iloc[0], rows.iloc[1:]
     if (top["lower"] > rest["upper"]).all():
         return f"Further offending was most common where the {what} was {top['group'].lower()} ({_pct(top)})"
@@ -328,26 +358,34 @@ def seriousness_sentence(fig: pd.DataFrame) -> str:
     parts = [f"{count_phrase(_row(fig, 'tracker_reoffences', g), 'offence')} {g.lower()}"
              for g in ("Less serious", "Equally serious", "More serious")]
     nk = _row(fig, "tracker_reoffences", "Not known")
-    return (f"Of the {count_phrase(k, 'further offence')}, compared with the child's original offence by the YJB "
+    if _zero(k):
+        return "The children tracked have committed no further offence, so there is nothing to compare."
+    of = "Of the" if _shown(k) else "Of"
+    return (f"{of} {count_phrase(k, 'further offence')}, compared with the child's original offence by the YJB "
             f"seriousness score (1 least to 8 most serious): {parts[0]}, {parts[1]} and {parts[2]}; "
             f"{count_phrase(nk, 'offence')} could not be compared because a score was missing.")
 
 
 def diversion_sentence(fig: pd.DataFrame) -> str:
     n, r = _row(fig, "tracked_children"), _row(fig, "tracker_reoffenders")
+    if _zero(n):
+        return "No child had diversion as their first outcome in the year."
     text = f"{count_phrase(n, 'child', 'children').capitalize()} had diversion as their first outcome in the year"
     if _shown(r):
         return text + (f", of whom {count_phrase(r, 'child', 'children')} ({_pct(r)}) have offended again since"
                        f"{caution(n['numerator'] if _shown(n) else None)}.")
-    return text + f"; the number who offended again is too small to show ({SYMBOL})."
+    return text + f"; the number who offended again is withheld ({SYMBOL})."
 
 
 def headline(fig: pd.DataFrame, group: str, what: str) -> str:
     r = _row(fig, "reoffenders", group)
+    if _zero(_row(fig, "cohort_children", group)):
+        return (f"No child was cautioned, sentenced or released from custody in {what}, so there is no reoffending "
+                "to measure.")
     if _shown(r):
         return (f"{_pct(r)} of children cautioned, sentenced or released from custody in {what} committed a proven "
                 "reoffence within 12 months (local calculation of the national measure).")
-    return f"Too few children in the {what} cohort reoffended to show the rate ({SYMBOL})."
+    return f"The reoffending rate of the {what} cohort is withheld ({SYMBOL})."
 
 
 METHOD_NOTES = f"""**The national measure, computed locally.** The Ministry of Justice's proven reoffending measure for children, recomputed from the YJS's own records. The cohort is children aged 10 to 17 living in the area who were cautioned (youth caution or youth conditional caution), given a court sentence other than custody, or released from custody in the period: 3 months (the MoJ's cohorts since 2017) or 12 months (the cohorts in the published comparator tables). Each child counts once per cohort, from their first qualifying event in the period (the most serious first if two fall on the same day); a child with events in two periods is in both cohorts. A child's outcomes on the same day count as one occasion, typed by the most serious: an order given alongside custody belongs to the custodial sentence. A proven reoffence is an offence committed in the {REOFFENDING_FOLLOW_UP_MONTHS} months after the index date (from the next day) and proven by a caution or conviction within those months or a further {REOFFENDING_WAIT_MONTHS}. Reoffences are counted as offences, as the MoJ does: three offences on one day are three reoffences. The binary rate is the share of the cohort who reoffended (with a 95% Wilson interval); reoffences per reoffender and per child in the cohort are averages. A cohort is complete once its last child's follow-up and the wait for proceedings have passed by the extract date; later cohorts are marked still maturing.

@@ -57,6 +57,29 @@ def _shown(r: pd.Series | None) -> bool:
     return r is not None and not r["suppressed"] and not pd.isna(r["value"])
 
 
+NO_POPULATION = ("there is no population figure to make a rate (the population table gives no children aged 10 to 17)")
+
+
+def no_population(r: pd.Series | None) -> bool:
+    """A rate that cannot be made because the population table counts no children aged 10 to 17 (its count, if not
+    withheld, can still be shown)."""
+    return (r is not None and not r["suppressed"] and pd.isna(r["value"]) and not pd.isna(r["numerator"])
+            and r["denominator"] == 0)
+
+
+def not_covered(r: pd.Series | None) -> bool:
+    """A figure the extract cannot give (it does not go back to the start of the figure's period): not withheld,
+    just not available."""
+    return r is None or (not r["suppressed"] and pd.isna(r["numerator"]) and pd.isna(r["value"]))
+
+
+NOT_COVERED = "not available: the extract does not cover the whole period"
+
+
+def _children(n: int) -> str:
+    return "no child" if n == 0 else formatting.plural(n, "child", "children")
+
+
 def when(ind: Indicator, r: pd.Series) -> str:
     """The period a headline figure covers, in words."""
     if ind.window == "quarter":
@@ -106,10 +129,21 @@ def headline(fig: pd.DataFrame, quarter: Quarter) -> str:
                 f"{bare(ind, c.then)} a year earlier: {BEYOND}.")
     fte = row(fig, BY_KEY["fte_rate"], quarter)
     c = year["fte_rate"]
+    if no_population(fte):
+        who = _children(int(fte["numerator"]))
+        return (f"{who[0].upper() + who[1:]} entered the youth justice system for the first time "
+                f"in the {fte['period']}: {NO_POPULATION}; no headline measure changed by more than chance variation "
+                "would explain.")
+    if not_covered(fte):
+        return (f"First time entrants in the {quarter.year_ending.label} are {NOT_COVERED} ([x]); no headline measure "
+                "changed by more than chance variation would explain.")
     if not _shown(fte):
-        return ("Too few children entered the youth justice system for the first time in the "
-                f"{quarter.year_ending.label} to show the number ({SYMBOL}); no headline measure changed by more than "
+        return (f"The number of children who entered the youth justice system for the first time in the "
+                f"{quarter.year_ending.label} is withheld ({SYMBOL}); no headline measure changed by more than "
                 "chance variation would explain.")
+    if fte["numerator"] == 0:
+        return (f"No child entered the youth justice system for the first time in the {fte['period']}; no headline "
+                "measure changed by more than chance variation would explain at these numbers.")
     before = row(fig, BY_KEY["fte_rate"], quarter.same_quarter_last_year)
     against = f", against {int(before['numerator']):,} a year earlier" if c.shown else ""
     return (f"{int(fte['numerator']):,} children entered the youth justice system for the first time in the "
@@ -119,6 +153,12 @@ def headline(fig: pd.DataFrame, quarter: Quarter) -> str:
 
 def fte_bullet(fig: pd.DataFrame, quarter: Quarter) -> str:
     ind, r = BY_KEY["fte_rate"], row(fig, BY_KEY["fte_rate"], quarter)
+    if no_population(r):
+        n = int(r["numerator"])
+        return (f"**First time entrants:** {_children(n)} entered the youth justice system for the first time in the "
+                f"{r['period']}; {NO_POPULATION}.")
+    if not_covered(r):
+        return f"**First time entrants:** {NOT_COVERED} ([x])."
     if not _shown(r):
         return f"**First time entrants:** withheld for the {quarter.year_ending.label} ({SYMBOL})."
     year = compare(r, row(fig, ind, quarter.same_quarter_last_year), 1)
@@ -133,7 +173,15 @@ def custody_bullet(fig: pd.DataFrame, quarter: Quarter) -> str:
     remanded = row(fig, BY_KEY["remanded"], quarter)
     in_custody = row(fig, BY_KEY["remanded_custody"], quarter)
     period = quarter.year_ending.label
-    if _shown(rate) and rate["numerator"] == 0:
+    if no_population(rate):
+        n = int(rate["numerator"])
+        custody = (("No child living here was sentenced to custody" if n == 0 else
+                    f"{formatting.plural(n, 'custodial sentence', 'custodial sentences')} {'was' if n == 1 else 'were'} "
+                    "given to children living here")
+                   + f" in the {period}; for the custody rate {NO_POPULATION}")
+    elif not_covered(rate):
+        custody = f"The custody rate for the {period} is {NOT_COVERED} ([x])"
+    elif _shown(rate) and rate["numerator"] == 0:
         custody = f"No child living here was sentenced to custody in the {period} (a custody rate of 0.00 per 1,000)"
     elif _shown(rate):
         year = compare(rate, row(fig, BY_KEY["custody_rate"], quarter.same_quarter_last_year), 2)
@@ -148,6 +196,8 @@ def custody_bullet(fig: pd.DataFrame, quarter: Quarter) -> str:
             return f"the number of {what} is not available"
         if r["suppressed"]:
             return f"a withheld number ({SYMBOL}) were {what}"
+        if pd.isna(r["numerator"]):
+            return f"the number of children {what} is {NOT_COVERED} ([x])"
         return formatting.plural(int(r["numerator"]), "child", "children") + f" {'was' if r['numerator'] == 1 else 'were'} {what}"
 
     remand = children(remanded, "remanded")
@@ -160,6 +210,11 @@ def custody_bullet(fig: pd.DataFrame, quarter: Quarter) -> str:
 def reoffending_bullet(fig: pd.DataFrame, quarter: Quarter) -> str:
     ind, freq = BY_KEY["reoffending"], BY_KEY["frequency"]
     r, f = row(fig, ind, quarter), row(fig, freq, quarter)
+    if not_covered(r):
+        return f"**Reoffending:** the rate for the latest complete 12-month cohort is {NOT_COVERED} ([x])."
+    if r is not None and not r["suppressed"] and r["denominator"] == 0:
+        return (f"**Reoffending:** no child was cautioned, sentenced or released from custody in {r['period']} (the "
+                "latest 12-month cohort whose reoffending is complete), so there is no reoffending rate.")
     if not _shown(r):
         return (f"**Reoffending:** the rate for the latest complete 12-month cohort is withheld ({SYMBOL}). "
                 f"See the {link('30_reoffending')} report.")
@@ -175,6 +230,8 @@ def reoffending_bullet(fig: pd.DataFrame, quarter: Quarter) -> str:
 
 def caseload_bullet(fig: pd.DataFrame, quarter: Quarter) -> str:
     ind, r = BY_KEY["caseload"], row(fig, BY_KEY["caseload"], quarter)
+    if not_covered(r):
+        return f"**Caseload:** the number of children on the caseload is {NOT_COVERED} ([x])."
     if not _shown(r):
         return f"**Caseload:** the number of children on the caseload cannot be shown ({SYMBOL})."
     year = compare(r, row(fig, ind, quarter.same_quarter_last_year), 0)
@@ -475,7 +532,9 @@ def outcomes_sentence(fig: pd.DataFrame, period) -> str:
 
     total, ooc, court = (_r(fig, "outcomes", "all", g) for g in (TOTAL_GROUP, OUT_OF_COURT, COURT))
     if total is None or total["suppressed"]:
-        return f"Too few outcomes were received in the {period.label} to show ({SYMBOL})."
+        return f"The number of outcomes received in the {period.label} is withheld ({SYMBOL})."
+    if total["numerator"] == 0:
+        return f"No child living in the area received an outcome in the {period.label}."
     text = f"Children living in the area received {_count(total, 'outcomes')} in the {period.label}"
     if ooc is not None and not ooc["suppressed"] and court is not None and not court["suppressed"] and total["numerator"]:
         text += (f": {_count(ooc)} out of court ({100 * ooc['numerator'] / total['numerator']:.1f}%) and "
@@ -492,6 +551,8 @@ def offences_sentence(fig: pd.DataFrame, period) -> str:
 
     top = largest_group(fig, "offences")
     total = _r(fig, "offences", "offence_type", TOTAL_GROUP)
+    if total is not None and not total["suppressed"] and total["numerator"] == 0:
+        return f"No offence of a child living in the area was dealt with by an outcome in the {period.label}."
     if top is None or total is None or total["suppressed"]:
         return f"Offences by type in the {period.label}: withheld ({SYMBOL})."
     r = _r(fig, "offences", "offence_type", top)
@@ -512,8 +573,11 @@ def characteristics_sentence(fig: pd.DataFrame, period) -> str:
 
     n = _r(fig, "ycc_or_above_children", "all", TOTAL_GROUP)
     rows = fig[(fig["measure"] == "ycc_or_above_characteristic") & (fig["group"] != NO_ASSESSMENT) & ~fig["suppressed"]]
+    if n is not None and not n["suppressed"] and n["numerator"] == 0:
+        return f"No child received a youth conditional caution or a court outcome in the {period.label}."
     if n is None or n["suppressed"] or rows.empty:
-        return f"Too few children received a youth conditional caution or a court outcome in the {period.label} to describe them ({SYMBOL})."
+        return (f"The characteristics of children who received a youth conditional caution or a court outcome in the "
+                f"{period.label} are withheld ({SYMBOL}).")
     top = rows.sort_values("numerator", ascending=False, kind="stable").iloc[0]
     none = _r(fig, "ycc_or_above_characteristic", "characteristic", NO_ASSESSMENT)
     text = (f"Of the {_count(n, 'children')} who received a youth conditional caution or a court outcome in the "
