@@ -1,7 +1,7 @@
 """Disproportionality: cohorts, measures, decision points, safe publication and words, on hand-built data.
 
-Expected values are worked out by hand (methodology.md section 9, example 5; the 2022-23 youth justice plan's
-statement in seed_facts.md section 1.6) or taken from scipy, not from the code under test.
+Expected values are worked out by hand (docs/methods-references.md: the worked example, and the 2022-23 youth
+justice plan's statement) or taken from scipy, not from the code under test.
 """
 
 from __future__ import annotations
@@ -47,7 +47,7 @@ def rep(mode: str = "public") -> Report:
 
 @pytest.fixture
 def example():
-    """methodology.md section 9, example 5: 180 children cautioned or sentenced, 30 of them Black; 1,500 Black
+    """The worked example in docs/methods-references.md: 180 children cautioned or sentenced, 30 of them Black; 1,500 Black
     children and 30,000 others in a 10 to 17 population of 31,500."""
     values = cohort_values({"White": 150, "Black": 30})
     return figures_of(dp.compare(values, ETHNIC, population({"White": 30_000, "Black": 1_500}),

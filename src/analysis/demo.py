@@ -3,7 +3,7 @@
 `generate(out_dir)` writes every extract of the data contract (`contract.EXTRACTS`)
 as `<name>.csv`. All the data are invented: no real child, pupil or school is
 behind any row. The volumes are shaped like Rotherham's published figures
-(reference/seed_facts.md): about 25,000 children aged 10 to 17, a few hundred
+(docs/methods-references.md): about 25,000 children aged 10 to 17, a few hundred
 youth justice outcomes a year (mostly diversion), about 50 first time entrants
 a year, a caseload of 150 to 200 children in any quarter, and a borough-wide
 school census with suspensions and permanent exclusions.
@@ -195,7 +195,7 @@ COVID_CLOSURES = (("2020-03-23", "2020-07-21", 0.08), ("2021-01-05", "2021-03-07
 
 # --- AssetPlus assessments -------------------------------------------------------------
 # Children on a youth conditional caution or above are assessed with AssetPlus near each such outcome. The share
-# flagged Y for each concern is shaped like the 2022-23 plan's 42 children (seed_facts 1.5): substance misuse 17,
+# flagged Y for each concern is shaped like the 2022-23 plan's 42 children (docs/methods-references.md): substance misuse 17,
 # mental health 15, speech and language 20, NEET 9, child in need 18, child protection 19, CCE/CSE 4.
 ASSESSMENT_SHARE = 0.9  # of YCC-or-above outcome occasions with an assessment
 ASSESSMENT_FLAG_RATES = {

@@ -3,7 +3,7 @@
 Small, pure functions behind the report tables. Each accepts scalars or numpy
 arrays (broadcast together) and returns numpy scalars for scalar input and
 arrays for array input. Methods follow the project methodology
-(``/work/shared/reference/methodology.md`` sections 1.5, 8 and 9):
+(``docs/methods-references.md``):
 
 - proportions: Wilson score interval, as PHE/OHID ``phe_proportion``
   (PHEindicatormethods, ``R/utils.R``);

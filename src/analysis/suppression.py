@@ -1,7 +1,7 @@
 """Small-number suppression: the one place that decides what may be published.
 
 Rules (project choice following the GSS symbols guidance; see the notes in each
-report and methodology.md section 5):
+report and docs/disclosure.md):
 
 * **Primary.** A count of 1 to `up_to` (default 4) children or events is shown
   as ``[c]``. Zero is shown: it identifies no one. A share or mean built on
