@@ -26,7 +26,7 @@ $(VENV)/.installed: pyproject.toml
 
 demo: setup data/demo/extract_info.csv
 
-data/demo/extract_info.csv: src/analysis/demo.py src/analysis/contract.py src/analysis/codes.py
+data/demo/extract_info.csv: $(wildcard src/analysis/demo/*.py) src/analysis/data/contract.py src/analysis/data/codes.py
 	$(BIN)/python -m analysis demo --out data/demo
 
 # Re-execute the committed notebooks in place on the demo data (after changing a report).

@@ -162,7 +162,7 @@ def floor_notebooks(notebooks: list[Path], folder: Path) -> Path:
 
 
 def bench(scale: float, python: str, repeat: int = 1) -> dict:
-    from analysis.contract import EXTRACTS
+    from analysis.data.contract import EXTRACTS
 
     data = RESULTS / f"data-scale{scale:g}"
     if not all((data / e.file).exists() for e in EXTRACTS.values()):  # absent, or made before the contract grew
@@ -171,7 +171,7 @@ def bench(scale: float, python: str, repeat: int = 1) -> dict:
     refresh = [python, "-m", "analysis", "refresh", "--quarter", QUARTER, "--data", str(data), "--out", str(out),
                "--work", str(work), "--no-progress"]
     floor_cmd = [python, "-c",
-                 "import sys; from pathlib import Path; from analysis.runner import refresh; "
+                 "import sys; from pathlib import Path; from analysis.publish.runner import refresh; "
                  f"refresh({QUARTER!r}, Path(sys.argv[1]), Path(sys.argv[2]), work_dir=Path(sys.argv[3]), "
                  "notebooks_dir=Path(sys.argv[4]), progress=False)",
                  str(data), str(RESULTS / "floor-reports"), str(work)]

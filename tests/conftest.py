@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis.contract import EXTRACTS
+from analysis.data.contract import EXTRACTS
 
 REPO = Path(__file__).resolve().parents[1]
 DEMO = REPO / "data" / "demo"
@@ -78,7 +78,7 @@ def refreshed(tmp_path_factory):
         generate(DEMO)
     out = tmp_path_factory.mktemp("reports")
     work = tmp_path_factory.mktemp("work")
-    from analysis import runner
+    from analysis.publish import runner
 
     result = runner.refresh(QUARTER, DEMO, out, work_dir=work, progress=False)
     return result, out, work

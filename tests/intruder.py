@@ -1,4 +1,4 @@
-"""An intruder for the tests, written apart from `analysis.disclosure` (which it checks).
+"""An intruder for the tests, written apart from `analysis.safety.disclosure` (which it checks).
 
 Given true figures, what was withheld and the sums that hold, it asks an integer programme (scipy's HiGHS)
 for the smallest and largest value of each withheld small count, as someone holding every shown number would:

@@ -9,7 +9,7 @@ from urllib.parse import unquote, urlparse
 
 import pytest
 
-from analysis.pdf import find_chromium
+from analysis.publish.pdf import find_chromium
 from conftest import REPO
 
 BROWSER = find_chromium()

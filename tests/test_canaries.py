@@ -7,7 +7,8 @@ import shutil
 
 import pytest
 
-from analysis import canaries, runner
+from analysis.safety import canaries
+from analysis.publish import runner
 from conftest import DEMO, QUARTER
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from analysis import caseload, characteristics, first_time_entrants
-from analysis.quarters import Quarter
-from analysis.validation import validate_folder
+from analysis.measures import caseload, characteristics, first_time_entrants
+from analysis.data.quarters import Quarter
+from analysis.data.validation import validate_folder
 from conftest import write_extract
 
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from analysis import codes, comparators, formatting
+from analysis.data import codes
+from analysis.measures import comparators
+from analysis.present import formatting
 from conftest import REPO
 
 PATH = REPO / "data" / "reference" / "comparators.csv"

@@ -1,4 +1,4 @@
-"""Tests of the synthetic demo extract generator (analysis.demo)."""
+"""Tests of the synthetic demo extract generator (analysis.demo.generate)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import codes, contract, demo
+from analysis.data import codes, contract
+from analysis import demo
 
 EXTRACT_DATE = "2026-04-20"
 
@@ -173,8 +174,8 @@ def test_without_bad_rows_every_rule_holds(small_clean_and_bad):
 
 
 def test_the_project_validator_sets_aside_exactly_the_bad_rows(small_clean_and_bad):
-    """analysis.validation accepts every clean row and sets aside every added bad row."""
-    from analysis import validation
+    """analysis.data.validation accepts every clean row and sets aside every added bad row."""
+    from analysis.data import validation
 
     clean, bad = small_clean_and_bad
     v_clean, v_bad = validation.validate_folder(clean), validation.validate_folder(bad)

@@ -1,4 +1,4 @@
-"""The intruder's audit (analysis.disclosure): after suppression, no withheld count of 1 to 4 can be worked out.
+"""The intruder's audit (analysis.safety.disclosure): after suppression, no withheld count of 1 to 4 can be worked out.
 
 Each check uses the independent intruder in tests/intruder.py, not the production code."""
 
@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import intruder
-from analysis import disclosure, figures, suppression
+from analysis.safety import disclosure, figures, suppression
 
 
 def _rows(measure, breakdown, counts: dict, period="p", kind="count"):
@@ -199,7 +199,7 @@ def _generated_quarter(tmp_path, scale):
     from analysis.demo import generate
 
     generate(data, scale=scale)
-    from analysis import runner
+    from analysis.publish import audit, runner
 
     runner.refresh(QUARTER, data, out, work_dir=work, progress=False, pdf=False)
     return out, work
@@ -215,14 +215,14 @@ def test_a_large_extract_passes_an_independent_intruder(tmp_path):
 
 
 def test_a_refresh_the_audit_cannot_make_safe_publishes_nothing(tmp_path, monkeypatch):
-    from analysis import runner
+    from analysis.publish import audit, runner
     from conftest import write_extract
 
     data = write_extract(tmp_path / "extract")
     unsafe = disclosure.Audit(4, pinned=["10_disproportionality: caseload_children by sex, year ending March 2023 (Male)"])
-    monkeypatch.setattr(runner, "_audit", lambda *a: unsafe)
-    monkeypatch.setattr(runner, "_widen", lambda *a: {})
-    with pytest.raises(runner.DisclosureError, match="caseload_children by sex"):
+    monkeypatch.setattr(runner, "audit_quarter", lambda *a: unsafe)
+    monkeypatch.setattr(runner, "widen", lambda *a: {})
+    with pytest.raises(audit.DisclosureError, match="caseload_children by sex"):
         runner.refresh("2022-23 Q4", data, tmp_path / "out", work_dir=tmp_path / "work", progress=False, pdf=False)
     assert list((tmp_path / "out").iterdir()) == []  # no quarter folder, no build folder
 

@@ -12,12 +12,14 @@ import pandas as pd
 import pytest
 from scipy.stats.contingency import relative_risk
 
-from analysis import disproportionality as dp
-from analysis import disproportionality_text as words
-from analysis import figures, intervals, suppression
-from analysis.quarters import Quarter
-from analysis.report import Report
-from analysis.validation import validate_folder
+from analysis.reports.disproportionality import measures as dp
+from analysis.present import ratio_words
+from analysis.reports.disproportionality import words
+from analysis.safety import figures, suppression
+from analysis.stats import intervals
+from analysis.data.quarters import Quarter
+from analysis.present.report import Report
+from analysis.data.validation import validate_folder
 from conftest import write_extract
 
 QUARTER = Quarter.parse("2022-23 Q4")  # January to March 2023; the 12 months are April 2022 to March 2023
@@ -153,7 +155,7 @@ def test_group_with_no_children_gives_zero_and_no_interval():
     assert black["any_outcome_rri_vs_white"].value == 0 and math.isnan(black["any_outcome_rri_vs_white"].lower)
     safe = dp.publish(rep(), dp.compare(values, ETHNIC, population({"White": 20_000, "Mixed": 500, "Black": 300}),
                                         cohort="any_outcome", period=YEAR))
-    assert words.reading(dp.row(safe, "any_outcome_rri_vs_white", "ethnic_group", "Black", YEAR)) == words.NONE_IN_GROUP
+    assert ratio_words.reading(dp.row(safe, "any_outcome_rri_vs_white", "ethnic_group", "Black", YEAR)) == ratio_words.NONE_IN_GROUP
     assert words.rri_sentence(dp.row(safe, "any_outcome_rri_vs_white", "ethnic_group", "Black", YEAR), "Black",
                               "to have any outcome", "White children") == "Black children: no children in this group."
 
@@ -168,8 +170,8 @@ def test_group_missing_from_the_population_table_is_not_available():
     assert other[("any_outcome_children", "Other")].numerator == 7  # still counted
     safe = dp.publish(rep(), fig)
     for measure in ("any_outcome_rate", "any_outcome_rri_vs_white", "any_outcome_rri_vs_others"):
-        assert words.reading(dp.row(safe, measure, "ethnic_group", "Other", YEAR)) == words.NO_POPULATION
-    assert words.reading(dp.row(safe, "any_outcome_disproportionality_ratio", "ethnic_group", "Other", YEAR)) == words.NO_POPULATION
+        assert ratio_words.reading(dp.row(safe, measure, "ethnic_group", "Other", YEAR)) == ratio_words.NO_POPULATION
+    assert ratio_words.reading(dp.row(safe, "any_outcome_disproportionality_ratio", "ethnic_group", "Other", YEAR)) == ratio_words.NO_POPULATION
 
 
 def test_all_ethnicity_unknown_gives_no_comparison_and_no_error():
@@ -182,7 +184,7 @@ def test_all_ethnicity_unknown_gives_no_comparison_and_no_error():
     unknown = figures_of(fig[fig["breakdown"] == "ethnic_group_not_known"])[("any_outcome_children", dp.NOT_KNOWN)]
     assert (unknown.numerator, unknown.denominator, unknown.value) == (12, 12, 100)
     safe = dp.publish(rep(), fig)
-    assert words.reading(dp.row(safe, "any_outcome_rri_vs_white", "ethnic_group", "Mixed", YEAR)) == words.NONE_IN_GROUP
+    assert ratio_words.reading(dp.row(safe, "any_outcome_rri_vs_white", "ethnic_group", "Mixed", YEAR)) == ratio_words.NONE_IN_GROUP
     assert "no comparison by ethnicity" in words.composition_text(safe, "any_outcome", YEAR)
 
 
@@ -208,18 +210,18 @@ def ratio_row(value, lower, upper, numerator=20, denominator=1000, numerator_2=5
 
 
 @pytest.mark.parametrize("r, expected", [
-    (ratio_row(2.5, 1.4, 4.1), words.MORE),
-    (ratio_row(0.4, 0.2, 0.8), words.LESS),
-    (ratio_row(1.1, 0.7, 1.6), words.ABOUT),
-    (ratio_row(1.6, 0.4, 6.0), words.TOO_FEW),
-    (ratio_row(float("nan"), float("nan"), float("nan"), numerator=float("nan"), suppressed=True), words.WITHHELD),
-    (ratio_row(0.0, float("nan"), float("nan"), numerator=0), words.NONE_IN_GROUP),
-    (ratio_row(float("nan"), float("nan"), float("nan"), denominator=float("nan")), words.NO_POPULATION),
-    (ratio_row(float("nan"), float("nan"), float("nan"), numerator_2=0), words.NO_COMPARISON),
-    (None, words.NOT_POSSIBLE),
+    (ratio_row(2.5, 1.4, 4.1), ratio_words.MORE),
+    (ratio_row(0.4, 0.2, 0.8), ratio_words.LESS),
+    (ratio_row(1.1, 0.7, 1.6), ratio_words.ABOUT),
+    (ratio_row(1.6, 0.4, 6.0), ratio_words.TOO_FEW),
+    (ratio_row(float("nan"), float("nan"), float("nan"), numerator=float("nan"), suppressed=True), ratio_words.WITHHELD),
+    (ratio_row(0.0, float("nan"), float("nan"), numerator=0), ratio_words.NONE_IN_GROUP),
+    (ratio_row(float("nan"), float("nan"), float("nan"), denominator=float("nan")), ratio_words.NO_POPULATION),
+    (ratio_row(float("nan"), float("nan"), float("nan"), numerator_2=0), ratio_words.NO_COMPARISON),
+    (None, ratio_words.NOT_POSSIBLE),
 ])
 def test_readings(r, expected):
-    assert words.reading(r) == expected
+    assert ratio_words.reading(r) == expected
 
 
 def test_sentence_cautions_on_small_numbers():

@@ -21,12 +21,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import exclusions as X
-from analysis import exclusions_text as T
-from analysis import figures, formatting, intervals, suppression
-from analysis.contract import EXTRACTS
-from analysis.quarters import Quarter, academic_year
-from analysis.validation import validate_folder
+from analysis.reports.exclusions import measures as X
+from analysis.reports.exclusions import words as T
+from analysis.safety import figures, suppression
+from analysis.present import formatting
+from analysis.stats import intervals
+from analysis.data.contract import EXTRACTS
+from analysis.data.quarters import Quarter, academic_year
+from analysis.data.validation import validate_folder
 from conftest import BASE, REPO
 
 QUARTER = Quarter.parse("2022-23 Q4")  # January to March 2023; academic year 2022/23 to 31 March 2023

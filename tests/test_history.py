@@ -5,8 +5,11 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from analysis import figures, formatting, history, summary
-from analysis.quarters import Quarter
+from analysis.safety import figures
+from analysis.present import formatting
+from analysis.measures import history
+from analysis.reports.summary import measures as summary
+from analysis.data.quarters import Quarter
 
 Q = Quarter.parse("2025-26 Q4")
 EARLIER = Q.history(5)[:-1]  # 2024-25 Q4 to 2025-26 Q3
@@ -111,7 +114,7 @@ def test_revisions_compare_what_was_published_with_what_is_computed_now(reports)
     rev = history.revisions(hist, previous, now, "90_summary", ["children_on_caseload", "first_time_entrants_rate"])
     assert rev.to_dict("records") == [{"measure": "children_on_caseload", "period": previous.period.label, "kind": "count",
                                        "unit": "children", "published": 170.0, "now": 175.0}]
-    from analysis import summary_text as words
+    from analysis.reports.summary import words
 
     text = words.revisions_sentence(rev, previous, True)
     assert "children on the caseload (2025-26 Q3 (October to December 2025)) now 175, published as 170" in text
@@ -121,7 +124,7 @@ def test_revisions_compare_what_was_published_with_what_is_computed_now(reports)
 
 
 def test_history_sentence_names_found_and_missing_quarters(reports):
-    from analysis import summary_text as words
+    from analysis.reports.summary import words
 
     hist = history.load(reports, EARLIER)
     text = words.history_sentence(hist, str(reports), EARLIER)

@@ -1,4 +1,4 @@
-"""Tests for analysis.intervals.
+"""Tests for analysis.stats.intervals.
 
 Expected values come from methodology.md section 9 (worked examples), the
 PHE Python port check value for Byar's method, the scipy documentation
@@ -20,7 +20,7 @@ from scipy.stats.contingency import relative_risk
 from statsmodels.stats.proportion import proportion_confint
 from statsmodels.stats.rates import confint_poisson
 
-from analysis.intervals import (
+from analysis.stats.intervals import (
     BYARS_THRESHOLD,
     katz_ratio,
     poisson_count,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import tomllib
 
-from analysis import contract
+from analysis.data import contract
 from conftest import REPO
 
 

@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 
-from analysis.quarters import (Quarter, QuarterError, academic_year, academic_year_of, latest_complete_reoffending_cohort,
+from analysis.data.quarters import (Quarter, QuarterError, academic_year, academic_year_of, latest_complete_reoffending_cohort,
                                reoffending_cohort, reoffending_cohort_complete,
                                reoffending_wait_ends)
 

@@ -12,12 +12,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analysis import extract as extract_module
-from analysis import figures, reoffending, suppression
-from analysis import reoffending_text as words
-from analysis.quarters import Period, Quarter, latest_complete_reoffending_cohort, reoffending_cohort
-from analysis.report import Report
-from analysis.validation import validate_folder
+from analysis.data import extract as extract_module
+from analysis.safety import figures, suppression
+from analysis.measures import reoffending
+from analysis.reports.reoffending import words
+from analysis.data.quarters import Period, Quarter, latest_complete_reoffending_cohort, reoffending_cohort
+from analysis.present.report import Report
+from analysis.data.validation import validate_folder
 from conftest import write_extract
 
 

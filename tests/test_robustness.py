@@ -14,14 +14,16 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import extract, reoffending, runner
-from analysis import reoffending_text
-from analysis import summary_text
-from analysis.contract import EXTRACTS
-from analysis.figures import frame
-from analysis.quarters import Quarter, QuarterError
-from analysis.report import ParameterError
-from analysis.validation import ExtractError
+from analysis.data import extract
+from analysis.measures import reoffending
+from analysis.publish import runner
+from analysis.reports.reoffending import words as reoffending_text
+from analysis.reports.summary import words as summary_text
+from analysis.data.contract import EXTRACTS
+from analysis.safety.figures import frame
+from analysis.data.quarters import Quarter, QuarterError
+from analysis.present.report import ParameterError
+from analysis.data.validation import ExtractError
 from conftest import BASE, DEMO, QUARTER, write_extract
 
 CHILD_FILES = ("offences", "outcomes", "caseload", "remands", "care_episodes", "send", "assessments", "pupil_link")

@@ -19,11 +19,11 @@ import nbformat
 import pandas as pd
 import pytest
 
-from analysis import runner
-from analysis.pdf import find_chromium
-from analysis.quarters import QuarterError
-from analysis.report import ParameterError
-from analysis.validation import ExtractError
+from analysis.publish import execute, locks, options, runner, schedule
+from analysis.publish.pdf import find_chromium
+from analysis.data.quarters import QuarterError
+from analysis.present.report import ParameterError
+from analysis.data.validation import ExtractError
 from conftest import DEMO, QUARTER, REPO, write_extract
 
 
@@ -38,7 +38,7 @@ def test_refresh_writes_the_quarter_folder(refreshed):
     assert result.folder == folder
     names = {p.name for p in folder.iterdir()}
     assert {"index.html", "figures.csv", "manifest.json", "figures_vocabulary.md", "notebooks"} <= names
-    for nb in runner.report_notebooks():
+    for nb in schedule.report_notebooks():
         assert (folder / f"{nb.stem}.html").exists()
         assert (folder / "notebooks" / nb.name).exists()
     assert not list(out.glob(".build-*")) and not list(out.glob(".old-*"))
@@ -188,10 +188,10 @@ def test_rerun_on_the_same_extract_is_identical_apart_from_the_run_time(tmp_path
 
 
 def test_a_notebooks_own_parameter_takes_the_type_of_its_default(tmp_path):
-    notebooks = runner.report_notebooks()
-    assert runner.check_options({"nc_year_from": "7"}, notebooks) == {"nc_year_from": 7}
+    notebooks = schedule.report_notebooks()
+    assert options.check_options({"nc_year_from": "7"}, notebooks) == {"nc_year_from": 7}
     with pytest.raises(ParameterError, match="nc_year_from: expected a whole number"):
-        runner.check_options({"nc_year_from": "seven"}, notebooks)
+        options.check_options({"nc_year_from": "seven"}, notebooks)
 
 
 @pytest.mark.parametrize("threshold", ["0", "3"])
@@ -205,17 +205,17 @@ def test_a_public_refresh_cannot_lower_the_suppression_threshold(tmp_path, thres
 
 
 def test_a_public_refresh_may_raise_the_threshold_and_a_restricted_one_may_show_everything():
-    notebooks = runner.report_notebooks()
-    assert runner.check_options({"suppress_up_to": "5"}, notebooks) == {"suppress_up_to": 5}
-    assert runner.check_options({"suppress_up_to": "4", "mode": "public"}, notebooks)["suppress_up_to"] == 4
-    assert runner.check_options({"suppress_up_to": "0", "mode": "restricted"}, notebooks) == {
+    notebooks = schedule.report_notebooks()
+    assert options.check_options({"suppress_up_to": "5"}, notebooks) == {"suppress_up_to": 5}
+    assert options.check_options({"suppress_up_to": "4", "mode": "public"}, notebooks)["suppress_up_to"] == 4
+    assert options.check_options({"suppress_up_to": "0", "mode": "restricted"}, notebooks) == {
         "suppress_up_to": 0, "mode": "restricted"}
     with pytest.raises(ParameterError, match="must be 0 or more"):
-        runner.check_options({"suppress_up_to": "-1", "mode": "restricted"}, notebooks)
+        options.check_options({"suppress_up_to": "-1", "mode": "restricted"}, notebooks)
 
 
 def test_a_notebook_run_by_hand_cannot_lower_the_threshold_either(tmp_path):
-    from analysis import report
+    from analysis.present import report
 
     with pytest.raises(ParameterError, match="3 would publish smaller counts"):
         report.open_report("00_overview", quarter=QUARTER, data_dir=str(DEMO), work_dir=str(tmp_path),
@@ -231,7 +231,7 @@ def test_parallel_and_serial_runs_give_identical_figures(tmp_path, refreshed):
 
 
 def _tiny_notebook(path, source: str):
-    nb = nbformat.v4.new_notebook(metadata={"kernelspec": {"name": runner.KERNEL, "display_name": "Python",
+    nb = nbformat.v4.new_notebook(metadata={"kernelspec": {"name": execute.KERNEL, "display_name": "Python",
                                                            "language": "python"}})
     nb.cells = [nbformat.v4.new_code_cell(source)]
     nbformat.write(nb, path)
@@ -241,8 +241,8 @@ def _tiny_notebook(path, source: str):
 def test_a_kernels_own_messages_go_to_its_log_not_the_terminal(tmp_path):
     notebook = _tiny_notebook(tmp_path / "talks.ipynb", "import os\nos.write(2, b'said by the kernel itself\\n')")
     log = tmp_path / "talks.log"
-    code = ("import sys; from analysis import runner; "
-            "print(runner._execute(sys.argv[1], sys.argv[2], {}, sys.argv[3], runner._kernel(), sys.argv[4])[3])")
+    code = ("import sys; from analysis.publish import execute; "
+            "print(execute.execute(sys.argv[1], sys.argv[2], {}, sys.argv[3], execute.kernel_name(), sys.argv[4])[3])")
     done = subprocess.run([sys.executable, "-c", code, str(notebook), str(tmp_path / "out.ipynb"), str(tmp_path), str(log)],
                           cwd=REPO, capture_output=True, text=True)
     assert done.stdout.strip() == "None", done.stdout + done.stderr  # the notebook ran without error
@@ -253,8 +253,8 @@ def test_a_kernels_own_messages_go_to_its_log_not_the_terminal(tmp_path):
 def test_a_kernel_that_dies_is_reported_with_its_log(tmp_path):
     notebook = _tiny_notebook(tmp_path / "dies.ipynb", "import os\nos.write(2, b'last words\\n')\nos._exit(3)")
     log = tmp_path / "dies.log"
-    name, _, _, error = runner._execute(str(notebook), str(tmp_path / "out.ipynb"), {}, str(tmp_path),
-                                        runner._kernel(), str(log))
+    name, _, _, error = execute.execute(str(notebook), str(tmp_path / "out.ipynb"), {}, str(tmp_path),
+                                        execute.kernel_name(), str(log))
     assert name == "dies" and "DeadKernelError" in error and str(log) in error
     assert "last words" in log.read_text()
 
@@ -269,7 +269,7 @@ def _quick_notebooks(folder, **sources):
     """Report notebooks that take the runner's parameters and run one cell each: a refresh in a few seconds."""
     folder.mkdir(parents=True, exist_ok=True)
     for name, source in sources.items():
-        nb = nbformat.v4.new_notebook(metadata={"kernelspec": {"name": runner.KERNEL, "display_name": "Python",
+        nb = nbformat.v4.new_notebook(metadata={"kernelspec": {"name": execute.KERNEL, "display_name": "Python",
                                                                "language": "python"}})
         nb.cells = [nbformat.v4.new_code_cell('quarter = ""\ndata_dir = ""\nwork_dir = ""\noutput_dir = ""',
                                               metadata={"tags": ["parameters"]}),
@@ -305,7 +305,7 @@ def test_two_refreshes_of_one_quarter_into_one_folder_one_publishes_the_other_st
     folder = out / TINY_SLUG
     links = _linked_files(folder)
     assert len(links) >= 5 and all((folder / link).exists() for link in links), links
-    for nb in runner.report_notebooks():
+    for nb in schedule.report_notebooks():
         assert (folder / "notebooks" / nb.name).exists()
     assert sorted(p.name for p in out.iterdir()) == [TINY_SLUG]  # no build folder, lock or note left behind
 
@@ -316,14 +316,14 @@ def test_a_held_lock_names_its_holder_and_a_killed_runs_lock_blocks_nothing(tmp_
     out = tmp_path / "out"
     out.mkdir()
     lock = out / f".refresh-{TINY_SLUG}.lock"
-    with runner._one_at_a_time(lock, "held here"):
-        with pytest.raises(runner.RefreshBusy, match=rf"into {re.escape(str(out))} is already running \(process "
+    with locks.one_at_a_time(lock, "held here"):
+        with pytest.raises(locks.RefreshBusy, match=rf"into {re.escape(str(out))} is already running \(process "
                                                      rf"{os.getpid()} on {re.escape(socket.gethostname())}, started "):
             runner.refresh(TINY_QUARTER, extract, out, work_dir=tmp_path / "work", notebooks_dir=notebooks,
                            progress=False, pdf=False)
         # the same quarter with the same work folder, into another folder, would share the audit's files
-        with runner._one_at_a_time(tmp_path / "work" / TINY_SLUG / ".refresh.lock", "held here"):
-            with pytest.raises(runner.RefreshBusy, match="using the work folder"):
+        with locks.one_at_a_time(tmp_path / "work" / TINY_SLUG / ".refresh.lock", "held here"):
+            with pytest.raises(locks.RefreshBusy, match="using the work folder"):
                 runner.refresh(TINY_QUARTER, extract, tmp_path / "elsewhere", work_dir=tmp_path / "work",
                                notebooks_dir=notebooks, progress=False, pdf=False)
     assert not (out / TINY_SLUG).exists()
@@ -356,7 +356,7 @@ def test_an_output_folder_that_is_a_file_or_read_only_stops_with_one_message(tmp
             raise OSError(errno.EROFS, "Read-only file system", str(self.lock_file))
         monkeypatch.setattr("filelock.FileLock.acquire", refuse)
     try:
-        with pytest.raises(runner.OutputError, match="cannot be written to .*Choose another --out.*Nothing was published"):
+        with pytest.raises(locks.OutputError, match="cannot be written to .*Choose another --out.*Nothing was published"):
             runner.refresh(TINY_QUARTER, extract, readonly, work_dir=tmp_path / "work", notebooks_dir=notebooks,
                            progress=False, pdf=False)
     finally:
@@ -373,7 +373,7 @@ def test_a_disk_that_fills_up_while_the_quarter_is_written_stops_and_leaves_noth
         raise OSError(errno.ENOSPC, "No space left on device", str(path))
 
     monkeypatch.setattr(runner.figures_module, "to_csv", full)
-    with pytest.raises(runner.OutputError, match=r"the disk is full \(no space left on the device holding .*figures"
+    with pytest.raises(locks.OutputError, match=r"the disk is full \(no space left on the device holding .*figures"
                                                  r"\.csv\).*Nothing was published"):
         runner.refresh(TINY_QUARTER, extract, out, work_dir=tmp_path / "work", notebooks_dir=notebooks,
                        progress=False, pdf=False)
@@ -435,31 +435,31 @@ def test_a_stopped_refresh_leaves_no_process_and_no_half_written_quarter(tmp_pat
 
 
 def test_nc_years_and_the_comparator_file_are_checked_before_anything_runs(tmp_path, monkeypatch):
-    notebooks = runner.report_notebooks()
-    assert runner.check_options({"nc_year_from": "0", "nc_year_to": "14"}, notebooks) == {"nc_year_from": 0,
+    notebooks = schedule.report_notebooks()
+    assert options.check_options({"nc_year_from": "0", "nc_year_to": "14"}, notebooks) == {"nc_year_from": 0,
                                                                                             "nc_year_to": 14}
     with pytest.raises(ParameterError, match=r"nc_year_to: national curriculum years run from 0 \(reception\) to 14"):
-        runner.check_options({"nc_year_to": "15"}, notebooks)
+        options.check_options({"nc_year_to": "15"}, notebooks)
     with pytest.raises(ParameterError, match="nc_year_from: national curriculum years run from 0"):
-        runner.check_options({"nc_year_from": "-1"}, notebooks)
+        options.check_options({"nc_year_from": "-1"}, notebooks)
     with pytest.raises(ParameterError, match=r"nc_year_from=12: nc_year_from \(12\) must not be after nc_year_to \(11\)"):
-        runner.check_options({"nc_year_from": "12"}, notebooks)  # against the notebook's own nc_year_to
+        options.check_options({"nc_year_from": "12"}, notebooks)  # against the notebook's own nc_year_to
     with pytest.raises(ParameterError, match="nc_year_to: expected a whole number"):
-        runner.check_options({"nc_year_to": "9.5"}, notebooks)
+        options.check_options({"nc_year_to": "9.5"}, notebooks)
 
     good = REPO / "data" / "reference" / "comparators.csv"
-    assert runner.check_options({"comparators_path": str(good)}, notebooks) == {"comparators_path": str(good)}
+    assert options.check_options({"comparators_path": str(good)}, notebooks) == {"comparators_path": str(good)}
     with pytest.raises(ParameterError, match="comparators_path: .*nowhere.csv does not exist"):
-        runner.check_options({"comparators_path": str(tmp_path / "nowhere.csv")}, notebooks)
+        options.check_options({"comparators_path": str(tmp_path / "nowhere.csv")}, notebooks)
     with pytest.raises(ParameterError, match="comparators_path: .* is a folder"):
-        runner.check_options({"comparators_path": str(tmp_path)}, notebooks)
+        options.check_options({"comparators_path": str(tmp_path)}, notebooks)
     broken = tmp_path / "comparators.csv"
     broken.write_text(good.read_text().replace("binary_reoffending_rate", "binary_reofending_rate", 1))
     with pytest.raises(ParameterError, match="comparators.csv, line 2, column measure: must be one of"):
-        runner.check_options({"comparators_path": str(broken)}, notebooks)
+        options.check_options({"comparators_path": str(broken)}, notebooks)
     # a relative path is the analyst's (from where the command is run), not the notebooks' folder's
     monkeypatch.chdir(REPO)
-    assert runner.check_options({"comparators_path": "data/reference/comparators.csv"}, notebooks) == {
+    assert options.check_options({"comparators_path": "data/reference/comparators.csv"}, notebooks) == {
         "comparators_path": str(good)}
 
     refused = _cli("refresh", "--quarter", QUARTER, "--data", str(DEMO), "--out", str(tmp_path / "out"),

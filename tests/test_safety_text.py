@@ -12,11 +12,13 @@ import pandas as pd
 import pytest
 from nbconvert.filters.markdown_mistune import markdown2html_mistune
 
-from analysis import charts, figures, formatting, runner
-from analysis.contract import EXTRACTS
-from analysis.history import read_figures
-from analysis.quarters import Quarter
-from analysis.rendering import CONTENT_SECURITY_POLICY
+from analysis.present import charts, formatting
+from analysis.safety import figures
+from analysis.publish import execute, index, runner, schedule
+from analysis.data.contract import EXTRACTS
+from analysis.measures.history import read_figures
+from analysis.data.quarters import Quarter
+from analysis.publish.rendering import CONTENT_SECURITY_POLICY
 from conftest import DEMO, QUARTER, REPO
 
 SCRIPT = "<script>alert(1)</script>"
@@ -54,8 +56,10 @@ def test_plain_leaves_ordinary_text_alone():
 
 @pytest.mark.parametrize("area", HOSTILE)
 def test_sentences_naming_areas_and_publications_show_them_as_written(area):
-    from analysis import comparators, narrative
-    from analysis import reoffending_text, summary_text
+    from analysis.measures import comparators
+    from analysis.present import narrative
+    from analysis.reports.reoffending import words as reoffending_text
+    from analysis.reports.summary import words as summary_text
 
     comps = comparators.load()  # another area's figures: the sentences name the extract's area and the file
     hostile = comps.assign(area_name=comps["area_name"] + " " + area, publication=area + " " + comps["publication"])
@@ -114,9 +118,9 @@ def test_a_dollar_in_a_chart_is_a_dollar_not_maths():
 
 
 def test_the_index_escapes_what_it_is_given_and_allows_no_script(tmp_path):
-    run = runner.NotebookRun("00_overview", title=SCRIPT, headline=IMAGE)
-    failed = runner.NotebookRun("10_disproportionality", title=BOLD, error=f"cell 3 failed with {SCRIPT}")
-    page = runner.index_page(Quarter.parse(QUARTER), SCRIPT, pd.Timestamp("2026-04-20"), datetime.now(timezone.utc),
+    run = execute.NotebookRun("00_overview", title=SCRIPT, headline=IMAGE)
+    failed = execute.NotebookRun("10_disproportionality", title=BOLD, error=f"cell 3 failed with {SCRIPT}")
+    page = index.index_page(Quarter.parse(QUARTER), SCRIPT, pd.Timestamp("2026-04-20"), datetime.now(timezone.utc),
                              [run, failed], tmp_path)
     assert _live(page) == [] and "&lt;script&gt;" in page
     assert 'http-equiv="Content-Security-Policy"' in page and "script-src" not in CONTENT_SECURITY_POLICY
@@ -195,7 +199,7 @@ def test_hostile_text_stops_no_report(hostile_refresh):
 def test_no_page_shows_input_text_as_html_or_markdown(hostile_refresh):
     result, _ = hostile_refresh
     pages = sorted(result.folder.glob("*.html"))
-    assert len(pages) == len(runner.report_notebooks()) + 1
+    assert len(pages) == len(schedule.report_notebooks()) + 1
     for page in pages:
         text = page.read_text(encoding="utf-8")
         assert _live(text) == [], f"{page.name}: {_live(text)}"

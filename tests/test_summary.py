@@ -7,9 +7,15 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import codes, comparators, custody, extract, figures, formatting, intervals, suppression, summary
-from analysis import summary_text as words
-from analysis.quarters import Quarter
+from analysis.data import codes, extract
+from analysis.measures import comparators
+from analysis.measures import custody
+from analysis.safety import figures, suppression
+from analysis.present import formatting
+from analysis.stats import intervals
+from analysis.reports.summary import measures as summary
+from analysis.reports.summary import words
+from analysis.data.quarters import Quarter
 from conftest import BASE, REPO, write_extract
 
 Q = Quarter.parse("2025-26 Q4")

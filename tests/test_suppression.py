@@ -2,7 +2,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analysis import figures, suppression
+from analysis.safety import figures, suppression
 
 import intruder
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from analysis.validation import ExtractError, validate_folder
+from analysis.data.validation import ExtractError, validate_folder
 from conftest import BASE, write_extract
 
 
@@ -169,7 +169,7 @@ def test_received_equals_accepted_plus_set_aside_always(tmp_path):
 
 
 def test_problem_summary_for_reports_holds_no_values(tmp_path):
-    from analysis.validation import describe_problems
+    from analysis.data.validation import describe_problems
 
     offences = BASE["offences"] + [{"offence_id": "O9", "child_id": "C404", "offence_date": "2022-01-01", "offence_category": "XX", "seriousness_score": "1"}]
     v = validate_folder(write_extract(tmp_path / "x", offences=offences))
@@ -180,7 +180,7 @@ def test_problem_summary_for_reports_holds_no_values(tmp_path):
 
 def test_problem_summary_holds_no_part_of_a_value_with_separators_or_quotes(tmp_path):
     # a value holding "; " or a quote used to leave a piece of itself in the reasons, and so in the overview
-    from analysis.validation import describe_problems
+    from analysis.data.validation import describe_problems
 
     offences = BASE["offences"] + [
         {"offence_id": "O9", "child_id": "C4; SMITH'S", "offence_date": "2022-01-01", "offence_category": "A; JONES",
@@ -206,7 +206,7 @@ def test_whole_numbers_too_long_to_read_are_out_of_range_not_a_crash(tmp_path):
 
 
 def test_parse_ints():
-    from analysis.validation import parse_ints
+    from analysis.data.validation import parse_ints
 
     values = pd.Series(["5", "+5", "-5", "007", "-0", "9223372036854775807", "999999999999999999", "1000000000000000000",
                         "1e3", "x", None, "٣"], dtype="str")
@@ -244,7 +244,7 @@ def _big_pupils(n=12_000):
 def test_fast_paths_match_the_plain_ones(tmp_path, monkeypatch):
     """Long columns are parsed once per distinct value and keys numbered in Arrow: the same rows must be
     accepted and set aside, with the same lines and problems, as computing everything row by row."""
-    from analysis import validation
+    from analysis.data import validation
 
     folder = write_extract(tmp_path / "x", pupils=_big_pupils(), pupil_link=[])
     fast = validate_folder(folder)
@@ -261,7 +261,7 @@ def test_fast_paths_match_the_plain_ones(tmp_path, monkeypatch):
 
 
 def test_arrow_reader_matches_pandas_reader(tmp_path):
-    from analysis.validation import _read_csv_pandas, read_csv
+    from analysis.data.validation import _read_csv_pandas, read_csv
 
     path = tmp_path / "t.csv"
     cells = ["a", " a", "a ", "", "  ", "\u00a0x\u00a0", "x\u3000", "é", "\u001fz", "mid dle", "\t", '"q, r"']
@@ -298,7 +298,7 @@ def test_each_extract_handed_on_when_ready(tmp_path):
 
 
 def test_tables_are_read_when_used_and_by_column_when_asked(tmp_path):
-    from analysis.extract import Tables, columns
+    from analysis.data.extract import Tables, columns
 
     pd.DataFrame({"pupil_id": ["P1", "P2"], "academic_year": ["2025/26", "2025/26"], "sen_provision": ["N", "K"]}
                  ).to_parquet(tmp_path / "pupils.parquet", index=False)
@@ -326,7 +326,7 @@ def test_extract_error_keeps_its_problems_across_processes():
 
 
 def test_an_extract_that_stopped_stops_again_at_once_until_it_changes(tmp_path, monkeypatch):
-    from analysis import extract
+    from analysis.data import extract
 
     folder = write_extract(tmp_path / "x")
     (folder / "outcomes.csv").unlink()
@@ -346,7 +346,7 @@ def test_a_second_load_waits_for_the_one_validating(tmp_path):
 
     from filelock import FileLock
 
-    from analysis import extract
+    from analysis.data import extract
 
     folder, work = write_extract(tmp_path / "x"), tmp_path / "work"
     work.mkdir()
@@ -385,7 +385,7 @@ def test_digits_of_other_scripts_are_not_whole_numbers(tmp_path):
 
 
 def test_extract_info_field_given_twice_stops_naming_the_lines(tmp_path):
-    from analysis.validation import check_files
+    from analysis.data.validation import check_files
 
     info = BASE["extract_info"] + [{"field": "extract_date", "value": "2023-04-21"}]
     folder = write_extract(tmp_path / "x", extract_info=info)
@@ -424,7 +424,7 @@ def test_a_future_extract_date_stops_only_until_that_day(tmp_path, monkeypatch):
     import json
     from datetime import date, timedelta
 
-    from analysis import extract, validation
+    from analysis.data import extract, validation
 
     tomorrow = date.today() + timedelta(days=1)
     folder = write_extract(tmp_path / "x", extract_info=[BASE["extract_info"][0],
@@ -446,7 +446,7 @@ def test_a_future_extract_date_stops_only_until_that_day(tmp_path, monkeypatch):
     ("child_id,date_of_birth,sex,ethnicity,notes,notes", "notes"),  # not in the contract, still ambiguous
 ])
 def test_repeated_column_stops_naming_file_and_column(tmp_path, header, column):
-    from analysis.validation import check_files, read_csv
+    from analysis.data.validation import check_files, read_csv
 
     folder = write_extract(tmp_path / "x")
     n = header.count(",") + 1
@@ -485,7 +485,7 @@ _MESSY_CHILDREN = (
 @pytest.mark.parametrize("newline", ["\n", "\r\n"])
 @pytest.mark.parametrize("blank", ["", "   "])  # spaces only: Arrow's reader gives up, pandas' skips the line
 def test_line_numbers_are_the_lines_an_editor_shows(tmp_path, newline, blank):
-    from analysis import extract
+    from analysis.data import extract
 
     folder = write_extract(tmp_path / "x")
     text = _MESSY_CHILDREN.replace("\n\n", f"\n{blank}\n").replace("\n", newline)
@@ -501,7 +501,7 @@ def test_line_numbers_are_the_lines_an_editor_shows(tmp_path, newline, blank):
 
 
 def test_line_numbers_without_blank_lines_or_quoted_breaks_are_not_worked_out(tmp_path, monkeypatch):
-    from analysis import validation
+    from analysis.data import validation
 
     rows = BASE["children"] + [{"child_id": "C9", "date_of_birth": "2008-02-02", "sex": "1", "ethnicity": "XXXX"}]
     folder = write_extract(tmp_path / "x", children=rows)
@@ -516,7 +516,7 @@ def test_record_lines_match_the_csv_reader_block_by_block(tmp_path, monkeypatch)
 
     import numpy as np
 
-    from analysis import validation
+    from analysis.data import validation
 
     rng = random.Random(16)
     path = tmp_path / "t.csv"
@@ -544,7 +544,7 @@ def test_record_lines_match_the_csv_reader_block_by_block(tmp_path, monkeypatch)
 
 @pytest.mark.parametrize("name", ["offences", "extract_info"])
 def test_a_folder_named_like_a_file_stops_with_its_name(tmp_path, name):
-    from analysis import extract
+    from analysis.data import extract
 
     folder = write_extract(tmp_path / "x", **{name: None})
     (folder / f"{name}.csv").mkdir()
@@ -558,7 +558,7 @@ def test_a_folder_named_like_a_file_stops_with_its_name(tmp_path, name):
 def test_an_unreadable_file_stops_with_its_name(tmp_path, monkeypatch):
     import os
 
-    from analysis import extract
+    from analysis.data import extract
 
     folder = write_extract(tmp_path / "x")
     target = folder / "remands.csv"

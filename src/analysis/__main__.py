@@ -1,5 +1,5 @@
 """Command line: ``python -m analysis demo|validate|refresh``. See README.md."""
 
-from .cli import main
+from analysis.cli import main
 
 raise SystemExit(main())

@@ -6,9 +6,9 @@ import argparse
 import sys
 from pathlib import Path
 
-from .quarters import QuarterError
-from .report import ParameterError
-from .validation import ExtractError
+from analysis.data.quarters import QuarterError
+from analysis.data.validation import ExtractError
+from analysis.present.report import ParameterError
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -54,18 +54,18 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         if args.command == "demo":
-            from .demo import generate
+            from analysis.demo import generate
 
             counts = generate(args.out, scale=args.scale, seed=args.seed)
             print(f"Demo extract written to {args.out} ({sum(counts.values()):,} rows in {len(counts)} files).")
             return 0
         if args.command == "contract":
-            from .contract import update_doc
+            from analysis.data.contract import update_doc
 
             print(f"{args.doc} {'updated' if update_doc(args.doc) else 'already up to date'}.")
             return 0
         if args.command == "validate":
-            from .extract import load
+            from analysis.data.extract import load
 
             ext = load(args.data, args.work)
             print(ext.counts.to_string(index=False))
@@ -74,7 +74,8 @@ def main(argv: list[str] | None = None) -> int:
                 for file, reasons in ext.problems.items():
                     print(f"  {file}: {reasons}")
             return 0
-        from .runner import DisclosureError, refresh
+        from analysis.publish.audit import DisclosureError
+        from analysis.publish.runner import refresh
 
         try:
             result = refresh(args.quarter, args.data, args.out, work_dir=args.work, options=_options(args.set),

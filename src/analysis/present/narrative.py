@@ -1,0 +1,141 @@
+"""Sentences generated from published figures.
+
+Every function here reads figures *after* suppression, so a withheld number can
+never reach a sentence: where the figure a sentence needs is withheld, the
+sentence says so instead. Small numbers carry a caution ("based on 7
+children").
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from analysis.present import formatting
+from analysis.safety.figures import TOTAL, first
+from analysis.safety.suppression import SYMBOL
+
+CAUTION_BELOW = 30  # shares and rates built on fewer children than this carry a caution
+
+
+def _row(fig: pd.DataFrame, measure: str, group: str = TOTAL, breakdown: str | None = None) -> pd.Series | None:
+    return first(fig, measure=measure, group=group, breakdown=breakdown)
+
+
+def count_phrase(row: pd.Series | None, singular: str, plural: str | None = None) -> str:
+    """'52 children', or 'a withheld number of children ([c])' when withheld (never "a small number": a count
+    withheld to protect another can be of any size, see docs/disclosure.md)."""
+    plural = plural or singular + "s"
+    if row is None or row["suppressed"] or pd.isna(row["numerator"]):
+        return f"a withheld number of {plural} ({SYMBOL})"
+    return formatting.plural(int(row["numerator"]), singular, plural)
+
+
+def none_shown(row: pd.Series | None) -> bool:
+    """A count that is shown and is zero: the sentence says "no child" rather than giving a number."""
+    return row is not None and not row["suppressed"] and not pd.isna(row["numerator"]) and row["numerator"] == 0
+
+
+def caution(n: float | None, noun: str = "children") -> str:
+    """' (based on 12 children, so treat with caution)' for small bases; '' otherwise."""
+    if n is None or pd.isna(n) or n >= CAUTION_BELOW:
+        return ""
+    return f" (based on {int(n):,} {noun}, so treat with caution)"
+
+
+def change(current: float, previous: float, lower_now: float, upper_now: float, lower_then: float, upper_then: float,
+           unit: str = "", decimals: int = 1) -> str:
+    """Direction of travel in words, and whether chance could explain it (overlapping 95% intervals)."""
+    if any(pd.isna(v) for v in (current, previous)):
+        return "cannot be compared with the earlier period"
+    if math.isclose(current, previous, abs_tol=10 ** -decimals / 2):
+        return "is unchanged from the earlier period"
+    direction = "up" if current > previous else "down"
+    size = f"{abs(current - previous):,.{decimals}f}{unit}"
+    overlap = not (lower_now > upper_then or upper_now < lower_then)
+    verdict = ("a change small enough to be chance variation at these numbers" if overlap
+               else "a change larger than chance variation would explain")
+    return f"is {direction} {size} on the earlier period ({previous:,.{decimals}f}), {verdict}"
+
+
+def largest_group(fig: pd.DataFrame, measure: str) -> str | None:
+    """The group with the largest shown numerator (ties broken by order), or None if none is shown."""
+    rows = fig[(fig["measure"] == measure) & (fig["group"] != TOTAL) & ~fig["suppressed"] & (fig["numerator"] > 0)]
+    if rows.empty:
+        return None
+    return str(rows.sort_values("numerator", ascending=False, kind="stable").iloc[0]["group"])
+
+
+# --- overview ---------------------------------------------------------------------------
+
+def data_quality(rows: pd.DataFrame, problems: dict[str, str]) -> str:
+    received = rows.loc[rows["measure"] == "rows_received", "numerator"].sum()
+    aside = rows.loc[rows["measure"] == "rows_set_aside", "numerator"].sum()
+    if aside == 0:
+        return f"All {received:,.0f} rows received met the data contract."
+    share = 100 * aside / received
+    worst = rows[(rows["measure"] == "rows_set_aside") & (rows["numerator"] > 0)].sort_values("numerator", ascending=False).iloc[0]
+    # the reason is the validation's words, but may carry a piece of a value that broke a rule: shown as written
+    reason = formatting.plain(problems.get(worst['group'], 'rules of the contract').split(' (')[0])
+    return (f"Of {received:,.0f} rows received, {aside:,.0f} ({share:.1f}%) broke a rule of the data contract and were "
+            f"set aside; the rest were used. Most were in {worst['group']}, chiefly because of \"{reason}\". "
+            "The analyst has the rows set aside, with their reasons, to correct at source.")
+
+
+def caseload(fig: pd.DataFrame, period_label: str) -> tuple[str, str]:
+    """(chart title, sentence) for the caseload by tier."""
+    total = _row(fig, "caseload")
+    biggest = largest_group(fig, "caseload")
+    title = (f"Most children on the caseload were on {biggest.lower()} work" if biggest
+             else "Children on the caseload, by tier")
+    if biggest:
+        share = _row(fig, "caseload", biggest)
+        share_text = formatting.figure(share["value"], "share")
+        title = (f"{biggest} work was the largest part of the caseload" if share["value"] < 50
+                 else f"Most children on the caseload were on {biggest.lower()} work")
+        sentence = (f"{count_phrase(total, 'child', 'children').capitalize()} were on the YJS caseload during {period_label}. "
+                    f"The largest group was {biggest.lower()} ({share_text} of the caseload).")
+    elif none_shown(total):
+        sentence = f"No child was on the YJS caseload during {period_label}."
+    else:
+        sentence = f"{count_phrase(total, 'child', 'children').capitalize()} were on the YJS caseload during {period_label}."
+    return title, sentence
+
+
+def first_time_entrants(fte: pd.DataFrame, rate_row: pd.Series, previous_rate: pd.Series | None, period_label: str) -> tuple[str, str]:
+    """(chart title, sentences) for first time entrants and their rate."""
+    total = _row(fte, "first_time_entrants")
+    lac = _row(fte, "first_time_entrants_looked_after")
+    biggest = largest_group(fte, "first_time_entrants")
+    title = (f"{biggest} was the most common first outcome for first time entrants" if biggest
+             else "First time entrants by outcome")
+    if none_shown(total):
+        text = f"No child entered the youth justice system for the first time in the {period_label}."
+        if rate_row["denominator"] == 0 and not rate_row["suppressed"]:
+            text += " There is no population figure to make a rate (the population table gives no children aged 10 to 17)."
+        return title, text
+    no_population = not rate_row["suppressed"] and pd.isna(rate_row["value"]) and rate_row["denominator"] == 0
+    rate_text = (f"a rate that is withheld ({SYMBOL})" if rate_row["suppressed"] else
+                 "but there is no population figure to make a rate (the population table gives no children aged 10 to 17)"
+                 if no_population else
+                 f"a rate of {formatting.figure(rate_row['value'], 'rate')} per 100,000 children aged 10 to 17 "
+                 f"(95% confidence interval {formatting.interval(rate_row['lower'], rate_row['upper'], 'rate')})")
+    text = (f"{count_phrase(total, 'child', 'children').capitalize()} entered the youth justice system for the first time "
+            f"in the {period_label}, {rate_text}{caution(total['numerator'])}.")
+    if previous_rate is not None and not rate_row["suppressed"] and not previous_rate["suppressed"]:
+        text += (f" The rate {change(rate_row['value'], previous_rate['value'], rate_row['lower'], rate_row['upper'], previous_rate['lower'], previous_rate['upper'])}"
+                 .replace("the earlier period", f"the {previous_rate['period']}") + ".")
+    text += f" Of the first time entrants, {count_phrase(lac, 'child', 'children')} were looked after when they received the outcome."
+    return title, text
+
+
+def trend_title(subject: str, now: pd.Series, before: pd.Series) -> str:
+    """'The first time entrant rate fell over the year, within chance variation' and similar."""
+    if now["suppressed"] or before["suppressed"] or pd.isna(now["value"]) or pd.isna(before["value"]):
+        return f"{subject} over the last two years"
+    if math.isclose(now["value"], before["value"], rel_tol=0.005):
+        return f"{subject} was unchanged on a year earlier"
+    moved = "rose" if now["value"] > before["value"] else "fell"
+    overlap = not (now["lower"] > before["upper"] or now["upper"] < before["lower"])
+    return f"{subject} {moved} on a year earlier" + (", within chance variation" if overlap else "")

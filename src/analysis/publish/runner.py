@@ -1,0 +1,411 @@
+"""The quarterly refresh: validate the extract once, run every report notebook, publish the quarter's folder.
+
+``python -m analysis refresh --quarter "2025-26 Q4" --data data/demo --out reports`` writes
+``reports/2025-26-Q4/`` with, for each notebook in ``notebooks/``, the executed
+notebook and an HTML rendering without code, plus ``index.html``,
+``figures.csv`` (every figure shown), ``manifest.json`` and a copy of the
+figures vocabulary. The folder is built aside and swapped in at the end, so a
+rerun never leaves a quarter half-written. Validated data and the rows set
+aside go to ``work/<quarter>/``, which is not for publication.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import threading
+import time
+from concurrent.futures import (
+    Future,
+    ProcessPoolExecutor,
+    ThreadPoolExecutor,
+    as_completed,
+)
+from contextlib import ExitStack
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pandas as pd
+
+from analysis import paths
+from analysis.data import extract as extract_module
+from analysis.data.quarters import Quarter
+from analysis.data.validation import ExtractError, check_files
+from analysis.present.report import ParameterError
+from analysis.publish import processes
+from analysis.publish.audit import (
+    AUDIT_ROUNDS,
+    DisclosureError,
+    audit_quarter,
+    earlier_quarters,
+    widen,
+)
+from analysis.publish.execute import (
+    UNFINISHED,
+    NotebookRun,
+    execute,
+    kernel_name,
+    papermill_module,
+    scrub_timings,
+)
+from analysis.publish.index import index_page
+from analysis.publish.locks import (
+    OutputError,
+    interrupts_wait,
+    one_at_a_time,
+    output_message,
+)
+from analysis.publish.manifest import earlier_pdfs, git_commit, versions
+from analysis.publish.options import check_options
+from analysis.publish.schedule import (
+    busy_seconds,
+    is_summary,
+    longest_first,
+    previous_seconds,
+    report_notebooks,
+)
+from analysis.safety import figures as figures_module
+from analysis.safety.suppression import DEFAULT_UP_TO
+
+
+@dataclass
+class RefreshResult:
+    folder: Path
+    runs: list[NotebookRun] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def failed(self) -> list[NotebookRun]:
+        return [r for r in self.runs if r.error]
+
+    @property
+    def index(self) -> Path:
+        return self.folder / "index.html"
+
+
+def _render(nb: Path, run: NotebookRun, build: Path, heading: str) -> pd.DataFrame | None:
+    """A finished notebook's title and headline, its executed copy without timings, its HTML page; its figures."""
+    from analysis.publish.rendering import to_html
+
+    summary = build / "notebooks" / f"summary-{nb.stem}.json"
+    if summary.exists():
+        info = json.loads(summary.read_text())
+        run.title, run.headline = info.get("title", nb.stem), info.get("headline", "")
+    run.title = run.title or nb.stem.split("_", 1)[-1].replace("_", " ").capitalize()
+    executed = build / "notebooks" / nb.name
+    page = build / f"{nb.stem}.html"
+    run.notebook = executed.exists()
+    if run.notebook and not scrub_timings(executed).metadata.get(UNFINISHED):
+        to_html(executed, page, f"{run.title}: {heading}")
+        run.page = True
+    else:  # no page, nor one left from an earlier round of the audit
+        page.unlink(missing_ok=True)
+    if run.error:  # nor a PDF from an earlier round
+        page.with_suffix(".pdf").unlink(missing_ok=True)
+    fig_file = build / "notebooks" / f"figures-{nb.stem}.csv"
+    if fig_file.exists():
+        return pd.read_csv(fig_file, keep_default_na=False, na_values=[""])
+    return None
+
+
+def refresh(quarter: str, data_dir: Path, out_dir: Path, *, work_dir: Path | None = None,
+            notebooks_dir: Path = paths.NOTEBOOKS, options: dict[str, str] | None = None,
+            parallel: bool = True, progress: bool = True, pdf: bool = True) -> RefreshResult:
+    """Run the whole refresh for one quarter. Raises ParameterError / QuarterError / ExtractError before anything
+    runs (before anything is published, for a file whose rows cannot be read at all: that is found while the first
+    reports' kernels start, and stops them too); RefreshBusy (a ParameterError) if the same quarter is being
+    refreshed into the same folder; OutputError (a ParameterError) if the output folder cannot be written. On
+    Ctrl-C (KeyboardInterrupt) the kernels, workers and Chromium are stopped and nothing is published."""
+    timings: dict[str, float] = {}
+    clock = time.perf_counter()
+    q = Quarter.parse(quarter)
+    notebooks = report_notebooks(notebooks_dir)
+    if not notebooks:
+        raise ParameterError(f"No report notebooks (named like 00_overview.ipynb) in {notebooks_dir}.")
+    chosen = check_options(options or {}, notebooks)
+    data_dir, out_dir = Path(data_dir).resolve(), Path(out_dir).resolve()
+    work = (Path(work_dir) if work_dir else paths.WORK).resolve() / q.slug
+    # What the files' first lines show (a missing folder, file or column; the extract date) is checked before
+    # anything starts. The rows are checked below, while the first reports' kernels start.
+    info, _, _ = check_files(data_dir)
+    extract_date = pd.Timestamp(info["extract_date"])
+    if pd.Timestamp(q.end) > extract_date:
+        raise ParameterError(f"Quarter {q.label} ends on {q.end:%d %B %Y}, after the extract was taken "
+                             f"({extract_date:%d %B %Y}): its figures would be incomplete.")
+    if out_dir.exists() and not out_dir.is_dir():
+        raise OutputError(f"--out {out_dir} is a file, not a folder. Choose a folder (it is made if it does not "
+                          "exist). Nothing was published.")
+    build = out_dir / f".build-{q.slug}"
+    main_thread = threading.current_thread() is threading.main_thread()
+    interrupt_handler = signal.getsignal(signal.SIGINT)
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        work.mkdir(parents=True, exist_ok=True)
+        # One run at a time per output folder and quarter (they would share the folder built aside), and per work
+        # folder and quarter (they would share the audit's figures): held until the quarter is published.
+        with ExitStack() as held:
+            held.enter_context(one_at_a_time(out_dir / f".refresh-{q.slug}.lock",
+                                              f"A refresh of {q.label} into {out_dir}"))
+            held.enter_context(one_at_a_time(work / ".refresh.lock",
+                                              f"A refresh of {q.label} using the work folder {work}"))
+            try:
+                result = _refresh(q, notebooks, chosen, data_dir, out_dir, work, build, parallel, progress, pdf,
+                                  timings, clock)
+                with interrupts_wait():  # from here the quarter is published: Ctrl-C no longer stops it
+                    _publish(build, out_dir / q.slug)
+                    held.close()
+            except BaseException:
+                shutil.rmtree(build, ignore_errors=True)  # nothing was published
+                raise
+            return result
+    except OSError as err:  # the output folder is a file, read-only, or full
+        raise OutputError(output_message(err, out_dir)) from None
+    finally:
+        if main_thread:  # a Ctrl-C while stopping was ignored (see _refresh's stop)
+            signal.signal(signal.SIGINT, interrupt_handler)
+
+
+def _publish(build: Path, final: Path) -> None:
+    """Swap the quarter's folder, built aside, in whole."""
+    old = final.with_name(f".old-{final.name}")
+    shutil.rmtree(old, ignore_errors=True)
+    if final.exists():
+        final.rename(old)
+    build.rename(final)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _refresh(q: Quarter, notebooks: list[Path], chosen: dict, data_dir: Path, out_dir: Path, work: Path,
+             build: Path, parallel: bool, progress: bool, pdf: bool, timings: dict[str, float],
+             clock: float) -> RefreshResult:
+    """Everything `refresh` does once it holds the locks, up to a complete quarter in `build` (not yet published)."""
+    from tqdm.auto import tqdm
+
+    shutil.rmtree(build, ignore_errors=True)  # left by a run that was killed
+    build.mkdir(parents=True)
+    (build / "notebooks").mkdir()
+
+    base = {"quarter": q.label, "data_dir": str(data_dir), "work_dir": str(work), "output_dir": str(build / "notebooks"),
+            "suppress_up_to": DEFAULT_UP_TO, "mode": "public",
+            # for summary notebooks: this run's figures, and earlier quarters' folders for history
+            "figures_dir": str(build / "notebooks"), "reports_dir": str(out_dir)} | chosen
+    runs: dict[str, NotebookRun] = {}
+    kernel = kernel_name()
+    papermill = papermill_module()
+
+    shutil.rmtree(work / "disclosure", ignore_errors=True)  # each report's true figures for the audit, this run's only
+    kernel_logs = work / "kernels"  # each report's kernel's own messages, this run's only (see _logged_kernels)
+    shutil.rmtree(kernel_logs, ignore_errors=True)
+    kernel_logs.mkdir(parents=True)
+    jobs = {}
+    for nb in notebooks:
+        declared = set(papermill.inspect_notebook(str(nb)))
+        params = {k: v for k, v in base.items() if k in declared}
+        jobs[nb.stem] = (str(nb), str(build / "notebooks" / nb.name), params, str(nb.parent), kernel,
+                        str(kernel_logs / f"{nb.stem}.log"))
+    # Summary notebooks (90 to 99) read the other reports' figures, so they run once those are done. The others
+    # start longest first (by the previous run's times), so the workers finish close together.
+    stages = [longest_first([nb for nb in notebooks if not is_summary(nb)], previous_seconds(out_dir / q.slug)),
+              [nb for nb in notebooks if is_summary(nb)]]
+
+    from analysis.publish import pdf as pdf_module
+    from analysis.publish.pdf import find_chromium, join_pack, print_page
+
+    browser = find_chromium() if pdf else None
+    pack_name = f"committee-pack-{q.slug}.pdf"
+    pdf_note = (None if browser else "PDFs were not made: " +
+                ("switched off for this run." if not pdf else "no Chromium was found (install Debian's chromium package, or set CHROMIUM)."))
+    busy: dict[str, list[tuple[float, float]]] = {"rendering": [], "pdf": []}
+    stopping = threading.Event()  # set when the run stops early: no further page is printed
+
+    def finish(nb: Path, run: NotebookRun, heading: str) -> tuple[pd.DataFrame | None, Path | None]:
+        """Render a finished notebook and print its page (in a thread, while other notebooks run; the HTML
+        conversion itself runs one page at a time, see rendering.to_html)."""
+        begun = time.perf_counter()
+        figures = _render(nb, run, build, heading)
+        busy["rendering"].append((begun, time.perf_counter()))
+        if not browser or run.error:
+            return figures, None
+        begun = time.perf_counter()
+        printed = print_page(build / f"{nb.stem}.html", browser, stop=stopping)
+        busy["pdf"].append((begun, time.perf_counter()))
+        return figures, printed
+
+    started = time.perf_counter()
+    finishing: dict[str, Future] = {}
+    bar = None
+    pools: list = []
+
+    def stop(kind, error, trace) -> bool:
+        """Leaving the pools because of Ctrl-C or an unexpected error: end the workers (their kernels end with them)
+        and Chromium now, rather than wait for every report. (A problem with the extract lets the started reports
+        stop at their first cell, as before.)"""
+        if kind is not None and not issubclass(kind, (ExtractError, ParameterError)):
+            if issubclass(kind, KeyboardInterrupt) and threading.current_thread() is threading.main_thread():
+                signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not cut the clean-up short
+            stopping.set()
+            for executor in pools:
+                if isinstance(executor, ThreadPoolExecutor):
+                    executor.shutdown(wait=False, cancel_futures=True)
+                else:
+                    processes.kill_workers(executor)
+            pdf_module.stop_printing()
+        return False
+
+    try:
+        with ExitStack() as stack:
+            # Validate in a child process, so the memory it needs (a national extract's largest file) is handed
+            # back before the reports load their tables. Its worker is forked first, while this process has no
+            # other threads; then the report workers, while the validation pool's thread waits on a pipe. Workers
+            # end with this process, even if it is killed (processes.worker_start).
+            workers = {"initializer": processes.worker_start, "initargs": (os.getpid(),)}
+            checking = stack.enter_context(ProcessPoolExecutor(max_workers=1, **workers))
+            pools.append(checking)
+            stack.push(stop)
+            validating = checking.submit(extract_module.load, data_dir, work)
+            biggest = max(len(stage) for stage in stages)
+            pool = (stack.enter_context(ProcessPoolExecutor(max_workers=max(1, min(biggest, os.cpu_count() or 1)),
+                                                            **workers))
+                    if parallel and biggest > 1 else None)
+            if pool:
+                pools.append(pool)
+                stack.push(stop)
+            # The first stage starts now: its kernels start and import while the extract is validated, and each
+            # report waits in extract.load (which holds a lock while validating) for the validated copy.
+            first = [pool.submit(execute, *jobs[nb.stem]) for nb in stages[0]] if pool else []
+            bar = tqdm(total=len(jobs), desc="Running reports", unit="report", disable=not progress)
+            try:
+                validating.result()
+                checking.shutdown()  # its process ends, and its memory with it
+                ext = extract_module.load(data_dir, work)  # the validated copy: details only, tables when used
+            except BaseException:
+                # rows that cannot be read at all, found late: reports not yet started never start, and started
+                # ones stop at their first cell, on the same problem (the pools wait for them as they close)
+                for future in first:
+                    future.cancel()
+                raise
+            timings["validation"] = time.perf_counter() - started
+            validated_at = time.time()
+            heading = f"{ext.area_name}, {q.label}"
+            # Created after the process pools: their workers are forked at their first task, before any thread here.
+            after = stack.enter_context(ThreadPoolExecutor(max_workers=2, thread_name_prefix="refresh-finish"))
+            pools.append(after)
+            stack.push(stop)
+            by_name = {nb.stem: nb for nb in notebooks}
+
+            def done(name: str, began: float, ended: float, error: str | None) -> None:
+                # a report's own time: from when it started or the extract was ready, whichever was later (the
+                # first reports start while the extract is validated); the next run's schedule uses it
+                runs[name] = NotebookRun(name, ended - max(began, validated_at), error)
+                finishing[name] = after.submit(finish, by_name[name], runs[name], heading)
+                bar.set_postfix_str(name)
+                bar.update()
+
+            def run(stage: list[Path], futures=None) -> None:
+                if pool:
+                    for future in as_completed(futures or [pool.submit(execute, *jobs[nb.stem]) for nb in stage]):
+                        done(*future.result())
+                else:
+                    for nb in stage:
+                        done(*execute(*jobs[nb.stem]))
+
+            for i, stage in enumerate(stages):
+                run(stage, first if i == 0 else None)
+            timings["notebooks"] = time.perf_counter() - started
+            # The intruder's audit of everything the quarter publishes (while the last pages print). Where a withheld
+            # small count could be worked out (mostly from a figure in another report), the reports concerned are
+            # asked to withhold more and run again, with the summary; nothing is published unless the audit passes.
+            begun = time.perf_counter()
+            earlier = earlier_quarters(out_dir, q)
+            # every report's tables count, a failed report's too (its page shows those before the error)
+            audit = audit_quarter(work / "disclosure", [nb.stem for nb in notebooks], base, earlier)
+            for _ in range(AUDIT_ROUNDS):
+                if audit.safe or not (asked := widen(work / "disclosure", runs, base, earlier)):
+                    break
+                again = [nb for nb in notebooks if nb.stem in asked or is_summary(nb)]
+                bar.total += len(again)
+                for nb in again:  # its pages are written before it runs again
+                    finishing[nb.stem].result()
+                for stage in stages:
+                    run([nb for nb in stage if nb in again])
+                audit = audit_quarter(work / "disclosure", [nb.stem for nb in notebooks], base, earlier)
+            timings["audit"] = time.perf_counter() - begun
+            bar.close()
+            finished = {nb.stem: finishing[nb.stem].result() for nb in notebooks}  # raises what rendering or printing raised
+    except BaseException:
+        if bar is not None:
+            bar.close()
+        raise
+
+    for nb in notebooks:  # read by the summary notebooks while they ran; the figures go in figures.csv below
+        (build / "notebooks" / f"summary-{nb.stem}.json").unlink(missing_ok=True)
+        (build / "notebooks" / f"figures-{nb.stem}.csv").unlink(missing_ok=True)
+    figure_files = [finished[nb.stem][0] for nb in notebooks if finished[nb.stem][0] is not None]
+    # Time spent rendering / printing (wall time with at least one at work), mostly while notebooks were running.
+    timings["rendering"] = busy_seconds(busy["rendering"])
+    printed = [finished[nb.stem][1] for nb in notebooks if finished[nb.stem][1] is not None]
+    if browser and printed:
+        begun = time.perf_counter()
+        join_pack(printed, build / pack_name)
+        busy["pdf"].append((begun, time.perf_counter()))
+        timings["pdf"] = busy_seconds(busy["pdf"])
+    elif browser:
+        pdf_note = "PDFs were not made: no report ran to the end."
+
+    if not audit.safe:
+        raise DisclosureError(audit)
+
+    allfigs = pd.concat(figure_files, ignore_index=True) if figure_files else figures_module.frame([])
+    allfigs.insert(0, "quarter", q.label)
+    figures_module.to_csv(allfigs, build / "figures.csv")  # text that starts like a formula is made text
+    shutil.copy(Path(__file__).parent / "reference" / "figures_vocabulary.md", build / "figures_vocabulary.md")
+
+    run_time = datetime.now(timezone.utc)
+    timings["total"] = time.perf_counter() - clock
+    manifest = {
+        "quarter": q.label,
+        "area_name": ext.area_name,
+        "extract_date": ext.extract_date.isoformat(),
+        "parameters": base | {"output_dir": "<this folder>/notebooks"},
+        "inputs": {name: {"sha256": digest} for name, digest in ext.checksums.items()},
+        "rows": ext.counts.to_dict(orient="records"),
+        "quarantine": str(ext.quarantine_dir),
+        "versions": versions(),
+        "git_commit": git_commit(),
+        "kernel": kernel,
+        "disclosure_audit": audit.record(),
+        "notebooks": {r.name: {"status": "failed" if r.error else "ok", "error": r.error}
+                      for r in (runs[nb.stem] for nb in notebooks)},
+        "pdfs": "printed by this run" if not pdf_note else "none: " + pdf_note,
+        # Everything that changes from one run to the next is here; the rest is reproducible.
+        "run": {
+            "run_at": run_time.isoformat(timespec="seconds"),
+            "timings_seconds": {k: round(v, 2) for k, v in timings.items()},
+            "notebook_seconds": {r.name: round(r.seconds, 2) for r in runs.values()},
+            "pdfs_printed_at": run_time.isoformat(timespec="seconds") if not pdf_note else None,
+        },
+    }
+    if not browser:  # the quarter's PDFs already published stay only if this run would have printed the same
+        kept, why = earlier_pdfs(out_dir / q.slug, build, [nb.stem for nb in notebooks if not runs[nb.stem].error],
+                                  pack_name, manifest)
+        if kept:
+            printed_at = kept["printed_at"]
+            manifest["pdfs"] = "kept from an earlier run of this quarter with the same extract, parameters and code"
+            manifest["run"]["pdfs_printed_at"] = printed_at
+            when = datetime.fromisoformat(printed_at) if printed_at else None
+            pdf_note = ("The PDFs were printed " + (f"on {when:%d %B %Y at %H:%M} UTC " if when else "")
+                        + "by an earlier run of this quarter from the same extract, parameters and code; this run "
+                        "did not print them again, and its pages are the same.")
+        elif why:
+            pdf_note += why
+            manifest["pdfs"] = "none: " + pdf_note
+    (build / "manifest.json").write_text(json.dumps(manifest, indent=2))
+    ordered = [runs[nb.stem] for nb in notebooks]
+    pack = pack_name if (build / pack_name).exists() else None
+    (build / "index.html").write_text(index_page(q, ext.area_name, ext.extract_date, run_time, ordered, out_dir,
+                                                 pack, pdf_note), encoding="utf-8")
+
+    return RefreshResult(folder=out_dir / q.slug, runs=ordered, timings=timings)
