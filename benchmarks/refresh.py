@@ -155,8 +155,10 @@ def floor_notebooks(notebooks: list[Path], folder: Path) -> Path:
         imports = [line for c in code if c is not params for line in import_statements(c.source)]
         metadata = {k: v for k, v in source.metadata.items() if k != "papermill"}
         nb = nbformat.v4.new_notebook(metadata=metadata)
-        nb.cells = [nbformat.v4.new_code_cell(params.source, metadata={"tags": ["parameters"]}),
-                    nbformat.v4.new_code_cell("\n".join(dict.fromkeys(imports)))]
+        nb.cells = [
+            nbformat.v4.new_code_cell(params.source, metadata={"tags": ["parameters"]}),
+            nbformat.v4.new_code_cell("\n".join(dict.fromkeys(imports))),
+        ]
         nbformat.write(nb, folder / path.name)
     return folder
 
@@ -166,23 +168,44 @@ def bench(scale: float, python: str, repeat: int = 1) -> dict:
 
     data = RESULTS / f"data-scale{scale:g}"
     if not all((data / e.file).exists() for e in EXTRACTS.values()):  # absent, or made before the contract grew
-        subprocess.run([python, "-m", "analysis", "demo", "--out", str(data), "--scale", str(scale)], cwd=REPO, check=True)
+        subprocess.run(
+            [python, "-m", "analysis", "demo", "--out", str(data), "--scale", str(scale)], cwd=REPO, check=True
+        )
     out, work = RESULTS / f"reports-scale{scale:g}", RESULTS / f"work-scale{scale:g}"
-    refresh = [python, "-m", "analysis", "refresh", "--quarter", QUARTER, "--data", str(data), "--out", str(out),
-               "--work", str(work), "--no-progress"]
-    floor_cmd = [python, "-c",
-                 "import sys; from pathlib import Path; from analysis.publish.runner import refresh; "
-                 f"refresh({QUARTER!r}, Path(sys.argv[1]), Path(sys.argv[2]), work_dir=Path(sys.argv[3]), "
-                 "notebooks_dir=Path(sys.argv[4]), progress=False)",
-                 str(data), str(RESULTS / "floor-reports"), str(work)]
+    refresh = [
+        python,
+        "-m",
+        "analysis",
+        "refresh",
+        "--quarter",
+        QUARTER,
+        "--data",
+        str(data),
+        "--out",
+        str(out),
+        "--work",
+        str(work),
+        "--no-progress",
+    ]
+    floor_cmd = [
+        python,
+        "-c",
+        "import sys; from pathlib import Path; from analysis.publish.runner import refresh; "
+        f"refresh({QUARTER!r}, Path(sys.argv[1]), Path(sys.argv[2]), work_dir=Path(sys.argv[3]), "
+        "notebooks_dir=Path(sys.argv[4]), progress=False)",
+        str(data),
+        str(RESULTS / "floor-reports"),
+        str(work),
+    ]
     runs, floors = [], []
     for _ in range(repeat):  # alternately, so both see the same state of the machine
         shutil.rmtree(work, ignore_errors=True)  # validation is part of the cost
         run = run_measured(refresh)
         manifest = json.loads((out / QUARTER.replace(" ", "-") / "manifest.json").read_text())
         runs.append((run, manifest))
-        floor_dir = floor_notebooks([REPO / "notebooks" / f"{name}.ipynb" for name in manifest["notebooks"]],
-                                    RESULTS / "floor-notebooks")
+        floor_dir = floor_notebooks(
+            [REPO / "notebooks" / f"{name}.ipynb" for name in manifest["notebooks"]], RESULTS / "floor-notebooks"
+        )
         # the validated extract is cached by now, as it is for the real run's notebooks
         floors.append(run_measured([*floor_cmd, str(floor_dir)]))
     # Each refresh is paired with the floor run straight after it, under the same conditions; the ratio reported
@@ -192,49 +215,84 @@ def bench(scale: float, python: str, repeat: int = 1) -> dict:
     (run, manifest), floor = runs[middle], floors[middle]
     peak = max(r.peak for r, _ in runs)  # the highest of any run
     size = sum(p.stat().st_size for p in data.glob("*.csv"))
-    return {"scale": scale, "extract_mb": size / 1e6, "wall": run.wall, "peak_gb": peak / 1e9, "floor": floor.wall,
-            "ratio": ratios[middle], "ratios": [round(x, 2) for x in ratios], "timings": manifest["run"]["timings_seconds"],
-            "notebooks": manifest["run"]["notebook_seconds"], "repeat": repeat, "cpu": run.cpu, "floor_cpu": floor.cpu,
-            "sampling": [run.sampling, floor.sampling],
-            "walls": [round(r.wall, 2) for r, _ in runs], "floors": [round(f.wall, 2) for f in floors]}
+    return {
+        "scale": scale,
+        "extract_mb": size / 1e6,
+        "wall": run.wall,
+        "peak_gb": peak / 1e9,
+        "floor": floor.wall,
+        "ratio": ratios[middle],
+        "ratios": [round(x, 2) for x in ratios],
+        "timings": manifest["run"]["timings_seconds"],
+        "notebooks": manifest["run"]["notebook_seconds"],
+        "repeat": repeat,
+        "cpu": run.cpu,
+        "floor_cpu": floor.cpu,
+        "sampling": [run.sampling, floor.sampling],
+        "walls": [round(r.wall, 2) for r, _ in runs],
+        "floors": [round(f.wall, 2) for f in floors],
+    }
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--scales", nargs="+", type=float, default=[1, 10, 100])
-    parser.add_argument("--repeat", type=int, default=5,
-                        help="pairs of runs (the refresh, then the floor) at the demo size, one at larger sizes; the "
-                             "median pair is reported, as single runs on a shared machine vary a great deal")
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=5,
+        help="pairs of runs (the refresh, then the floor) at the demo size, one at larger sizes; the "
+        "median pair is reported, as single runs on a shared machine vary a great deal",
+    )
     args = parser.parse_args()
     RESULTS.mkdir(parents=True, exist_ok=True)
-    print(f"Machine: {platform.machine()}, {os.cpu_count()} cores, "
-          f"{psutil.virtual_memory().total / 2**30:.0f} GiB, Python {platform.python_version()}")
+    print(
+        f"Machine: {platform.machine()}, {os.cpu_count()} cores, "
+        f"{psutil.virtual_memory().total / 2**30:.0f} GiB, Python {platform.python_version()}"
+    )
     rows = [bench(s, sys.executable, args.repeat if s <= 1 else 1) for s in args.scales]
-    print(f"\n{'scale':>6} {'extract MB':>11} {'refresh s':>10} {'floor s':>8} {'ratio':>6} {'peak GB':>8} "
-          f"{'validate s':>11} {'notebooks s':>12} {'render s':>9} {'pdf s':>6}")
+    print(
+        f"\n{'scale':>6} {'extract MB':>11} {'refresh s':>10} {'floor s':>8} {'ratio':>6} {'peak GB':>8} "
+        f"{'validate s':>11} {'notebooks s':>12} {'render s':>9} {'pdf s':>6}"
+    )
     for r in rows:
         t = r["timings"]
-        print(f"{r['scale']:>6g} {r['extract_mb']:>11.0f} {r['wall']:>10.1f} {r['floor']:>8.1f} {r['ratio']:>6.2f} "
-              f"{r['peak_gb']:>8.2f} {t['validation']:>11.1f} {t['notebooks']:>12.1f} {t['rendering']:>9.1f} "
-              f"{t.get('pdf', float('nan')):>6.1f}")
+        print(
+            f"{r['scale']:>6g} {r['extract_mb']:>11.0f} {r['wall']:>10.1f} {r['floor']:>8.1f} {r['ratio']:>6.2f} "
+            f"{r['peak_gb']:>8.2f} {t['validation']:>11.1f} {t['notebooks']:>12.1f} {t['rendering']:>9.1f} "
+            f"{t.get('pdf', float('nan')):>6.1f}"
+        )
     for r in rows:
         if r["repeat"] > 1:
-            print(f"\nscale {r['scale']:g}, {r['repeat']} pairs (the median pair above): refresh "
-                  + ", ".join(f"{w:.1f}" for w in r["walls"]) + " s; floor " + ", ".join(f"{f:.1f}" for f in r["floors"])
-                  + " s; ratio " + ", ".join(f"{x:.2f}" for x in r["ratios"]))
+            print(
+                f"\nscale {r['scale']:g}, {r['repeat']} pairs (the median pair above): refresh "
+                + ", ".join(f"{w:.1f}" for w in r["walls"])
+                + " s; floor "
+                + ", ".join(f"{f:.1f}" for f in r["floors"])
+                + " s; ratio "
+                + ", ".join(f"{x:.2f}" for x in r["ratios"])
+            )
     cores = os.cpu_count() or 1
     for r in rows:
         cpu, floor = r["cpu"], r["floor_cpu"]
         total, floor_total = sum(cpu.values()), sum(floor.values())
-        print(f"\nscale {r['scale']:g}, processor seconds (user and system, all processes; the median pair), refresh / "
-              f"floor / the refresh's extra: " + ", ".join(f"{k} {cpu[k]:.1f} / {floor[k]:.1f} / {cpu[k] - floor[k]:+.1f}"
-                                                        for k in KINDS if cpu[k] or floor[k])
-              + f"; total {total:.1f} / {floor_total:.1f} / {total - floor_total:+.1f} (ratio {total / floor_total:.2f}); "
-              f"the {os.cpu_count()} cores were busy {total / (r['wall'] * cores):.0%} / {floor_total / (r['floor'] * cores):.0%} "
-              f"of the time; the benchmark's own sampling took {r['sampling'][0]:.1f} / {r['sampling'][1]:.1f}")
+        print(
+            f"\nscale {r['scale']:g}, processor seconds (user and system, all processes; the median pair), refresh / "
+            f"floor / the refresh's extra: "
+            + ", ".join(
+                f"{k} {cpu[k]:.1f} / {floor[k]:.1f} / {cpu[k] - floor[k]:+.1f}" for k in KINDS if cpu[k] or floor[k]
+            )
+            + f"; total {total:.1f} / {floor_total:.1f} / {total - floor_total:+.1f} "
+            f"(ratio {total / floor_total:.2f}); "
+            f"the {os.cpu_count()} cores were busy {total / (r['wall'] * cores):.0%} / "
+            f"{floor_total / (r['floor'] * cores):.0%} "
+            f"of the time; the benchmark's own sampling took {r['sampling'][0]:.1f} / {r['sampling'][1]:.1f}"
+        )
     for r in rows:
-        print(f"\nscale {r['scale']:g}, seconds per notebook: "
-              + ", ".join(f"{k} {v:.1f}" for k, v in r["notebooks"].items()))
+        print(
+            f"\nscale {r['scale']:g}, seconds per notebook: "
+            + ", ".join(f"{k} {v:.1f}" for k, v in r["notebooks"].items())
+        )
     (RESULTS / "latest.json").write_text(json.dumps(rows, indent=2))
 
 

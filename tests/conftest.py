@@ -21,22 +21,63 @@ BASE = {
         {"child_id": "C3", "date_of_birth": "2006-09-30", "sex": "1", "ethnicity": ""},
     ],
     "offences": [
-        {"offence_id": "O1", "child_id": "C1", "offence_date": "2022-06-01", "offence_category": "ROBBERY", "seriousness_score": "5"},
-        {"offence_id": "O2", "child_id": "C2", "offence_date": "2022-08-10", "offence_category": "DRUGS", "seriousness_score": ""},
+        {
+            "offence_id": "O1",
+            "child_id": "C1",
+            "offence_date": "2022-06-01",
+            "offence_category": "ROBBERY",
+            "seriousness_score": "5",
+        },
+        {
+            "offence_id": "O2",
+            "child_id": "C2",
+            "offence_date": "2022-08-10",
+            "offence_category": "DRUGS",
+            "seriousness_score": "",
+        },
     ],
     "outcomes": [
-        {"outcome_id": "X1", "offence_id": "O1", "child_id": "C1", "outcome_date": "2022-09-01", "legal_outcome": "REFERRAL_ORDER", "residence": "LOCAL"},
-        {"outcome_id": "X2", "offence_id": "O2", "child_id": "C2", "outcome_date": "2022-09-20", "legal_outcome": "YOUTH_CAUTION", "residence": "LOCAL"},
+        {
+            "outcome_id": "X1",
+            "offence_id": "O1",
+            "child_id": "C1",
+            "outcome_date": "2022-09-01",
+            "legal_outcome": "REFERRAL_ORDER",
+            "residence": "LOCAL",
+        },
+        {
+            "outcome_id": "X2",
+            "offence_id": "O2",
+            "child_id": "C2",
+            "outcome_date": "2022-09-20",
+            "legal_outcome": "YOUTH_CAUTION",
+            "residence": "LOCAL",
+        },
     ],
     "caseload": [
-        {"episode_id": "E1", "child_id": "C1", "start_date": "2022-09-01", "end_date": "2023-03-01", "episode_type": "REFERRAL_ORDER"},
+        {
+            "episode_id": "E1",
+            "child_id": "C1",
+            "start_date": "2022-09-01",
+            "end_date": "2023-03-01",
+            "episode_type": "REFERRAL_ORDER",
+        },
     ],
     "remands": [],
     "care_episodes": [],
     "send": [],
     "assessments": [],  # many tests bring their own children, so an assessment here would point at no one
     "pupils": [
-        {"pupil_id": "P1", "academic_year": "2022/23", "school_id": "S1", "phase": "SECONDARY", "nc_year": "11", "sex": "M", "ethnicity": "WBRI", "sen_provision": "N"},
+        {
+            "pupil_id": "P1",
+            "academic_year": "2022/23",
+            "school_id": "S1",
+            "phase": "SECONDARY",
+            "nc_year": "11",
+            "sex": "M",
+            "ethnicity": "WBRI",
+            "sen_provision": "N",
+        },
     ],
     "exclusions": [],
     "pupil_link": [{"child_id": "C1", "pupil_id": "P1"}],
@@ -60,7 +101,9 @@ def write_extract(folder: Path, **overrides) -> Path:
         elif rows is None:
             continue
         else:
-            pd.DataFrame(rows, columns=[c.name for c in extract.columns] if not rows else None).to_csv(path, index=False)
+            pd.DataFrame(rows, columns=[c.name for c in extract.columns] if not rows else None).to_csv(
+                path, index=False
+            )
     return folder
 
 
@@ -82,5 +125,3 @@ def refreshed(tmp_path_factory):
 
     result = runner.refresh(QUARTER, DEMO, out, work_dir=work, progress=False)
     return result, out, work
-
-

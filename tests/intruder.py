@@ -24,7 +24,7 @@ def table_sums(fig: pd.DataFrame) -> list[dict]:
         parts = rows.index[rows["group"] != "All"]
         for t in total:
             if len(parts):
-                sums.append({t: 1, **{p: -1 for p in parts}})
+                sums.append({t: 1, **dict.fromkeys(parts, -1)})
     return sums
 
 
@@ -64,8 +64,9 @@ def _extremes(target, unknowns: list, equal: list[dict], at_most: list[dict], kn
     return got
 
 
-def ranges(values: pd.Series, withheld: pd.Series, sums: list[dict], k: int = 4,
-           tables: pd.Series | None = None) -> pd.DataFrame:
+def ranges(
+    values: pd.Series, withheld: pd.Series, sums: list[dict], k: int = 4, tables: pd.Series | None = None
+) -> pd.DataFrame:
     """For every withheld row with a true value of 1 to k: the lowest and highest value it can take."""
     hidden = list(values.index[withheld.to_numpy(bool)])
     if not hidden:
@@ -85,8 +86,9 @@ def ranges(values: pd.Series, withheld: pd.Series, sums: list[dict], k: int = 4,
     return pd.DataFrame(out)
 
 
-def pinned(values: pd.Series, withheld: pd.Series, sums: list[dict], k: int = 4,
-           tables: pd.Series | None = None) -> list:
+def pinned(
+    values: pd.Series, withheld: pd.Series, sums: list[dict], k: int = 4, tables: pd.Series | None = None
+) -> list:
     """The withheld small rows that only one value fits."""
     r = ranges(values, withheld, sums, k, tables)
     return list(r.loc[r["lowest"] == r["highest"], "row"]) if len(r) else []
@@ -94,8 +96,13 @@ def pinned(values: pd.Series, withheld: pd.Series, sums: list[dict], k: int = 4,
 
 # --- a whole quarter ---------------------------------------------------------------------------------------------
 
-FIELDS = {"count": ["numerator"], "share": ["numerator", "denominator"], "rate": ["numerator", "denominator"],
-          "mean": ["numerator", "denominator"], "ratio": ["numerator", "numerator_2"]}
+FIELDS = {
+    "count": ["numerator"],
+    "share": ["numerator", "denominator"],
+    "rate": ["numerator", "denominator"],
+    "mean": ["numerator", "denominator"],
+    "ratio": ["numerator", "numerator_2"],
+}
 
 
 def quarter(fig: pd.DataFrame, k: int = 4) -> dict:
@@ -124,8 +131,15 @@ def quarter(fig: pd.DataFrame, k: int = 4) -> dict:
     # one unknown per class of the same count: connected components of a graph of 'same' edges
     edges = []
     is_all = s["group"] == "All"
-    key = pd.DataFrame({"b": s["breakdown"].where(~is_all, "*"), "g": s["group"], "p": s["period"], "v": s["v"],
-                        "m": s["measure"].where(s["v"] <= k, "*")})
+    key = pd.DataFrame(
+        {
+            "b": s["breakdown"].where(~is_all, "*"),
+            "g": s["group"],
+            "p": s["period"],
+            "v": s["v"],
+            "m": s["measure"].where(s["v"] <= k, "*"),
+        }
+    )
     nonzero = s["v"] > 0
     for _, idx in key[nonzero].groupby(list(key.columns)).groups.items():
         idx = list(idx)
@@ -134,13 +148,16 @@ def quarter(fig: pd.DataFrame, k: int = 4) -> dict:
     den = s[(s["field"] == "denominator") & nonzero]
     for i, r in den.iterrows():
         if r["table"] in tot.index and tot.loc[r["table"], "v"] == r["v"]:
-            edges.append((i, s.index.get_loc(s[(s["table"] == r["table"]) & is_all & (s["field"] == "numerator")].index[0])))
+            edges.append(
+                (i, s.index.get_loc(s[(s["table"] == r["table"]) & is_all & (s["field"] == "numerator")].index[0]))
+            )
     e = np.array(edges or [(0, 0)])
     graph = coo_array((np.ones(len(e)), (e[:, 0], e[:, 1])), shape=(n, n))
     _, cls = connected_components(graph, directed=False)
     s["u"] = cls
-    unknowns = s.groupby("u").agg(v=("v", "first"), shown=("withheld", lambda w: (~w.astype(bool)).any()),
-                                  exempt=("exempt", "any"))
+    unknowns = s.groupby("u").agg(
+        v=("v", "first"), shown=("withheld", lambda w: (~w.astype(bool)).any()), exempt=("exempt", "any")
+    )
     # sums
     sums = []
     slot = {(r, f): u for r, f, u in zip(s["row"], s["field"], s["u"])}
@@ -154,7 +171,9 @@ def quarter(fig: pd.DataFrame, k: int = 4) -> dict:
                         rel[u] = rel.get(u, 0) + c
                     sums.append(rel)
     totals = s[is_all & (s["field"] == "numerator") & nonzero]
-    firsts = totals.drop_duplicates(["report", "breakdown", "period", "v"]).set_index(["report", "breakdown", "period", "v"])["u"]
+    firsts = totals.drop_duplicates(["report", "breakdown", "period", "v"]).set_index(
+        ["report", "breakdown", "period", "v"]
+    )["u"]
     for row in fig.index[fig["kind"] == "ratio"]:
         if (row, "numerator") in slot and (row, "numerator_2") in slot:
             r = fig.loc[row]
@@ -162,8 +181,11 @@ def quarter(fig: pd.DataFrame, k: int = 4) -> dict:
             if (r["report"], r["breakdown"], r["period"], total) in firsts.index:
                 u = firsts.loc[(r["report"], r["breakdown"], r["period"], total)]
                 sums.append({u: 1, slot[(row, "numerator")]: -1, slot[(row, "numerator_2")]: -1})
-    le = [(slot[(r, "numerator")], slot[(r, "denominator")]) for r in fig.index[fig["kind"] == "share"]
-          if (r, "numerator") in slot and (r, "denominator") in slot]
+    le = [
+        (slot[(r, "numerator")], slot[(r, "denominator")])
+        for r in fig.index[fig["kind"] == "share"]
+        if (r, "numerator") in slot and (r, "denominator") in slot
+    ]
     sums = [{u: c for u, c in rel.items() if c} for rel in sums]
     sums = [rel for rel in sums if len(rel) > 1 and sum(c * unknowns.loc[u, "v"] for u, c in rel.items()) == 0]
     # what the intruder knows of each hidden unknown
@@ -193,8 +215,15 @@ def quarter(fig: pd.DataFrame, k: int = 4) -> dict:
                             group.add(w)
                             frontier.append(w)
         mine = [rel for rel in links if group & rel.keys()]
-        got = _extremes(target, sorted(group), [r for r in mine if r not in bounds_le], [r for r in mine if r in bounds_le],
-                        unknowns["v"], lower, upper)
+        got = _extremes(
+            target,
+            sorted(group),
+            [r for r in mine if r not in bounds_le],
+            [r for r in mine if r in bounds_le],
+            unknowns["v"],
+            lower,
+            upper,
+        )
         result["ranges"].append(got)
         if got[0] == got[1]:
             result["pinned"].append(s.loc[s["u"] == target, "table"].iloc[0])

@@ -10,6 +10,7 @@ from urllib.parse import unquote, urlparse
 import pytest
 
 from analysis.publish.pdf import find_chromium
+
 from conftest import REPO
 
 BROWSER = find_chromium()
@@ -26,8 +27,9 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        chrome = p.chromium.launch(executable_path=BROWSER, args=["--no-sandbox", "--disable-gpu",
-                                                                   "--disable-background-networking"])
+        chrome = p.chromium.launch(
+            executable_path=BROWSER, args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+        )
         yield chrome
         chrome.close()
 

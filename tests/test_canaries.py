@@ -7,8 +7,9 @@ import shutil
 
 import pytest
 
-from analysis.safety import canaries
 from analysis.publish import runner
+from analysis.safety import canaries
+
 from conftest import DEMO, QUARTER
 
 
@@ -26,7 +27,7 @@ def planted(tmp_path_factory):
 def test_the_canary_child_is_counted(planted):
     values, _, work = planted
     # the planted child is in the data the reports used: the check below is not vacuous
-    clean = (work / QUARTER.replace(" ", "-") / "clean" / "children.parquet")
+    clean = work / QUARTER.replace(" ", "-") / "clean" / "children.parquet"
     import pandas as pd
 
     assert values["child id"] in set(pd.read_parquet(clean)["child_id"])

@@ -5,9 +5,10 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from analysis.measures import caseload, characteristics, first_time_entrants
 from analysis.data.quarters import Quarter
 from analysis.data.validation import validate_folder
+from analysis.measures import caseload, characteristics, first_time_entrants
+
 from conftest import write_extract
 
 
@@ -16,20 +17,48 @@ def child(cid, dob, sex="1", eth="WBRI"):
 
 
 def offence(oid, cid, day):
-    return {"offence_id": oid, "child_id": cid, "offence_date": day, "offence_category": "VIOLENCE_AGAINST_THE_PERSON", "seriousness_score": "3"}
+    return {
+        "offence_id": oid,
+        "child_id": cid,
+        "offence_date": day,
+        "offence_category": "VIOLENCE_AGAINST_THE_PERSON",
+        "seriousness_score": "3",
+    }
 
 
 def outcome(xid, oid, cid, day, code, residence="LOCAL"):
-    return {"outcome_id": xid, "offence_id": oid, "child_id": cid, "outcome_date": day, "legal_outcome": code, "residence": residence}
+    return {
+        "outcome_id": xid,
+        "offence_id": oid,
+        "child_id": cid,
+        "outcome_date": day,
+        "legal_outcome": code,
+        "residence": residence,
+    }
 
 
 @pytest.fixture(scope="module")
 def tables(tmp_path_factory):
-    children = [child("C1", "2007-05-01"), child("C2", "2006-01-01"), child("C3", "2006-06-06", "2", "MWBC"),
-                child("C4", "2007-07-07"), child("C5", "2003-01-01"), child("C6", "2008-02-29"), child("C7", "2009-03-03")]
-    offences = [offence("O1", "C1", "2021-04-20"), offence("O2", "C1", "2022-05-01"), offence("O3", "C1", "2022-08-01"),
-                offence("O4", "C2", "2021-11-01"), offence("O5", "C3", "2022-06-01"), offence("O6", "C4", "2022-07-01"),
-                offence("O7", "C5", "2022-02-01"), offence("O8", "C6", "2022-09-01"), offence("O9", "C7", "2022-10-01")]
+    children = [
+        child("C1", "2007-05-01"),
+        child("C2", "2006-01-01"),
+        child("C3", "2006-06-06", "2", "MWBC"),
+        child("C4", "2007-07-07"),
+        child("C5", "2003-01-01"),
+        child("C6", "2008-02-29"),
+        child("C7", "2009-03-03"),
+    ]
+    offences = [
+        offence("O1", "C1", "2021-04-20"),
+        offence("O2", "C1", "2022-05-01"),
+        offence("O3", "C1", "2022-08-01"),
+        offence("O4", "C2", "2021-11-01"),
+        offence("O5", "C3", "2022-06-01"),
+        offence("O6", "C4", "2022-07-01"),
+        offence("O7", "C5", "2022-02-01"),
+        offence("O8", "C6", "2022-09-01"),
+        offence("O9", "C7", "2022-10-01"),
+    ]
     outcomes = [
         outcome("X1", "O1", "C1", "2021-05-10", "COMMUNITY_RESOLUTION_WITH_YJS_INVOLVEMENT"),  # diversion: not entry
         outcome("X2", "O2", "C1", "2022-06-10", "YOUTH_CAUTION"),  # C1's first substantive outcome
@@ -42,19 +71,72 @@ def tables(tmp_path_factory):
         outcome("X9", "O8", "C6", "2022-10-05", "YOUTH_CONDITIONAL_CAUTION"),  # looked after then
         outcome("X10", "O9", "C7", "2022-10-20", "NO_FURTHER_ACTION_OUTCOME_22"),  # diversion only
     ]
-    care = [{"care_episode_id": "L1", "child_id": "C6", "start_date": "2022-01-01", "end_date": "", "placed_by_other_authority": "N"},
-            {"care_episode_id": "L2", "child_id": "C1", "start_date": "2020-01-01", "end_date": "2022-06-09", "placed_by_other_authority": "N"}]
-    episodes = [
-        {"episode_id": "E1", "child_id": "C1", "start_date": "2022-09-01", "end_date": "2023-03-01", "episode_type": "REFERRAL_ORDER"},
-        {"episode_id": "E2", "child_id": "C1", "start_date": "2022-01-01", "end_date": "", "episode_type": "PREVENTION"},
-        {"episode_id": "E3", "child_id": "C2", "start_date": "2021-01-01", "end_date": "2022-12-31", "episode_type": "YOUTH_REHABILITATION_ORDER"},
-        {"episode_id": "E4", "child_id": "C3", "start_date": "2023-03-31", "end_date": "", "episode_type": "DTO_CUSTODY"},
-        {"episode_id": "E5", "child_id": "C6", "start_date": "2023-01-01", "end_date": "2023-01-01", "episode_type": "DIVERSION"},
+    care = [
+        {
+            "care_episode_id": "L1",
+            "child_id": "C6",
+            "start_date": "2022-01-01",
+            "end_date": "",
+            "placed_by_other_authority": "N",
+        },
+        {
+            "care_episode_id": "L2",
+            "child_id": "C1",
+            "start_date": "2020-01-01",
+            "end_date": "2022-06-09",
+            "placed_by_other_authority": "N",
+        },
     ]
-    send = [{"send_id": "S1", "child_id": "C3", "start_date": "2019-01-01", "end_date": "", "send_status": "SEN_SUPPORT"},
-            {"send_id": "S2", "child_id": "C3", "start_date": "2022-01-01", "end_date": "", "send_status": "EHCP"}]
-    folder = write_extract(tmp_path_factory.mktemp("cohorts"), children=children, offences=offences, outcomes=outcomes,
-                           care_episodes=care, caseload=episodes, send=send)
+    episodes = [
+        {
+            "episode_id": "E1",
+            "child_id": "C1",
+            "start_date": "2022-09-01",
+            "end_date": "2023-03-01",
+            "episode_type": "REFERRAL_ORDER",
+        },
+        {
+            "episode_id": "E2",
+            "child_id": "C1",
+            "start_date": "2022-01-01",
+            "end_date": "",
+            "episode_type": "PREVENTION",
+        },
+        {
+            "episode_id": "E3",
+            "child_id": "C2",
+            "start_date": "2021-01-01",
+            "end_date": "2022-12-31",
+            "episode_type": "YOUTH_REHABILITATION_ORDER",
+        },
+        {
+            "episode_id": "E4",
+            "child_id": "C3",
+            "start_date": "2023-03-31",
+            "end_date": "",
+            "episode_type": "DTO_CUSTODY",
+        },
+        {
+            "episode_id": "E5",
+            "child_id": "C6",
+            "start_date": "2023-01-01",
+            "end_date": "2023-01-01",
+            "episode_type": "DIVERSION",
+        },
+    ]
+    send = [
+        {"send_id": "S1", "child_id": "C3", "start_date": "2019-01-01", "end_date": "", "send_status": "SEN_SUPPORT"},
+        {"send_id": "S2", "child_id": "C3", "start_date": "2022-01-01", "end_date": "", "send_status": "EHCP"},
+    ]
+    folder = write_extract(
+        tmp_path_factory.mktemp("cohorts"),
+        children=children,
+        offences=offences,
+        outcomes=outcomes,
+        care_episodes=care,
+        caseload=episodes,
+        send=send,
+    )
     v = validate_folder(folder)
     assert v.counts["set_aside"].sum() == 0
     return v.tables
@@ -78,7 +160,9 @@ def test_previous_year_counts_its_own_entrant(tables):
 
 
 def test_fte_table_by_outcome_type(tables):
-    fig = first_time_entrants.by_outcome_type(first_time_entrants.entrants(tables, YEAR), YEAR).set_index(["measure", "group"])
+    fig = first_time_entrants.by_outcome_type(first_time_entrants.entrants(tables, YEAR), YEAR).set_index(
+        ["measure", "group"]
+    )
     assert fig.loc[("first_time_entrants", "All"), "numerator"] == 3
     assert fig.loc[("first_time_entrants", "Youth Caution"), "numerator"] == 1
     assert fig.loc[("first_time_entrants", "Youth Caution"), "value"] == pytest.approx(100 / 3)
@@ -98,7 +182,11 @@ def test_caseload_during_quarter(tables):
     on = caseload.on_caseload(tables["caseload"], q.period).set_index("child_id")["tier"].to_dict()
     assert on == {"C1": "First-tier", "C3": "Custody", "C6": "Diversion"}
     fig = caseload.by_tier(caseload.on_caseload(tables["caseload"], q.period), q.period).set_index("group")
-    assert fig.loc["All", "numerator"] == 3 and fig.loc["Custody", "numerator"] == 1 and fig.loc["Prevention", "numerator"] == 0
+    assert (
+        fig.loc["All", "numerator"] == 3
+        and fig.loc["Custody", "numerator"] == 1
+        and fig.loc["Prevention", "numerator"] == 0
+    )
 
 
 def test_age_on_counts_the_birthday():
@@ -108,7 +196,9 @@ def test_age_on_counts_the_birthday():
 
 
 def test_describe_characteristics_on_a_date(tables):
-    pairs = pd.DataFrame({"child_id": ["C3", "C6", "C1"], "date": pd.to_datetime(["2021-06-01", "2022-10-05", "2023-01-01"])})
+    pairs = pd.DataFrame(
+        {"child_id": ["C3", "C6", "C1"], "date": pd.to_datetime(["2021-06-01", "2022-10-05", "2023-01-01"])}
+    )
     out = characteristics.describe(tables, pairs).set_index("child_id")
     assert out.loc["C3", "send"] == "SEN support"  # EHCP only from 2022
     assert out.loc["C3", "ethnic_group"] == "Mixed" and out.loc["C3", "sex"] == "Female"

@@ -8,8 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.data import codes, contract
 from analysis import demo
+from analysis.data import codes, contract
 
 EXTRACT_DATE = "2026-04-20"
 
@@ -29,7 +29,9 @@ def _dates(values: pd.Series) -> pd.Series:
 
 def _isin(values: pd.Series, allowed) -> pd.Series:
     """Series.isin, fast for large arrow-backed string columns."""
-    allowed = allowed.to_numpy(dtype=object) if isinstance(allowed, pd.Series) else np.array(list(allowed), dtype=object)
+    allowed = (
+        allowed.to_numpy(dtype=object) if isinstance(allowed, pd.Series) else np.array(list(allowed), dtype=object)
+    )
     return pd.Series(values.to_numpy(dtype=object), index=values.index, dtype=object).isin(allowed)
 
 
@@ -67,8 +69,9 @@ def _violations(directory: Path, extract_date: str = EXTRACT_DATE) -> dict[str, 
         out[name] = bad
     # rules that span two extracts: an outcome is on or after its offence, for the offence's child
     outcomes, offences = frames["outcomes"], frames["offences"].drop_duplicates("offence_id")
-    joined = outcomes.merge(offences[["offence_id", "child_id", "offence_date"]], on="offence_id", how="left",
-                            suffixes=("", "_offence"))
+    joined = outcomes.merge(
+        offences[["offence_id", "child_id", "offence_date"]], on="offence_id", how="left", suffixes=("", "_offence")
+    )
     assert len(joined) == len(outcomes)
     known = joined["child_id_offence"].notna().to_numpy()
     out["outcomes"] |= pd.Series(known & (joined["child_id"] != joined["child_id_offence"]).to_numpy())
@@ -118,13 +121,15 @@ def test_files_are_what_pandas_to_csv_writes(demo1):
 
 @pytest.mark.parametrize("text", ["plain", "needs, quoting", 'a "quote"'])
 def test_arrow_and_pandas_writers_agree(tmp_path, text):
-    df = pd.DataFrame({
-        "id": pd.Categorical(["A1", "A2", None, "A1", "A3"]),
-        "n": pd.array([1, None, 90, 0, -3], dtype="Int8"),
-        "d": pd.Categorical(["2020-01-01", None, "not a date", "31/02/2023", text]),
-        "i": np.array([1, 2, 3, 4, 5], dtype=np.int64),
-        "s": pd.Series(["x", None, "y", "", text], dtype="str"),
-    })
+    df = pd.DataFrame(
+        {
+            "id": pd.Categorical(["A1", "A2", None, "A1", "A3"]),
+            "n": pd.array([1, None, 90, 0, -3], dtype="Int8"),
+            "d": pd.Categorical(["2020-01-01", None, "not a date", "31/02/2023", text]),
+            "i": np.array([1, 2, 3, 4, 5], dtype=np.int64),
+            "s": pd.Series(["x", None, "y", "", text], dtype="str"),
+        }
+    )
     demo.write_csv(df, tmp_path / "a.csv", engine="arrow", batch_rows=2)
     demo.write_csv(df, tmp_path / "p.csv", engine="pandas")
     assert (tmp_path / "a.csv").read_bytes() == (tmp_path / "p.csv").read_bytes()
@@ -230,7 +235,7 @@ def test_linked_pupils_match_their_child(demo1):
     children = _read(directory, "children").drop_duplicates("child_id", keep=False)
     link = _read(directory, "pupil_link").drop_duplicates("child_id", keep=False)
     pupils = _read(directory, "pupils").drop_duplicates(["pupil_id", "academic_year"], keep=False)
-    m = (link.merge(children, on="child_id").merge(pupils, on="pupil_id", suffixes=("_child", "_pupil")))
+    m = link.merge(children, on="child_id").merge(pupils, on="pupil_id", suffixes=("_child", "_pupil"))
     m = m[pd.to_numeric(m["nc_year"], errors="coerce").between(0, 14) & m["sex_pupil"].isin(["M", "F"])]
     assert len(m) > 1000
     assert ((m["sex_child"] == "1") == (m["sex_pupil"] == "M")).mean() > 0.99
@@ -251,7 +256,8 @@ def test_children_shape(demo1):
     with_outcome = children[children["child_id"].isin(outcomes["child_id"])]
     assert 0.2 <= (with_outcome["sex"] == "2").mean() <= 0.36
     prevention_only = set(_read(directory, "caseload").query("episode_type == 'PREVENTION'")["child_id"]) - set(
-        _read(directory, "offences")["child_id"])
+        _read(directory, "offences")["child_id"]
+    )
     assert prevention_only and prevention_only <= set(children["child_id"])
     share_other = (outcomes["residence"] == "OTHER").mean()
     assert 0.01 <= share_other <= 0.06
@@ -259,8 +265,7 @@ def test_children_shape(demo1):
     assert scores.between(2, 4).mean() > 0.6
     # disproportionality: Mixed, Black and Other over-represented among children with outcomes
     population = _read(directory, "population")
-    pop_share = (pd.to_numeric(population["population"])
-                 .groupby(population["ethnicity"].map(codes.ethnic_group)).sum())
+    pop_share = pd.to_numeric(population["population"]).groupby(population["ethnicity"].map(codes.ethnic_group)).sum()
     pop_share /= pop_share.sum()
     known = with_outcome["ethnicity"].map(lambda c: codes.ETHNICITY[c][1] if c in codes.ETHNICITY else "Not known")
     yjs_share = known[known != "Not known"].value_counts(normalize=True)

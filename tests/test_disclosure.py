@@ -2,21 +2,45 @@
 
 Each check uses the independent intruder in tests/intruder.py, not the production code."""
 
+import json
+
 import numpy as np
 import pandas as pd
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import intruder
 from analysis.safety import disclosure, figures, suppression
+
+import intruder
+from conftest import QUARTER
 
 
 def _rows(measure, breakdown, counts: dict, period="p", kind="count"):
     total = sum(counts.values())
-    out = [{"measure": measure, "breakdown": breakdown, "group": g, "period": period, "kind": kind, "numerator": n,
-            "value": n} for g, n in counts.items()]
-    out.append({"measure": measure, "breakdown": breakdown, "group": "All", "period": period, "kind": kind,
-                "numerator": total, "value": total})
+    out = [
+        {
+            "measure": measure,
+            "breakdown": breakdown,
+            "group": g,
+            "period": period,
+            "kind": kind,
+            "numerator": n,
+            "value": n,
+        }
+        for g, n in counts.items()
+    ]
+    out.append(
+        {
+            "measure": measure,
+            "breakdown": breakdown,
+            "group": "All",
+            "period": period,
+            "kind": kind,
+            "numerator": total,
+            "value": total,
+        }
+    )
     return out
 
 
@@ -24,8 +48,12 @@ def _safe(fig, out, sums=()):
     """No small count shown, none pinned."""
     shown = out.loc[~out["suppressed"], "numerator"]
     assert not shown.between(1, 4).any()
-    assert intruder.pinned(fig["numerator"], out["suppressed"], intruder.table_sums(fig) + list(sums),
-                           tables=intruder.tables_of(fig)) == []
+    assert (
+        intruder.pinned(
+            fig["numerator"], out["suppressed"], intruder.table_sums(fig) + list(sums), tables=intruder.tables_of(fig)
+        )
+        == []
+    )
 
 
 def test_the_issue_example_each_reason_is_not_pinned_to_one():
@@ -41,9 +69,19 @@ def test_the_issue_example_each_reason_is_not_pinned_to_one():
 
 def test_a_complement_across_rates_is_protected():
     # All 89 of 93 and Not looked after 88 of 92 would give Looked after as 1 of 1
-    rows = [{"measure": "yjs_suspension_rate", "breakdown": "looked_after", "group": g, "period": "p", "kind": "rate",
-             "numerator": n, "denominator": d, "value": 100 * n / d}
-            for g, n, d in (("Looked after", 1, 1), ("Not looked after", 88, 92), ("All", 89, 93))]
+    rows = [
+        {
+            "measure": "yjs_suspension_rate",
+            "breakdown": "looked_after",
+            "group": g,
+            "period": "p",
+            "kind": "rate",
+            "numerator": n,
+            "denominator": d,
+            "value": 100 * n / d,
+        }
+        for g, n, d in (("Looked after", 1, 1), ("Not looked after", 88, 92), ("All", 89, 93))
+    ]
     fig = figures.frame(rows)
     out = suppression.apply(fig)
     assert out.set_index("group").loc["Looked after", "suppressed"]  # a denominator of 1 is withheld too
@@ -53,12 +91,14 @@ def test_a_complement_across_rates_is_protected():
 
 
 def test_small_denominators_are_withheld():
-    fig = figures.frame([
-        {"measure": "r", "group": "g", "kind": "rate", "numerator": 0, "denominator": 3, "value": 0.0},
-        {"measure": "m", "group": "g", "kind": "mean", "numerator": 7, "denominator": 2, "value": 3.5},
-        {"measure": "s", "group": "g", "kind": "share", "numerator": 0, "denominator": 4, "value": 0.0},
-        {"measure": "r2", "group": "g", "kind": "rate", "numerator": 0, "denominator": 5, "value": 0.0},
-    ])
+    fig = figures.frame(
+        [
+            {"measure": "r", "group": "g", "kind": "rate", "numerator": 0, "denominator": 3, "value": 0.0},
+            {"measure": "m", "group": "g", "kind": "mean", "numerator": 7, "denominator": 2, "value": 3.5},
+            {"measure": "s", "group": "g", "kind": "share", "numerator": 0, "denominator": 4, "value": 0.0},
+            {"measure": "r2", "group": "g", "kind": "rate", "numerator": 0, "denominator": 5, "value": 0.0},
+        ]
+    )
     assert list(suppression.primary(fig)) == [True, True, True, False]
 
 
@@ -73,27 +113,70 @@ def test_one_way_tables(counts):
 
 
 @settings(max_examples=100, deadline=None)
-@given(st.integers(1, 3).flatmap(lambda r: st.integers(2, 3).flatmap(
-    lambda c: st.lists(st.lists(small_or_zero, min_size=c, max_size=c), min_size=r, max_size=r))))
+@given(
+    st.integers(1, 3).flatmap(
+        lambda r: st.integers(2, 3).flatmap(
+            lambda c: st.lists(st.lists(small_or_zero, min_size=c, max_size=c), min_size=r, max_size=r)
+        )
+    )
+)
 def test_two_way_tables(grid):
     # a two-way table as one table per column (each with its All row) plus the row totals, tied by declared sums
     rows, label = [], {}
     for c in range(len(grid[0])):
         for r, line in enumerate(grid):
             label[(c, r)] = len(rows)
-            rows.append({"measure": f"col{c}", "breakdown": "row", "group": f"row{r}", "period": "p", "kind": "count",
-                         "numerator": line[c], "value": line[c]})
-        rows.append({"measure": f"col{c}", "breakdown": "row", "group": "All", "period": "p", "kind": "count",
-                     "numerator": sum(line[c] for line in grid), "value": 0})
+            rows.append(
+                {
+                    "measure": f"col{c}",
+                    "breakdown": "row",
+                    "group": f"row{r}",
+                    "period": "p",
+                    "kind": "count",
+                    "numerator": line[c],
+                    "value": line[c],
+                }
+            )
+        rows.append(
+            {
+                "measure": f"col{c}",
+                "breakdown": "row",
+                "group": "All",
+                "period": "p",
+                "kind": "count",
+                "numerator": sum(line[c] for line in grid),
+                "value": 0,
+            }
+        )
     for r, line in enumerate(grid):
         label[("total", r)] = len(rows)
-        rows.append({"measure": "all_columns", "breakdown": "row", "group": f"row{r}", "period": "p", "kind": "count",
-                     "numerator": sum(line), "value": sum(line)})
-    rows.append({"measure": "all_columns", "breakdown": "row", "group": "All", "period": "p", "kind": "count",
-                 "numerator": sum(map(sum, grid)), "value": 0})
+        rows.append(
+            {
+                "measure": "all_columns",
+                "breakdown": "row",
+                "group": f"row{r}",
+                "period": "p",
+                "kind": "count",
+                "numerator": sum(line),
+                "value": sum(line),
+            }
+        )
+    rows.append(
+        {
+            "measure": "all_columns",
+            "breakdown": "row",
+            "group": "All",
+            "period": "p",
+            "kind": "count",
+            "numerator": sum(map(sum, grid)),
+            "value": 0,
+        }
+    )
     fig = figures.frame(rows)
-    sums = [suppression.total_of(label[("total", r)], [label[(c, r)] for c in range(len(grid[0]))])
-            for r in range(len(grid))]
+    sums = [
+        suppression.total_of(label[("total", r)], [label[(c, r)] for c in range(len(grid[0]))])
+        for r in range(len(grid))
+    ]
     _safe(fig, suppression.apply(fig, relations=sums), sums)
 
 
@@ -108,8 +191,17 @@ def test_tables_linked_across_breakdowns(sex, ethnicity):
         return
     rows = _rows("children", "sex", {f"s{i}": n for i, n in enumerate(sex)})
     rows += _rows("children", "ethnicity", {f"e{i}": n for i, n in enumerate(ethnicity)})
-    rows.append({"measure": "children", "breakdown": "ethnicity_not_known", "group": "Not known", "period": "p",
-                 "kind": "count", "numerator": total - known, "value": total - known})
+    rows.append(
+        {
+            "measure": "children",
+            "breakdown": "ethnicity_not_known",
+            "group": "Not known",
+            "period": "p",
+            "kind": "count",
+            "numerator": total - known,
+            "value": total - known,
+        }
+    )
     fig = figures.frame(rows)
     sex_all = len(sex)
     eth_all = sex_all + 1 + len(ethnicity)
@@ -127,7 +219,10 @@ def test_a_report_table_is_audited_against_what_the_report_already_showed():
     out2 = suppression.apply(second, ledger=ledger)
     both = pd.concat([first, second], ignore_index=True)
     hidden = pd.concat([out1["suppressed"], out2["suppressed"]], ignore_index=True)
-    same_total = {int(np.flatnonzero(both["group"] == "All")[0]): 1.0, int(np.flatnonzero(both["group"] == "All")[1]): -1.0}
+    same_total = {
+        int(np.flatnonzero(both["group"] == "All")[0]): 1.0,
+        int(np.flatnonzero(both["group"] == "All")[1]): -1.0,
+    }
     _safe(both, both.assign(suppressed=hidden), [same_total])
     assert not out1["suppressed"].any()  # what a page already shows is never changed
 
@@ -147,14 +242,6 @@ def test_the_audit_reports_pinned_and_shown_small_counts():
 
 
 # --- whole quarters ------------------------------------------------------------------------------------------------
-
-import json
-import subprocess
-import sys
-
-import pytest
-
-from conftest import QUARTER, REPO
 
 
 def _attacked(out, work):
@@ -199,7 +286,7 @@ def _generated_quarter(tmp_path, scale):
     from analysis.demo import generate
 
     generate(data, scale=scale)
-    from analysis.publish import audit, runner
+    from analysis.publish import runner
 
     runner.refresh(QUARTER, data, out, work_dir=work, progress=False, pdf=False)
     return out, work
@@ -216,10 +303,13 @@ def test_a_large_extract_passes_an_independent_intruder(tmp_path):
 
 def test_a_refresh_the_audit_cannot_make_safe_publishes_nothing(tmp_path, monkeypatch):
     from analysis.publish import audit, runner
+
     from conftest import write_extract
 
     data = write_extract(tmp_path / "extract")
-    unsafe = disclosure.Audit(4, pinned=["10_disproportionality: caseload_children by sex, year ending March 2023 (Male)"])
+    unsafe = disclosure.Audit(
+        4, pinned=["10_disproportionality: caseload_children by sex, year ending March 2023 (Male)"]
+    )
     monkeypatch.setattr(runner, "audit_quarter", lambda *a: unsafe)
     monkeypatch.setattr(runner, "widen", lambda *a: {})
     with pytest.raises(audit.DisclosureError, match="caseload_children by sex"):
@@ -250,8 +340,21 @@ def test_earlier_quarters_in_the_folder_are_part_of_what_the_intruder_holds(tmp_
     now = figures.frame(_rows("children", "sex", {"a": 2, "b": 30})).assign(report="r")
     ledger = now.assign(withheld=[True, True, False], exempt=False, audited=True)
     assert disclosure.audit(ledger, [], 4).safe
-    before = figures.frame([{"measure": "children", "breakdown": "sex", "group": "b", "period": "p", "kind": "count",
-                             "numerator": 30, "value": 30, "report": "r", "unit": "children"}])
+    before = figures.frame(
+        [
+            {
+                "measure": "children",
+                "breakdown": "sex",
+                "group": "b",
+                "period": "p",
+                "kind": "count",
+                "numerator": 30,
+                "value": 30,
+                "report": "r",
+                "unit": "children",
+            }
+        ]
+    )
     both = disclosure.with_earlier(ledger, [before])
     assert not disclosure.audit(both, [], 4).safe
     asked = disclosure.widen(both, [], 4, tmp_path)

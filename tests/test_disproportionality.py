@@ -1,6 +1,6 @@
 """Disproportionality: cohorts, measures, decision points, safe publication and words, on hand-built data.
 
-Expected values are worked out by hand (docs/methods-references.md: the worked example, and the 2022-23 youth
+Expected values are worked out by hand (docs/methodology.md: worked example 5, and the 2022-23 youth
 justice plan's statement) or taken from scipy, not from the code under test.
 """
 
@@ -12,14 +12,15 @@ import pandas as pd
 import pytest
 from scipy.stats.contingency import relative_risk
 
-from analysis.reports.disproportionality import measures as dp
+from analysis.data.quarters import Quarter
+from analysis.data.validation import validate_folder
 from analysis.present import ratio_words
+from analysis.present.report import Report
+from analysis.reports.disproportionality import measures as dp
 from analysis.reports.disproportionality import words
 from analysis.safety import figures, suppression
 from analysis.stats import intervals
-from analysis.data.quarters import Quarter
-from analysis.present.report import Report
-from analysis.data.validation import validate_folder
+
 from conftest import write_extract
 
 QUARTER = Quarter.parse("2022-23 Q4")  # January to March 2023; the 12 months are April 2022 to March 2023
@@ -47,13 +48,17 @@ def rep(mode: str = "public") -> Report:
 
 # --- measures, worked by hand ----------------------------------------------------------------------
 
+
 @pytest.fixture
 def example():
-    """The worked example in docs/methods-references.md: 180 children cautioned or sentenced, 30 of them Black; 1,500 Black
+    """Worked example 5 in docs/methodology.md: 180 children cautioned or sentenced, 30 of them Black; 1,500 Black
     children and 30,000 others in a 10 to 17 population of 31,500."""
     values = cohort_values({"White": 150, "Black": 30})
-    return figures_of(dp.compare(values, ETHNIC, population({"White": 30_000, "Black": 1_500}),
-                                 cohort="cautioned_or_sentenced", period=YEAR))
+    return figures_of(
+        dp.compare(
+            values, ETHNIC, population({"White": 30_000, "Black": 1_500}), cohort="cautioned_or_sentenced", period=YEAR
+        )
+    )
 
 
 def test_share_of_cohort_against_share_of_population(example):
@@ -124,9 +129,15 @@ def test_the_2022_23_plan_statement_is_reproduced():
     assert round(fig[("population_share", "Other")].value) == 1
     assert round(fig[("cautioned_or_sentenced_disproportionality_ratio", "Other")].value, 1) == 6.0
     assert round(fig[("cautioned_or_sentenced_disproportionality_ratio", "White")].value, 2) == 0.90
-    minority = figures_of(dp.compare(values.replace(["Mixed", "Asian", "Black", "Other"], dp.ETHNIC_MINORITY), MINORITY,
-                                     dp.Population(pd.Series({"White": 22_750, dp.ETHNIC_MINORITY: 2_250}), "", "2021", ""),
-                                     cohort="cautioned_or_sentenced", period=YEAR))
+    minority = figures_of(
+        dp.compare(
+            values.replace(["Mixed", "Asian", "Black", "Other"], dp.ETHNIC_MINORITY),
+            MINORITY,
+            dp.Population(pd.Series({"White": 22_750, dp.ETHNIC_MINORITY: 2_250}), "", "2021", ""),
+            cohort="cautioned_or_sentenced",
+            period=YEAR,
+        )
+    )
     assert round(minority[("cautioned_or_sentenced_children", dp.ETHNIC_MINORITY)].value) == 18
     assert round(minority[("population_share", dp.ETHNIC_MINORITY)].value) == 9
     assert round(minority[("cautioned_or_sentenced_disproportionality_ratio", dp.ETHNIC_MINORITY)].value, 1) == 2.0
@@ -138,40 +149,68 @@ def test_the_plan_statement_once_published_withholds_the_small_groups():
     safe = dp.publish(rep(), dp.compare(values, ETHNIC, pop, cohort="cautioned_or_sentenced", period=YEAR))
     other = safe[safe["group"] == "Other"]
     other = other[other["measure"] != "population_share"]
-    assert other["suppressed"].all() and other[["numerator", "value", "lower", "upper", "denominator"]].isna().all().all()
+    assert (
+        other["suppressed"].all() and other[["numerator", "value", "lower", "upper", "denominator"]].isna().all().all()
+    )
     assert not dp.row(safe, "cautioned_or_sentenced_children", "ethnic_group", "White", YEAR)["suppressed"]
     assert "6.0" not in words.composition_text(safe, "cautioned_or_sentenced", YEAR)
 
 
 # --- edge cases ------------------------------------------------------------------------------------
 
+
 def test_group_with_no_children_gives_zero_and_no_interval():
     values = cohort_values({"White": 40, "Mixed": 10})
-    fig = figures_of(dp.compare(values, ETHNIC, population({"White": 20_000, "Mixed": 500, "Black": 300}),
-                                cohort="any_outcome", period=YEAR))
+    fig = figures_of(
+        dp.compare(
+            values, ETHNIC, population({"White": 20_000, "Mixed": 500, "Black": 300}), cohort="any_outcome", period=YEAR
+        )
+    )
     black = {m: fig[(m, "Black")] for m in ("any_outcome_children", "any_outcome_rate", "any_outcome_rri_vs_white")}
     assert black["any_outcome_children"].numerator == 0 and black["any_outcome_children"].value == 0
     assert black["any_outcome_rate"].value == 0 and black["any_outcome_rate"].upper > 0
     assert black["any_outcome_rri_vs_white"].value == 0 and math.isnan(black["any_outcome_rri_vs_white"].lower)
-    safe = dp.publish(rep(), dp.compare(values, ETHNIC, population({"White": 20_000, "Mixed": 500, "Black": 300}),
-                                        cohort="any_outcome", period=YEAR))
-    assert ratio_words.reading(dp.row(safe, "any_outcome_rri_vs_white", "ethnic_group", "Black", YEAR)) == ratio_words.NONE_IN_GROUP
-    assert words.rri_sentence(dp.row(safe, "any_outcome_rri_vs_white", "ethnic_group", "Black", YEAR), "Black",
-                              "to have any outcome", "White children") == "Black children: no children in this group."
+    safe = dp.publish(
+        rep(),
+        dp.compare(
+            values, ETHNIC, population({"White": 20_000, "Mixed": 500, "Black": 300}), cohort="any_outcome", period=YEAR
+        ),
+    )
+    assert (
+        ratio_words.reading(dp.row(safe, "any_outcome_rri_vs_white", "ethnic_group", "Black", YEAR))
+        == ratio_words.NONE_IN_GROUP
+    )
+    assert (
+        words.rri_sentence(
+            dp.row(safe, "any_outcome_rri_vs_white", "ethnic_group", "Black", YEAR),
+            "Black",
+            "to have any outcome",
+            "White children",
+        )
+        == "Black children: no children in this group."
+    )
 
 
 def test_group_missing_from_the_population_table_is_not_available():
     values = cohort_values({"White": 40, "Other": 7})
     fig = dp.compare(values, ETHNIC, population({"White": 20_000, "Mixed": 500}), cohort="any_outcome", period=YEAR)
     other = figures_of(fig)
-    for measure in ("population_share", "any_outcome_rate", "any_outcome_disproportionality_ratio",
-                    "any_outcome_rri_vs_white", "any_outcome_rri_vs_others"):
+    for measure in (
+        "population_share",
+        "any_outcome_rate",
+        "any_outcome_disproportionality_ratio",
+        "any_outcome_rri_vs_white",
+        "any_outcome_rri_vs_others",
+    ):
         assert math.isnan(other[(measure, "Other")].value), measure
     assert other[("any_outcome_children", "Other")].numerator == 7  # still counted
     safe = dp.publish(rep(), fig)
     for measure in ("any_outcome_rate", "any_outcome_rri_vs_white", "any_outcome_rri_vs_others"):
         assert ratio_words.reading(dp.row(safe, measure, "ethnic_group", "Other", YEAR)) == ratio_words.NO_POPULATION
-    assert ratio_words.reading(dp.row(safe, "any_outcome_disproportionality_ratio", "ethnic_group", "Other", YEAR)) == ratio_words.NO_POPULATION
+    assert (
+        ratio_words.reading(dp.row(safe, "any_outcome_disproportionality_ratio", "ethnic_group", "Other", YEAR))
+        == ratio_words.NO_POPULATION
+    )
 
 
 def test_all_ethnicity_unknown_gives_no_comparison_and_no_error():
@@ -184,13 +223,18 @@ def test_all_ethnicity_unknown_gives_no_comparison_and_no_error():
     unknown = figures_of(fig[fig["breakdown"] == "ethnic_group_not_known"])[("any_outcome_children", dp.NOT_KNOWN)]
     assert (unknown.numerator, unknown.denominator, unknown.value) == (12, 12, 100)
     safe = dp.publish(rep(), fig)
-    assert ratio_words.reading(dp.row(safe, "any_outcome_rri_vs_white", "ethnic_group", "Mixed", YEAR)) == ratio_words.NONE_IN_GROUP
+    assert (
+        ratio_words.reading(dp.row(safe, "any_outcome_rri_vs_white", "ethnic_group", "Mixed", YEAR))
+        == ratio_words.NONE_IN_GROUP
+    )
     assert "no comparison by ethnicity" in words.composition_text(safe, "any_outcome", YEAR)
 
 
 def test_more_children_than_population_is_not_an_error():
     values = cohort_values({"White": 40, "Other": 9})
-    fig = figures_of(dp.compare(values, ETHNIC, population({"White": 20_000, "Other": 6}), cohort="any_outcome", period=YEAR))
+    fig = figures_of(
+        dp.compare(values, ETHNIC, population({"White": 20_000, "Other": 6}), cohort="any_outcome", period=YEAR)
+    )
     assert math.isnan(fig[("any_outcome_rri_vs_white", "Other")].value)
     assert fig[("any_outcome_rate", "Other")].value == pytest.approx(1500)
 
@@ -202,60 +246,128 @@ def test_empty_cohort():
 
 # --- readings ---------------------------------------------------------------------------------------
 
-def ratio_row(value, lower, upper, numerator=20, denominator=1000, numerator_2=50, suppressed=False,
-              measure="any_outcome_rri_vs_white"):
-    return pd.Series({"measure": measure, "kind": "ratio", "value": value, "lower": lower, "upper": upper,
-                      "numerator": numerator, "denominator": denominator, "numerator_2": numerator_2,
-                      "suppressed": suppressed, "group": "Black", "breakdown": "ethnic_group"})
+
+def ratio_row(
+    value,
+    lower,
+    upper,
+    numerator=20,
+    denominator=1000,
+    numerator_2=50,
+    suppressed=False,
+    measure="any_outcome_rri_vs_white",
+):
+    return pd.Series(
+        {
+            "measure": measure,
+            "kind": "ratio",
+            "value": value,
+            "lower": lower,
+            "upper": upper,
+            "numerator": numerator,
+            "denominator": denominator,
+            "numerator_2": numerator_2,
+            "suppressed": suppressed,
+            "group": "Black",
+            "breakdown": "ethnic_group",
+        }
+    )
 
 
-@pytest.mark.parametrize("r, expected", [
-    (ratio_row(2.5, 1.4, 4.1), ratio_words.MORE),
-    (ratio_row(0.4, 0.2, 0.8), ratio_words.LESS),
-    (ratio_row(1.1, 0.7, 1.6), ratio_words.ABOUT),
-    (ratio_row(1.6, 0.4, 6.0), ratio_words.TOO_FEW),
-    (ratio_row(float("nan"), float("nan"), float("nan"), numerator=float("nan"), suppressed=True), ratio_words.WITHHELD),
-    (ratio_row(0.0, float("nan"), float("nan"), numerator=0), ratio_words.NONE_IN_GROUP),
-    (ratio_row(float("nan"), float("nan"), float("nan"), denominator=float("nan")), ratio_words.NO_POPULATION),
-    (ratio_row(float("nan"), float("nan"), float("nan"), numerator_2=0), ratio_words.NO_COMPARISON),
-    (None, ratio_words.NOT_POSSIBLE),
-])
+@pytest.mark.parametrize(
+    "r, expected",
+    [
+        (ratio_row(2.5, 1.4, 4.1), ratio_words.MORE),
+        (ratio_row(0.4, 0.2, 0.8), ratio_words.LESS),
+        (ratio_row(1.1, 0.7, 1.6), ratio_words.ABOUT),
+        (ratio_row(1.6, 0.4, 6.0), ratio_words.TOO_FEW),
+        (
+            ratio_row(float("nan"), float("nan"), float("nan"), numerator=float("nan"), suppressed=True),
+            ratio_words.WITHHELD,
+        ),
+        (ratio_row(0.0, float("nan"), float("nan"), numerator=0), ratio_words.NONE_IN_GROUP),
+        (ratio_row(float("nan"), float("nan"), float("nan"), denominator=float("nan")), ratio_words.NO_POPULATION),
+        (ratio_row(float("nan"), float("nan"), float("nan"), numerator_2=0), ratio_words.NO_COMPARISON),
+        (None, ratio_words.NOT_POSSIBLE),
+    ],
+)
 def test_readings(r, expected):
     assert ratio_words.reading(r) == expected
 
 
 def test_sentence_cautions_on_small_numbers():
-    text = words.rri_sentence(ratio_row(2.5, 1.4, 4.1, numerator=12), "Black", "to be cautioned or sentenced", "White children")
-    assert text == ("Black children were 2.5 times as likely as White children to be cautioned or sentenced (95% confidence "
-                    "interval 1.4 to 4.1; based on 12 children, so treat with caution): more likely, and the difference "
-                    "is unlikely to be chance.")
+    text = words.rri_sentence(
+        ratio_row(2.5, 1.4, 4.1, numerator=12), "Black", "to be cautioned or sentenced", "White children"
+    )
+    assert text == (
+        "Black children were 2.5 times as likely as White children to be cautioned or sentenced (95% confidence "
+        "interval 1.4 to 4.1; based on 12 children, so treat with caution): more likely, and the difference "
+        "is unlikely to be chance."
+    )
     assert "0.45 times" in words.ratio_words(0.45) + " times"
 
 
 # --- cohorts from a hand-built extract ---------------------------------------------------------------
+
 
 def child(cid, dob, sex="1", eth="WBRI"):
     return {"child_id": cid, "date_of_birth": dob, "sex": sex, "ethnicity": eth}
 
 
 def offence(oid, cid, day):
-    return {"offence_id": oid, "child_id": cid, "offence_date": day, "offence_category": "ROBBERY", "seriousness_score": "4"}
+    return {
+        "offence_id": oid,
+        "child_id": cid,
+        "offence_date": day,
+        "offence_category": "ROBBERY",
+        "seriousness_score": "4",
+    }
 
 
 def outcome(xid, oid, cid, day, code, residence="LOCAL"):
-    return {"outcome_id": xid, "offence_id": oid, "child_id": cid, "outcome_date": day, "legal_outcome": code,
-            "residence": residence}
+    return {
+        "outcome_id": xid,
+        "offence_id": oid,
+        "child_id": cid,
+        "outcome_date": day,
+        "legal_outcome": code,
+        "residence": residence,
+    }
 
 
 @pytest.fixture(scope="module")
 def tables(tmp_path_factory):
-    children = [child("C1", "2007-01-01"), child("C2", "2008-03-03", "2", "BCRB"), child("C3", "2006-06-06", "1", "MWBC"),
-                child("C4", "2007-07-07"), child("C5", "2003-01-01"), child("C6", "2007-02-02", "1", "AIND"),
-                child("C7", "2007-04-04"), child("C8", "2008-08-08", "1", ""), child("C9", "2006-09-09"),
-                child("C10", "2012-06-01", "2", "WIRI"), child("C11", "2004-01-01")]
-    offences = [offence(f"O{i}", c, d) for i, (c, d) in enumerate(
-        [("C1", "2022-05-01"), ("C2", "2022-06-01"), ("C3", "2022-07-01"), ("C3", "2022-11-01"), ("C4", "2022-08-01"),
-         ("C5", "2022-05-05"), ("C6", "2022-09-01"), ("C7", "2021-06-01"), ("C8", "2022-04-10"), ("C8", "2022-10-10")], 1)]
+    children = [
+        child("C1", "2007-01-01"),
+        child("C2", "2008-03-03", "2", "BCRB"),
+        child("C3", "2006-06-06", "1", "MWBC"),
+        child("C4", "2007-07-07"),
+        child("C5", "2003-01-01"),
+        child("C6", "2007-02-02", "1", "AIND"),
+        child("C7", "2007-04-04"),
+        child("C8", "2008-08-08", "1", ""),
+        child("C9", "2006-09-09"),
+        child("C10", "2012-06-01", "2", "WIRI"),
+        child("C11", "2004-01-01"),
+    ]
+    offences = [
+        offence(f"O{i}", c, d)
+        for i, (c, d) in enumerate(
+            [
+                ("C1", "2022-05-01"),
+                ("C2", "2022-06-01"),
+                ("C3", "2022-07-01"),
+                ("C3", "2022-11-01"),
+                ("C4", "2022-08-01"),
+                ("C5", "2022-05-05"),
+                ("C6", "2022-09-01"),
+                ("C7", "2021-06-01"),
+                ("C8", "2022-04-10"),
+                ("C8", "2022-10-10"),
+            ],
+            1,
+        )
+    ]
     outcomes = [
         outcome("X1", "O1", "C1", "2022-06-01", "COMMUNITY_RESOLUTION_POLICE_FACILITATED"),  # diversion only
         outcome("X2", "O2", "C2", "2022-07-01", "YOUTH_CAUTION"),
@@ -269,34 +381,137 @@ def tables(tmp_path_factory):
         outcome("X10", "O10", "C8", "2022-11-01", "YOUTH_CONDITIONAL_CAUTION"),
     ]
     remands = [
-        {"remand_id": "R1", "child_id": "C6", "start_date": "2022-09-05", "end_date": "2022-09-30", "remand_type": "REMAND_IN_CUSTODY"},
-        {"remand_id": "R2", "child_id": "C9", "start_date": "2022-10-01", "end_date": "", "remand_type": "REMAND_IN_CUSTODY"},
-        {"remand_id": "R3", "child_id": "C2", "start_date": "2022-06-15", "end_date": "2022-06-30",
-         "remand_type": "REMAND_TO_LOCAL_AUTHORITY_ACCOMMODATION"},
+        {
+            "remand_id": "R1",
+            "child_id": "C6",
+            "start_date": "2022-09-05",
+            "end_date": "2022-09-30",
+            "remand_type": "REMAND_IN_CUSTODY",
+        },
+        {
+            "remand_id": "R2",
+            "child_id": "C9",
+            "start_date": "2022-10-01",
+            "end_date": "",
+            "remand_type": "REMAND_IN_CUSTODY",
+        },
+        {
+            "remand_id": "R3",
+            "child_id": "C2",
+            "start_date": "2022-06-15",
+            "end_date": "2022-06-30",
+            "remand_type": "REMAND_TO_LOCAL_AUTHORITY_ACCOMMODATION",
+        },
     ]
-    care = [{"care_episode_id": "L1", "child_id": "C2", "start_date": "2021-01-01", "end_date": "", "placed_by_other_authority": "N"},
-            {"care_episode_id": "L2", "child_id": "C3", "start_date": "2022-01-01", "end_date": "", "placed_by_other_authority": "Y"}]
-    send = [{"send_id": "S1", "child_id": "C3", "start_date": "2020-01-01", "end_date": "", "send_status": "EHCP"},
-            {"send_id": "S2", "child_id": "C2", "start_date": "2020-01-01", "end_date": "2022-06-30", "send_status": "SEN_SUPPORT"}]
+    care = [
+        {
+            "care_episode_id": "L1",
+            "child_id": "C2",
+            "start_date": "2021-01-01",
+            "end_date": "",
+            "placed_by_other_authority": "N",
+        },
+        {
+            "care_episode_id": "L2",
+            "child_id": "C3",
+            "start_date": "2022-01-01",
+            "end_date": "",
+            "placed_by_other_authority": "Y",
+        },
+    ]
+    send = [
+        {"send_id": "S1", "child_id": "C3", "start_date": "2020-01-01", "end_date": "", "send_status": "EHCP"},
+        {
+            "send_id": "S2",
+            "child_id": "C2",
+            "start_date": "2020-01-01",
+            "end_date": "2022-06-30",
+            "send_status": "SEN_SUPPORT",
+        },
+    ]
     episodes = [
-        {"episode_id": "E1", "child_id": "C3", "start_date": "2022-08-01", "end_date": "", "episode_type": "REFERRAL_ORDER"},
-        {"episode_id": "E2", "child_id": "C10", "start_date": "2023-01-01", "end_date": "", "episode_type": "PREVENTION"},  # aged 10
-        {"episode_id": "E3", "child_id": "C11", "start_date": "2022-01-01", "end_date": "", "episode_type": "YOUTH_REHABILITATION_ORDER"},  # 19
-        {"episode_id": "E4", "child_id": "C2", "start_date": "2022-07-01", "end_date": "2022-12-31", "episode_type": "YOUTH_CAUTION"},  # ended before
+        {
+            "episode_id": "E1",
+            "child_id": "C3",
+            "start_date": "2022-08-01",
+            "end_date": "",
+            "episode_type": "REFERRAL_ORDER",
+        },
+        {
+            "episode_id": "E2",
+            "child_id": "C10",
+            "start_date": "2023-01-01",
+            "end_date": "",
+            "episode_type": "PREVENTION",
+        },  # aged 10
+        {
+            "episode_id": "E3",
+            "child_id": "C11",
+            "start_date": "2022-01-01",
+            "end_date": "",
+            "episode_type": "YOUTH_REHABILITATION_ORDER",
+        },  # 19
+        {
+            "episode_id": "E4",
+            "child_id": "C2",
+            "start_date": "2022-07-01",
+            "end_date": "2022-12-31",
+            "episode_type": "YOUTH_CAUTION",
+        },  # ended before
     ]
     pupils = [
-        {"pupil_id": f"P{i}", "academic_year": year, "school_id": "S1", "phase": "SECONDARY", "nc_year": str(nc),
-         "sex": "M", "ethnicity": "WBRI", "sen_provision": sen}
-        for i, (year, nc, sen) in enumerate([("2022/23", 5, "E"), ("2022/23", 12, "K"), ("2022/23", 8, "N"), ("2022/23", 8, "N"),
-                                             ("2022/23", 4, "E"), ("2022/23", 13, "E"), ("2021/22", 8, "E"), ("2023/24", 8, "E")])
+        {
+            "pupil_id": f"P{i}",
+            "academic_year": year,
+            "school_id": "S1",
+            "phase": "SECONDARY",
+            "nc_year": str(nc),
+            "sex": "M",
+            "ethnicity": "WBRI",
+            "sen_provision": sen,
+        }
+        for i, (year, nc, sen) in enumerate(
+            [
+                ("2022/23", 5, "E"),
+                ("2022/23", 12, "K"),
+                ("2022/23", 8, "N"),
+                ("2022/23", 8, "N"),
+                ("2022/23", 4, "E"),
+                ("2022/23", 13, "E"),
+                ("2021/22", 8, "E"),
+                ("2023/24", 8, "E"),
+            ]
+        )
     ]
-    population = [{"source": "Test population", "vintage": "2021", "age": str(a), "sex": s, "ethnicity": e, "population": str(n)}
-                  for a in range(10, 18) for s, e, n in (("1", "WBRI", 1000), ("2", "WBRI", 1000), ("1", "BCRB", 50),
-                                                         ("2", "MWBC", 40), ("1", "AIND", 30))]
-    looked = [{"source": "Test SSDA903", "vintage": "31 March 2022", "age": str(a), "sex": "1", "looked_after": "10"} for a in range(10, 18)]
-    folder = write_extract(tmp_path_factory.mktemp("dispro"), children=children, offences=offences, outcomes=outcomes,
-                           remands=remands, care_episodes=care, send=send, caseload=episodes, pupils=pupils,
-                           population=population, looked_after_population=looked, pupil_link=[])
+    population = [
+        {"source": "Test population", "vintage": "2021", "age": str(a), "sex": s, "ethnicity": e, "population": str(n)}
+        for a in range(10, 18)
+        for s, e, n in (
+            ("1", "WBRI", 1000),
+            ("2", "WBRI", 1000),
+            ("1", "BCRB", 50),
+            ("2", "MWBC", 40),
+            ("1", "AIND", 30),
+        )
+    ]
+    looked = [
+        {"source": "Test SSDA903", "vintage": "31 March 2022", "age": str(a), "sex": "1", "looked_after": "10"}
+        for a in range(10, 18)
+    ]
+    folder = write_extract(
+        tmp_path_factory.mktemp("dispro"),
+        children=children,
+        offences=offences,
+        outcomes=outcomes,
+        remands=remands,
+        care_episodes=care,
+        send=send,
+        caseload=episodes,
+        pupils=pupils,
+        population=population,
+        looked_after_population=looked,
+        pupil_link=[],
+    )
     v = validate_folder(folder)
     assert v.counts["set_aside"].sum() == 0, v.counts
     return v.tables
@@ -375,20 +590,34 @@ def test_decision_point_shares_and_rri(cohorts):
 def test_history_stops_where_the_extract_starts(tables):
     quarters = dp.history(tables, Quarter.parse("2023-24 Q2"))
     # The first outcome is dated 1 July 2021: the 12 months to June 2022 are the first the extract covers.
-    assert [q.label for q in quarters] == ["2022-23 Q1", "2022-23 Q2", "2022-23 Q3", "2022-23 Q4", "2023-24 Q1", "2023-24 Q2"]
+    assert [q.label for q in quarters] == [
+        "2022-23 Q1",
+        "2022-23 Q2",
+        "2022-23 Q3",
+        "2022-23 Q4",
+        "2023-24 Q1",
+        "2023-24 Q2",
+    ]
 
 
 def test_build_has_one_row_per_figure_and_valid_figures(tables):
     fig = dp.build(tables, QUARTER)
     assert not fig.duplicated(["measure", "breakdown", "group", "period"]).any()
     assert set(fig["kind"]) <= {"count", "share", "rate", "ratio"}
-    assert {"cautioned_or_sentenced_rri_vs_white", "decision_custody_share", "population_share",
-            "cohort_left_out", "caseload_rri_vs_others", "any_outcome_share_gap"} <= set(fig["measure"])
+    assert {
+        "cautioned_or_sentenced_rri_vs_white",
+        "decision_custody_share",
+        "population_share",
+        "cohort_left_out",
+        "caseload_rri_vs_others",
+        "any_outcome_share_gap",
+    } <= set(fig["measure"])
     trend = fig[fig["measure"] == "cautioned_or_sentenced_rri_vs_white"]["period"].unique()
     assert set(trend) == {q.year_ending.label for q in dp.history(tables, QUARTER)}
 
 
 # --- safe publication ------------------------------------------------------------------------------------
+
 
 def test_secondary_withholding_reaches_rates_and_ratios():
     """Other (3) is withheld; Mixed (6), the next smallest, is withheld to protect it, and so must everything built
@@ -404,8 +633,11 @@ def test_secondary_withholding_reaches_rates_and_ratios():
 
 
 def test_withheld_count_withholds_later_decision_points(cohorts):
-    fig = pd.concat([dp.compare(cohorts[k].children["ethnic_minority"], MINORITY, None, cohort=k, period=YEAR)
-                     for k in dp.STAGES] + [dp.chain(cohorts, MINORITY, YEAR)], ignore_index=True)
+    fig = pd.concat(
+        [dp.compare(cohorts[k].children["ethnic_minority"], MINORITY, None, cohort=k, period=YEAR) for k in dp.STAGES]
+        + [dp.chain(cohorts, MINORITY, YEAR)],
+        ignore_index=True,
+    )
     safe = dp.publish(rep(), fig)
     # Ethnic minority groups: 3 children with any outcome, withheld; every later stage built on it is withheld too.
     later = safe[safe["measure"].str.startswith("decision_") & (safe["group"] == dp.ETHNIC_MINORITY)]
@@ -418,9 +650,13 @@ def detailed(counts: dict) -> pd.DataFrame:
     broad = values.map(dp.DETAILED_PARENT)
     pop = {labels[c]: 500 for c in counts}
     pop_broad = {g: 500 * sum(1 for c in counts if dp.codes.ETHNICITY[c][1] == g) for g in set(broad)}
-    return pd.concat([dp.compare(broad, ETHNIC, population(pop_broad), cohort="any_outcome", period=YEAR),
-                      dp.compare(values, dp.BREAKDOWNS["ethnicity"], population(pop), cohort="any_outcome", period=YEAR)],
-                     ignore_index=True)
+    return pd.concat(
+        [
+            dp.compare(broad, ETHNIC, population(pop_broad), cohort="any_outcome", period=YEAR),
+            dp.compare(values, dp.BREAKDOWNS["ethnicity"], population(pop), cohort="any_outcome", period=YEAR),
+        ],
+        ignore_index=True,
+    )
 
 
 def withheld(safe, breakdown, code_or_group):
@@ -455,8 +691,13 @@ def test_a_withheld_group_cannot_be_worked_out_from_the_ethnic_minority_total():
     pop = population({"White": 20_000, "Mixed": 500, "Black": 300})
     minority = values.where(values == "White", dp.ETHNIC_MINORITY)
     pop_minority = dp.Population(pd.Series({"White": 20_000, dp.ETHNIC_MINORITY: 800}), "", "2021", "")
-    fig = pd.concat([dp.compare(values, ETHNIC, pop, cohort="any_outcome", period=YEAR),
-                     dp.compare(minority, MINORITY, pop_minority, cohort="any_outcome", period=YEAR)], ignore_index=True)
+    fig = pd.concat(
+        [
+            dp.compare(values, ETHNIC, pop, cohort="any_outcome", period=YEAR),
+            dp.compare(minority, MINORITY, pop_minority, cohort="any_outcome", period=YEAR),
+        ],
+        ignore_index=True,
+    )
     safe = dp.publish(rep(), fig)
     assert withheld(safe, "ethnic_group", "Mixed") and withheld(safe, "ethnic_group", "White")
     assert withheld(safe, "ethnic_minority", "White") and withheld(safe, "ethnic_minority", dp.ETHNIC_MINORITY)
@@ -480,14 +721,19 @@ def test_restricted_mode_flags_but_keeps_the_numbers():
 def test_publish_updates_what_the_report_records():
     report = rep()
     values = cohort_values({"White": 40, "Mixed": 6, "Other": 3})
-    safe = dp.publish(report, dp.compare(values, ETHNIC, population({"White": 20_000, "Mixed": 500, "Other": 200}),
-                                         cohort="any_outcome", period=YEAR))
+    safe = dp.publish(
+        report,
+        dp.compare(
+            values, ETHNIC, population({"White": 20_000, "Mixed": 500, "Other": 200}), cohort="any_outcome", period=YEAR
+        ),
+    )
     assert len(report.published) == 1
     pd.testing.assert_frame_equal(report.published[0], safe)
     assert "links" not in report.published[0].columns
 
 
 # --- words -------------------------------------------------------------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def published(tables):
@@ -497,16 +743,25 @@ def published(tables):
 
 def test_sentences_never_show_a_withheld_number(published):
     fig, ctx = published
-    texts = [words.summary(fig, ctx), words.cohort_text(fig, ctx), words.composition_text(fig, "cautioned_or_sentenced", YEAR),
-             words.chain_text(fig, ctx), words.trend_text(fig, ctx), words.headline(fig, ctx),
-             words.readings(fig, "any_outcome", "ethnic_group", YEAR, words.MINORITY_GROUPS),
-             words.across_text(fig, ctx, "ethnic_group", words.MINORITY_GROUPS, "white"),
-             *(words.characteristic_text(fig, ctx, b) for b in words.CHARACTERISTIC_ROWS), words.detailed_text(fig, ctx)]
+    texts = [
+        words.summary(fig, ctx),
+        words.cohort_text(fig, ctx),
+        words.composition_text(fig, "cautioned_or_sentenced", YEAR),
+        words.chain_text(fig, ctx),
+        words.trend_text(fig, ctx),
+        words.headline(fig, ctx),
+        words.readings(fig, "any_outcome", "ethnic_group", YEAR, words.MINORITY_GROUPS),
+        words.across_text(fig, ctx, "ethnic_group", words.MINORITY_GROUPS, "white"),
+        *(words.characteristic_text(fig, ctx, b) for b in words.CHARACTERISTIC_ROWS),
+        words.detailed_text(fig, ctx),
+    ]
     for text in texts:
         assert "[c]" not in text and " nan" not in text.lower()
     cohort = words.cohort_text(fig, ctx)
     assert "a withheld number of children were cautioned or sentenced and 5 children had an outcome" in cohort
-    assert words.headline(fig, ctx).startswith("The comparison with White children of children from ethnic minority groups")
+    assert words.headline(fig, ctx).startswith(
+        "The comparison with White children of children from ethnic minority groups"
+    )
 
 
 def test_titles_state_the_finding():
@@ -521,8 +776,14 @@ def test_titles_state_the_finding():
 
 
 def test_method_notes_state_the_choices():
-    for phrase in ("national curriculum years 5 to 12", "Katz", "not public", "first counted outcome", "Lammy",
-                   "left out of the percentages"):
+    for phrase in (
+        "national curriculum years 5 to 12",
+        "Katz",
+        "not public",
+        "first counted outcome",
+        "Lammy",
+        "left out of the percentages",
+    ):
         assert phrase in words.METHOD_NOTES
 
 
@@ -533,9 +794,13 @@ def test_a_small_not_known_count_is_shown_and_no_withheld_count_can_be_worked_ou
     can be worked out from the sums within or across the tables."""
     ethnic = cohort_values({"White": 40, "Black": 14, "Asian": 3, "Mixed": 2, "Not known": 2})
     sex = cohort_values({"Male": 50, "Female": 11})
-    fig = pd.concat([dp.compare(ethnic, ETHNIC, None, cohort="cautioned_or_sentenced", period=YEAR),
-                     dp.compare(sex, dp.BREAKDOWNS["sex"], None, cohort="cautioned_or_sentenced", period=YEAR)],
-                    ignore_index=True)
+    fig = pd.concat(
+        [
+            dp.compare(ethnic, ETHNIC, None, cohort="cautioned_or_sentenced", period=YEAR),
+            dp.compare(sex, dp.BREAKDOWNS["sex"], None, cohort="cautioned_or_sentenced", period=YEAR),
+        ],
+        ignore_index=True,
+    )
     safe = dp.publish(rep(), fig)
     not_known = dp.row(safe, "cautioned_or_sentenced_children", "ethnic_group_not_known", "Not known", YEAR)
     assert not not_known["suppressed"] and not_known["numerator"] == 2

@@ -21,14 +21,15 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.reports.exclusions import measures as X
-from analysis.reports.exclusions import words as T
-from analysis.safety import figures, suppression
-from analysis.present import formatting
-from analysis.stats import intervals
 from analysis.data.contract import EXTRACTS
 from analysis.data.quarters import Quarter, academic_year
 from analysis.data.validation import validate_folder
+from analysis.present import formatting
+from analysis.reports.exclusions import measures as X
+from analysis.reports.exclusions import words as T
+from analysis.safety import figures, suppression
+from analysis.stats import intervals
+
 from conftest import BASE, REPO
 
 QUARTER = Quarter.parse("2022-23 Q4")  # January to March 2023; academic year 2022/23 to 31 March 2023
@@ -52,13 +53,30 @@ def episode(eid, cid, start, end="", kind="REFERRAL_ORDER"):
 
 
 def pupil(pid, nc, year="2022/23", phase="SECONDARY", sex="M", eth="WBRI", sen="N", school="S1"):
-    return {"pupil_id": pid, "academic_year": year, "school_id": school, "phase": phase, "nc_year": str(nc), "sex": sex,
-            "ethnicity": eth, "sen_provision": sen}
+    return {
+        "pupil_id": pid,
+        "academic_year": year,
+        "school_id": school,
+        "phase": phase,
+        "nc_year": str(nc),
+        "sex": sex,
+        "ethnicity": eth,
+        "sen_provision": sen,
+    }
 
 
 def excl(xid, pid, day, category="FIXD", sessions="2", reason="persistent_disruptive", nc="9", school="S1", post=""):
-    return {"exclusion_id": xid, "pupil_id": pid, "school_id": school, "category": category, "start_date": day,
-            "sessions": sessions, "reason": reason, "nc_year": nc, "post_exclusion_provision": post}
+    return {
+        "exclusion_id": xid,
+        "pupil_id": pid,
+        "school_id": school,
+        "category": category,
+        "start_date": day,
+        "sessions": sessions,
+        "reason": reason,
+        "nc_year": nc,
+        "post_exclusion_provision": post,
+    }
 
 
 @pytest.fixture(scope="module")
@@ -72,14 +90,29 @@ def small(tmp_path_factory):
         *[episode(f"E{i}", f"C{i}", "2023-01-01", kind="PREVENTION") for i in range(4, 9)],
         episode("E9", "C9", "2022-06-01", "2022-12-01"),  # not on the caseload in the quarter
     ]
-    link = [{"child_id": c, "pupil_id": p} for c, p in
-            [("C1", "P1"), ("C2", "P2"), ("C4", "P4"), ("C5", "P5"), ("C6", "P6"), ("C7", "P6"), ("C8", "P999"), ("C9", "P9")]]
+    link = [
+        {"child_id": c, "pupil_id": p}
+        for c, p in [
+            ("C1", "P1"),
+            ("C2", "P2"),
+            ("C4", "P4"),
+            ("C5", "P5"),
+            ("C6", "P6"),
+            ("C7", "P6"),
+            ("C8", "P999"),
+            ("C9", "P9"),
+        ]
+    ]
     pupils = [
-        pupil("P1", 9, sen="K"), pupil("P1", 8, year="2021/22", sen="K"),
+        pupil("P1", 9, sen="K"),
+        pupil("P1", 8, year="2021/22", sen="K"),
         pupil("P2", 10, sex="F", eth="BCRB", sen="E", school="S3"),
         pupil("P4", 8, year="2021/22"),  # not in the 2022/23 census
         pupil("P5", 12),  # Year 12: outside Years 6 to 11
-        pupil("P6", 9), pupil("P7", 6, phase="PRIMARY", sex="F", school="S5"), pupil("P8", 8, sen="K"), pupil("P9", 7),
+        pupil("P6", 9),
+        pupil("P7", 6, phase="PRIMARY", sex="F", school="S5"),
+        pupil("P8", 8, sen="K"),
+        pupil("P9", 7),
         pupil("P10", 5, phase="PRIMARY", school="S5"),
     ]
     exclusions = [
@@ -90,7 +123,17 @@ def small(tmp_path_factory):
         excl("X05", "P1", "2023-04-05", sessions="2"),  # after the quarter
         excl("X06", "P1", "2022-06-01", sessions="2", nc="8"),  # the year before
         excl("X07", "P2", "2023-01-15", sessions="6", reason="physical_pupils", nc="10", school="S3"),
-        excl("X08", "P2", "2023-03-01", category="PERM", sessions="", reason="offensive_weapon", nc="10", school="S3", post="PRU"),
+        excl(
+            "X08",
+            "P2",
+            "2023-03-01",
+            category="PERM",
+            sessions="",
+            reason="offensive_weapon",
+            nc="10",
+            school="S3",
+            post="PRU",
+        ),
         excl("X09", "P6", "2022-11-10", sessions="2"),
         excl("X10", "P7", "2022-09-20", sessions="1", nc="6", school="S5"),
         excl("X11", "P7", "2023-03-10", sessions="4", nc="6", school="S5"),
@@ -99,9 +142,24 @@ def small(tmp_path_factory):
         excl("X14", "P10", "2022-10-10", sessions="2", nc="5", school="S5"),  # Year 5
         excl("X15", "P4", "2022-11-01", sessions="2", nc="9"),  # a pupil not in the 2022/23 census
     ]
-    care = [{"care_episode_id": "L1", "child_id": "C2", "start_date": "2022-01-01", "end_date": "", "placed_by_other_authority": "N"}]
-    folder = write(tmp_path_factory.mktemp("excl"), children=children, caseload=caseload, pupil_link=link, pupils=pupils,
-                   exclusions=exclusions, care_episodes=care)
+    care = [
+        {
+            "care_episode_id": "L1",
+            "child_id": "C2",
+            "start_date": "2022-01-01",
+            "end_date": "",
+            "placed_by_other_authority": "N",
+        }
+    ]
+    folder = write(
+        tmp_path_factory.mktemp("excl"),
+        children=children,
+        caseload=caseload,
+        pupil_link=link,
+        pupils=pupils,
+        exclusions=exclusions,
+        care_episodes=care,
+    )
     v = validate_folder(folder)
     aside = {name: len(rows) for name, rows in v.set_aside.items() if len(rows)}
     assert aside == {"pupil_link": 1}, aside  # only C8's link to a pupil who does not exist
@@ -121,12 +179,21 @@ def get(fig, measure, group="All", field="value"):
 
 # --- cohorts and matching ---------------------------------------------------------------------------
 
+
 def test_each_child_is_matched_or_has_one_reason(small):
     _, cohorts = small
     now = cohorts[0]
     reasons = now.linkage.set_index("child_id")["reason"].to_dict()
-    assert reasons == {"C1": X.MATCHED, "C2": X.MATCHED, "C3": X.NO_LINK, "C4": X.NOT_IN_CENSUS,
-                       "C5": X.OUT_OF_RANGE, "C6": X.SHARED_PUPIL, "C7": X.SHARED_PUPIL, "C8": X.LINK_SET_ASIDE}
+    assert reasons == {
+        "C1": X.MATCHED,
+        "C2": X.MATCHED,
+        "C3": X.NO_LINK,
+        "C4": X.NOT_IN_CENSUS,
+        "C5": X.OUT_OF_RANGE,
+        "C6": X.SHARED_PUPIL,
+        "C7": X.SHARED_PUPIL,
+        "C8": X.LINK_SET_ASIDE,
+    }
     fig = X.linkage_figures(now)
     assert get(fig, "caseload_pupil_match", field="numerator") == 8  # C9 was not on the caseload in the quarter
     assert get(fig, "caseload_pupil_match", X.MATCHED, "numerator") == 2
@@ -152,7 +219,9 @@ def test_borough_cohort_is_every_pupil_in_the_nc_years(small):
     assert sorted(now.pupils["pupil_id"]) == ["P1", "P2", "P6", "P7", "P8", "P9"]  # not P5 (Year 12) nor P10 (Year 5)
     assert sorted(now.yjs["child_id"]) == ["C1", "C2"]  # P6 is shared by two children: borough only
     per = now.pupils.set_index("pupil_id")
-    assert per.loc["P1", "suspensions"] == 3  # October, December, February (two schools); not April, not June, not lunchtime
+    assert (
+        per.loc["P1", "suspensions"] == 3
+    )  # October, December, February (two schools); not April, not June, not lunchtime
     assert per.loc["P1", "days"] == 8.5  # (4 + 10 + 3) sessions / 2
     assert per.loc["P1", "lunchtime"] == 1
     assert per.loc["P2", ["suspensions", "days", "permanent"]].tolist() == [1, 3.0, 1]
@@ -166,16 +235,29 @@ def test_headline_measures_by_hand(small):
     fig = X.headline(cohorts[0])
     # children known to the YJS: P1 (3 suspensions, 8.5 days) and P2 (1 suspension, 3 days, 1 permanent exclusion)
     expected = {
-        "yjs_pupils": 2, "yjs_one_plus_suspension_rate": 100.0, "yjs_suspension_rate": 200.0,
-        "yjs_suspensions_per_suspended_child": 2.0, "yjs_days_lost_per_suspended_child": 5.75,
-        "yjs_days_lost_per_pupil": 5.75, "yjs_permanent_exclusion_rate": 50.0, "yjs_lunchtime_suspensions": 1,
+        "yjs_pupils": 2,
+        "yjs_one_plus_suspension_rate": 100.0,
+        "yjs_suspension_rate": 200.0,
+        "yjs_suspensions_per_suspended_child": 2.0,
+        "yjs_days_lost_per_suspended_child": 5.75,
+        "yjs_days_lost_per_pupil": 5.75,
+        "yjs_permanent_exclusion_rate": 50.0,
+        "yjs_lunchtime_suspensions": 1,
         # borough: P1, P2, P6 (1, 1 day), P7 (2, 2.5 days, 1 permanent), P8 (none), P9 (1, no length)
-        "borough_pupils": 6, "borough_one_plus_suspension_rate": 500 / 6, "borough_suspension_rate": 800 / 6,
-        "borough_suspensions_per_suspended_child": 1.6, "borough_days_lost_per_suspended_child": 3.0,
-        "borough_days_lost_per_pupil": 2.5, "borough_permanent_exclusion_rate": 200 / 6, "borough_lunchtime_suspensions": 1,
+        "borough_pupils": 6,
+        "borough_one_plus_suspension_rate": 500 / 6,
+        "borough_suspension_rate": 800 / 6,
+        "borough_suspensions_per_suspended_child": 1.6,
+        "borough_days_lost_per_suspended_child": 3.0,
+        "borough_days_lost_per_pupil": 2.5,
+        "borough_permanent_exclusion_rate": 200 / 6,
+        "borough_lunchtime_suspensions": 1,
         "yjs_share_of_permanent_exclusions": 50.0,
-        "ratio_one_plus_suspension_rate": 1.2, "ratio_suspension_rate": 1.5, "ratio_suspensions_per_suspended_child": 1.25,
-        "ratio_days_lost_per_suspended_child": 5.75 / 3, "ratio_days_lost_per_pupil": 5.75 / 2.5,
+        "ratio_one_plus_suspension_rate": 1.2,
+        "ratio_suspension_rate": 1.5,
+        "ratio_suspensions_per_suspended_child": 1.25,
+        "ratio_days_lost_per_suspended_child": 5.75 / 3,
+        "ratio_days_lost_per_pupil": 5.75 / 2.5,
         "ratio_permanent_exclusion_rate": 1.5,
     }
     got = {m: get(fig, m) for m in expected}
@@ -185,14 +267,17 @@ def test_headline_measures_by_hand(small):
     assert get(fig, "ratio_one_plus_suspension_rate", field="numerator") == 2
     assert get(fig, "ratio_one_plus_suspension_rate", field="numerator_2") == 5
     _, lo, hi = intervals.katz_ratio(2, 2, 5, 6)
-    assert (get(fig, "ratio_one_plus_suspension_rate", field="lower"), get(fig, "ratio_one_plus_suspension_rate", field="upper")) == pytest.approx((lo, hi))
+    assert (
+        get(fig, "ratio_one_plus_suspension_rate", field="lower"),
+        get(fig, "ratio_one_plus_suspension_rate", field="upper"),
+    ) == pytest.approx((lo, hi))
     assert set(fig["period"]) == {"academic year 2022/23 to 31 March 2023"}
 
 
 def test_ratio_of_means_interval_by_hand():
     # suspensions per suspended child: YJS [3, 1] (mean 2, variance 2); borough [3, 1, 1, 2, 1] (mean 1.6, variance 0.8)
     ratio, lo, hi = X.mean_ratio(4, 10, 2, 8, 16, 5)
-    se = math.sqrt(2 / 2 / 2 ** 2 + 0.8 / 5 / 1.6 ** 2)
+    se = math.sqrt(2 / 2 / 2**2 + 0.8 / 5 / 1.6**2)
     assert ratio == pytest.approx(1.25)
     assert (lo, hi) == pytest.approx((1.25 * math.exp(-1.959964 * se), 1.25 * math.exp(1.959964 * se)), rel=1e-6)
     mean, mlo, mhi = X.mean_interval(8, 16, 5)
@@ -217,9 +302,15 @@ def test_previous_full_year_uses_that_years_census_and_caseload(small):
 def test_breakdowns_by_sen_and_looked_after(small):
     tables, cohorts = small
     fig = X.by_characteristic(cohorts[0], "sen")
-    assert values(fig, "yjs_one_plus") == pytest.approx({
-        ("yjs_one_plus_suspension_rate", "EHCP"): 100.0, ("yjs_one_plus_suspension_rate", "SEN support"): 100.0,
-        ("yjs_one_plus_suspension_rate", "No SEN"): float("nan"), ("yjs_one_plus_suspension_rate", "All"): 100.0}, nan_ok=True)
+    assert values(fig, "yjs_one_plus") == pytest.approx(
+        {
+            ("yjs_one_plus_suspension_rate", "EHCP"): 100.0,
+            ("yjs_one_plus_suspension_rate", "SEN support"): 100.0,
+            ("yjs_one_plus_suspension_rate", "No SEN"): float("nan"),
+            ("yjs_one_plus_suspension_rate", "All"): 100.0,
+        },
+        nan_ok=True,
+    )
     assert get(fig, "borough_one_plus_suspension_rate", "SEN support") == 50.0  # P1 of P1 and P8
     assert get(fig, "borough_one_plus_suspension_rate", "No SEN") == 100.0  # P6, P7, P9
     assert get(fig, "borough_permanent_exclusion_rate", "No SEN", "numerator") == 1  # P7
@@ -242,12 +333,20 @@ def test_reasons_and_where_permanently_excluded_pupils_now_learn(small):
     _, cohorts = small
     fig = X.by_reason(cohorts[0])
     order = list(dict.fromkeys(fig["group"]))
-    assert order == ["Persistent disruptive behaviour", "Damage", "Physical assault against a pupil",
-                     "Verbal abuse or threatening behaviour against an adult",
-                     "Use or threat of use of an offensive weapon or prohibited item", "All"]
+    assert order == [
+        "Persistent disruptive behaviour",
+        "Damage",
+        "Physical assault against a pupil",
+        "Verbal abuse or threatening behaviour against an adult",
+        "Use or threat of use of an offensive weapon or prohibited item",
+        "All",
+    ]
     assert get(fig, "yjs_suspensions_by_reason", "Persistent disruptive behaviour") == 50.0  # 2 of P1 and P2's 4
     assert get(fig, "borough_suspensions_by_reason", "Persistent disruptive behaviour") == 62.5  # 5 of 8
-    assert get(fig, "yjs_permanent_exclusions_by_reason", "Use or threat of use of an offensive weapon or prohibited item") == 1
+    assert (
+        get(fig, "yjs_permanent_exclusions_by_reason", "Use or threat of use of an offensive weapon or prohibited item")
+        == 1
+    )
     assert get(fig, "borough_permanent_exclusions_by_reason", "All") == 2
     where = X.by_provision(cohorts[0])
     assert get(where, "yjs_permanent_exclusions_by_provision", "Pupil referral unit") == 1
@@ -260,9 +359,11 @@ def test_terms_count_each_exclusion_where_it_starts(small):
     fig = X.by_term(cohorts)
     now = fig[fig["period"] == "academic year 2022/23 to 31 March 2023"]
     # the December suspension runs on into January but counts in the autumn term; no summer term yet
-    assert values(now, "yjs_term_suspensions") == {("yjs_term_suspensions", "Autumn term 2022"): 2,
-                                                  ("yjs_term_suspensions", "Spring term 2023"): 2,
-                                                  ("yjs_term_suspensions", "All"): 4}
+    assert values(now, "yjs_term_suspensions") == {
+        ("yjs_term_suspensions", "Autumn term 2022"): 2,
+        ("yjs_term_suspensions", "Spring term 2023"): 2,
+        ("yjs_term_suspensions", "All"): 4,
+    }
     assert get(now, "yjs_term_one_plus_suspension_rate", "Autumn term 2022") == 50.0  # P1 only
     assert get(now, "borough_term_suspensions", "Autumn term 2022") == 4  # P1 twice, P6, P7
     assert get(now, "borough_term_one_plus_suspension_rate", "Spring term 2023", "numerator") == 4  # P1, P2, P7, P9
@@ -271,11 +372,26 @@ def test_terms_count_each_exclusion_where_it_starts(small):
 
 
 def test_term_rule():
-    days = pd.Series(pd.to_datetime(["2024-09-01", "2024-12-31", "2025-01-01", "2025-03-31", "2025-04-01", "2025-08-31"]))
-    assert X.term_of(days).values.tolist() == [["2024/25", "Autumn"], ["2024/25", "Autumn"], ["2024/25", "Spring"],
-                                               ["2024/25", "Spring"], ["2024/25", "Summer"], ["2024/25", "Summer"]]
-    assert X.term_label("2024/25", "Autumn") == "Autumn term 2024" and X.term_label("2024/25", "Summer") == "Summer term 2025"
-    assert X.terms_in(Quarter.parse("2025-26 Q1").academic_year_to_date) == [("Autumn", True), ("Spring", True), ("Summer", False)]
+    days = pd.Series(
+        pd.to_datetime(["2024-09-01", "2024-12-31", "2025-01-01", "2025-03-31", "2025-04-01", "2025-08-31"])
+    )
+    assert X.term_of(days).values.tolist() == [
+        ["2024/25", "Autumn"],
+        ["2024/25", "Autumn"],
+        ["2024/25", "Spring"],
+        ["2024/25", "Spring"],
+        ["2024/25", "Summer"],
+        ["2024/25", "Summer"],
+    ]
+    assert (
+        X.term_label("2024/25", "Autumn") == "Autumn term 2024"
+        and X.term_label("2024/25", "Summer") == "Summer term 2025"
+    )
+    assert X.terms_in(Quarter.parse("2025-26 Q1").academic_year_to_date) == [
+        ("Autumn", True),
+        ("Spring", True),
+        ("Summer", False),
+    ]
     assert X.terms_in(Quarter.parse("2025-26 Q3").academic_year_to_date) == [("Autumn", True)]
     assert T.term_axis_label("Summer term 2026 (to 30 June)") == "Sum\n2026*"
 
@@ -286,10 +402,14 @@ def test_timing_against_first_involvement(small):
     assert str(first["C1"].date()) == "2022-09-01" and str(first["C2"].date()) == "2022-09-20"  # outcome before episode
     fig = X.timing(cohorts[0], tables)
     assert values(fig) == {
-        ("timing_suspensions", X.BEFORE): 1, ("timing_suspensions", X.AFTER): 3 + 1, ("timing_suspensions", "All"): 5,
-        ("timing_permanent_exclusions", X.BEFORE): 0, ("timing_permanent_exclusions", X.AFTER): 1,
+        ("timing_suspensions", X.BEFORE): 1,
+        ("timing_suspensions", X.AFTER): 3 + 1,
+        ("timing_suspensions", "All"): 5,
+        ("timing_permanent_exclusions", X.BEFORE): 0,
+        ("timing_permanent_exclusions", X.AFTER): 1,
         ("timing_permanent_exclusions", "All"): 1,
-        ("timing_children_first_suspended", X.BEFORE): 1, ("timing_children_first_suspended", X.AFTER): 1,
+        ("timing_children_first_suspended", X.BEFORE): 1,
+        ("timing_children_first_suspended", X.AFTER): 1,
         ("timing_children_first_suspended", "All"): 2,
     }
 
@@ -310,9 +430,18 @@ def test_census_is_rolled_forward_until_the_spring_census(small):
 
 def test_census_codes_held_as_categories_roll_forward_too():
     # yearly_cohorts reads the census codes as categories; a year with only primary pupils has no SECONDARY yet
-    pupils = pd.DataFrame({"academic_year": ["2022/23", "2022/23"], "pupil_id": ["P1", "P2"], "phase": ["PRIMARY", "PRIMARY"],
-                           "nc_year": [6, 5], "sex": ["F", "M"], "ethnicity": ["WBRI", "ABAN"], "sen_provision": ["N", "K"]})
-    rows, rolled = X.census(pupils.astype({c: "category" for c in X.CENSUS_CODES}), "2023/24")
+    pupils = pd.DataFrame(
+        {
+            "academic_year": ["2022/23", "2022/23"],
+            "pupil_id": ["P1", "P2"],
+            "phase": ["PRIMARY", "PRIMARY"],
+            "nc_year": [6, 5],
+            "sex": ["F", "M"],
+            "ethnicity": ["WBRI", "ABAN"],
+            "sen_provision": ["N", "K"],
+        }
+    )
+    rows, rolled = X.census(pupils.astype(dict.fromkeys(X.CENSUS_CODES, "category")), "2023/24")
     assert rolled and rows.set_index("pupil_id")["phase"].astype(str).to_dict() == {"P1": "SECONDARY", "P2": "PRIMARY"}
     assert rows["nc_year"].tolist() == [7, 6] and set(rows["academic_year"]) == {"2023/24"}
 
@@ -323,7 +452,11 @@ def test_nc_year_parameters_are_checked():
     for bad in ((11, 6), (-1, 6), (6, 15), (6.0, 11), ("six", 11), ("-1", 11), (True, 11)):
         with pytest.raises(X.NCYearError):
             X.check_nc_years(*bad)
-    assert X.nc_label(6, 11) == "Years 6 to 11" and X.nc_label(9, 9) == "Year 9" and X.nc_label(0, 6) == "Reception to Year 6"
+    assert (
+        X.nc_label(6, 11) == "Years 6 to 11"
+        and X.nc_label(9, 9) == "Year 9"
+        and X.nc_label(0, 6) == "Reception to Year 6"
+    )
 
 
 def test_isin_is_plain_isin():
@@ -333,6 +466,7 @@ def test_isin_is_plain_isin():
 
 
 # --- suppression -------------------------------------------------------------------------------
+
 
 def test_a_ratio_is_withheld_when_its_yjs_figure_is_withheld(small):
     _, cohorts = small
@@ -348,12 +482,36 @@ def test_a_ratio_is_withheld_when_its_yjs_figure_is_withheld(small):
 
 def test_secondary_suppression_reaches_a_ratio():
     # YJS: 10 of 30 suspended overall; 2 of 5 in group A (withheld), 8 of 25 in B (withheld by secondary suppression)
-    fig = figures.frame([
-        *({"measure": "yjs_one_plus_suspension_rate", "breakdown": "b", "group": g, "kind": "share", "numerator": k,
-           "denominator": n, "value": 100 * k / n} for g, k, n in (("A", 2, 5), ("B", 8, 25), ("All", 10, 30))),
-        *({"measure": "ratio_one_plus_suspension_rate", "breakdown": "b", "group": g, "kind": "ratio", "numerator": k,
-           "numerator_2": 500, "value": 3.0, "lower": 2.0, "upper": 4.0} for g, k in (("A", 2), ("B", 8), ("All", 10))),
-    ])
+    fig = figures.frame(
+        [
+            *(
+                {
+                    "measure": "yjs_one_plus_suspension_rate",
+                    "breakdown": "b",
+                    "group": g,
+                    "kind": "share",
+                    "numerator": k,
+                    "denominator": n,
+                    "value": 100 * k / n,
+                }
+                for g, k, n in (("A", 2, 5), ("B", 8, 25), ("All", 10, 30))
+            ),
+            *(
+                {
+                    "measure": "ratio_one_plus_suspension_rate",
+                    "breakdown": "b",
+                    "group": g,
+                    "kind": "ratio",
+                    "numerator": k,
+                    "numerator_2": 500,
+                    "value": 3.0,
+                    "lower": 2.0,
+                    "upper": 4.0,
+                }
+                for g, k in (("A", 2), ("B", 8), ("All", 10))
+            ),
+        ]
+    )
     out = suppression.apply(fig, extend=X.protect_ratios)
     ratios = out[out["measure"] == "ratio_one_plus_suspension_rate"].set_index("group")
     assert ratios.loc[["A", "B"], "suppressed"].all() and ratios.loc[["A", "B"], "value"].isna().all()
@@ -366,6 +524,7 @@ def test_secondary_suppression_reaches_a_ratio():
 
 # --- the 2022-23 plan's paragraph -----------------------------------------------------------------
 
+
 def _paragraph_tables() -> dict:
     """180 children on the caseload in 2021-22 Q4, all pupils in Years 6 to 11 in 2021/22; 41 of them suspended 126
     times for 664 sessions; 1,024 other pupils suspended 2,460 times for 9,773 sessions (so 1,065 pupils, 2,586
@@ -373,30 +532,70 @@ def _paragraph_tables() -> dict:
     n_yjs, n_borough = 180, 18_000
     kids = [f"C{i:03d}" for i in range(n_yjs)]
     pids = [f"P{i:05d}" for i in range(n_borough)]
-    caseload = pd.DataFrame({"episode_id": [f"E{i}" for i in range(n_yjs)], "child_id": kids,
-                             "start_date": pd.Timestamp("2021-11-01"), "end_date": pd.NaT, "episode_type": "REFERRAL_ORDER"})
+    caseload = pd.DataFrame(
+        {
+            "episode_id": [f"E{i}" for i in range(n_yjs)],
+            "child_id": kids,
+            "start_date": pd.Timestamp("2021-11-01"),
+            "end_date": pd.NaT,
+            "episode_type": "REFERRAL_ORDER",
+        }
+    )
     link = pd.DataFrame({"child_id": kids, "pupil_id": pids[:n_yjs]})
-    pupils = pd.DataFrame({"pupil_id": pids, "academic_year": "2021/22", "school_id": "S1", "phase": "SECONDARY",
-                           "nc_year": pd.array(6 + np.arange(n_borough) % 6, dtype="Int64"), "sex": "M",
-                           "ethnicity": "WBRI", "sen_provision": "N"})
+    pupils = pd.DataFrame(
+        {
+            "pupil_id": pids,
+            "academic_year": "2021/22",
+            "school_id": "S1",
+            "phase": "SECONDARY",
+            "nc_year": pd.array(6 + np.arange(n_borough) % 6, dtype="Int64"),
+            "sex": "M",
+            "ethnicity": "WBRI",
+            "sen_provision": "N",
+        }
+    )
     # YJS: 38 children suspended 3 times and 3 children 4 times (126); 92 suspensions of 5 sessions and 34 of 6 (664)
     yjs_counts = [3] * 38 + [4] * 3
     # others: 412 pupils suspended 3 times and 612 twice (2,460); 2,393 suspensions of 4 sessions and 67 of 3 (9,773)
     other_counts = [3] * 412 + [2] * 612
-    susp_pupils = np.repeat(pids[:41], yjs_counts).tolist() + np.repeat(pids[n_yjs:n_yjs + 1024], other_counts).tolist()
+    susp_pupils = (
+        np.repeat(pids[:41], yjs_counts).tolist() + np.repeat(pids[n_yjs : n_yjs + 1024], other_counts).tolist()
+    )
     sessions = [5] * 92 + [6] * 34 + [4] * 2393 + [3] * 67
     days = pd.date_range("2021-09-06", "2022-03-31", freq="B")
-    susp = pd.DataFrame({"pupil_id": susp_pupils, "category": "FIXD", "sessions": sessions,
-                         "start_date": days[np.arange(len(susp_pupils)) % len(days)]})
-    perm = pd.DataFrame({"pupil_id": pids[41:50] + pids[2000:2030], "category": "PERM", "sessions": None,
-                         "start_date": pd.Timestamp("2022-02-01")})
-    noise = pd.DataFrame({  # none of these count: lunchtime, after March, the year before
-        "pupil_id": [pids[0], pids[1], pids[2]], "category": ["LNCH", "FIXD", "FIXD"], "sessions": [1, 4, 4],
-        "start_date": pd.to_datetime(["2022-01-10", "2022-04-25", "2021-07-01"])})
+    susp = pd.DataFrame(
+        {
+            "pupil_id": susp_pupils,
+            "category": "FIXD",
+            "sessions": sessions,
+            "start_date": days[np.arange(len(susp_pupils)) % len(days)],
+        }
+    )
+    perm = pd.DataFrame(
+        {
+            "pupil_id": pids[41:50] + pids[2000:2030],
+            "category": "PERM",
+            "sessions": None,
+            "start_date": pd.Timestamp("2022-02-01"),
+        }
+    )
+    noise = pd.DataFrame(
+        {  # none of these count: lunchtime, after March, the year before
+            "pupil_id": [pids[0], pids[1], pids[2]],
+            "category": ["LNCH", "FIXD", "FIXD"],
+            "sessions": [1, 4, 4],
+            "start_date": pd.to_datetime(["2022-01-10", "2022-04-25", "2021-07-01"]),
+        }
+    )
     ex = pd.concat([susp, perm, noise], ignore_index=True)
-    ex = ex.assign(exclusion_id=[f"X{i}" for i in range(len(ex))], school_id="S1", reason="persistent_disruptive",
-                   nc_year=pd.array([9] * len(ex), dtype="Int64"), post_exclusion_provision=pd.NA,
-                   sessions=pd.array(ex["sessions"], dtype="Int64"))
+    ex = ex.assign(
+        exclusion_id=[f"X{i}" for i in range(len(ex))],
+        school_id="S1",
+        reason="persistent_disruptive",
+        nc_year=pd.array([9] * len(ex), dtype="Int64"),
+        post_exclusion_provision=pd.NA,
+        sessions=pd.array(ex["sessions"], dtype="Int64"),
+    )
     tables = {"caseload": caseload, "pupil_link": link, "pupils": pupils, "exclusions": ex}
     for name in ("caseload", "pupil_link", "pupils", "exclusions"):
         for column in EXTRACTS[name].columns:
@@ -415,7 +614,7 @@ def paragraph():
 
 def test_the_2022_23_paragraph_is_reproduced(paragraph):
     cohort, head, match = paragraph
-    shown = lambda m, field="value": get(head, m, field=field)  # noqa: E731
+    shown = lambda m, field="value": get(head, m, field=field)
     assert len(cohort.caseload) == 180 and get(match, "caseload_pupil_match", X.MATCHED, "numerator") == 180
     assert shown("yjs_one_plus_suspension_rate", "numerator") == 41
     assert shown("yjs_suspension_rate", "numerator") == 126
@@ -425,26 +624,36 @@ def test_the_2022_23_paragraph_is_reproduced(paragraph):
     assert shown("borough_one_plus_suspension_rate", "numerator") == 1065
     assert formatting.figure(shown("borough_suspensions_per_suspended_child"), "mean") == "2.4"
     assert formatting.figure(shown("borough_days_lost_per_suspended_child"), "mean") == "4.9"
-    assert shown("yjs_permanent_exclusion_rate", "numerator") == 9 and shown("borough_permanent_exclusion_rate", "numerator") == 39
+    assert (
+        shown("yjs_permanent_exclusion_rate", "numerator") == 9
+        and shown("borough_permanent_exclusion_rate", "numerator") == 39
+    )
     assert formatting.figure(shown("yjs_share_of_permanent_exclusions"), "share") == "23.1%"
     assert formatting.figure(shown("yjs_one_plus_suspension_rate"), "share") == "22.8%"  # 41 of 180
     # the only figures withheld: the single lunchtime suspension, in both columns
-    assert sorted(head.loc[head["suppressed"], "measure"]) == ["borough_lunchtime_suspensions", "yjs_lunchtime_suspensions"]
+    assert sorted(head.loc[head["suppressed"], "measure"]) == [
+        "borough_lunchtime_suspensions",
+        "yjs_lunchtime_suspensions",
+    ]
 
 
 def test_the_2022_23_paragraph_in_words(paragraph):
     cohort, head, match = paragraph
     words = " ".join(T.overview(head, match, cohort))
-    for phrase in ("180 children were on the YJS caseload during 2021-22 Q4", "41 children (22.8%) were suspended at least once",
-                   "They received 126 suspensions, 3.1 per suspended child against 2.4 across the borough",
-                   "lost 8.1 school days per suspended child against 4.9",
-                   "9 of the borough's 39 permanent exclusions (23.1%) were of children known to the YJS"):
+    for phrase in (
+        "180 children were on the YJS caseload during 2021-22 Q4",
+        "41 children (22.8%) were suspended at least once",
+        "They received 126 suspensions, 3.1 per suspended child against 2.4 across the borough",
+        "lost 8.1 school days per suspended child against 4.9",
+        "9 of the borough's 39 permanent exclusions (23.1%) were of children known to the YJS",
+    ):
         assert phrase in words, phrase
     assert "FTE" not in words and "fixed" not in words.lower()
     assert T.headline(head, cohort).startswith("Children known to the YJS were")
 
 
 # --- words and the notebook ----------------------------------------------------------------------
+
 
 def test_sentences_never_show_withheld_numbers(small):
     _, cohorts = small

@@ -1,6 +1,6 @@
 """Tests for analysis.stats.intervals.
 
-Expected values come from methodology.md section 9 (worked examples), the
+Expected values come from docs/methodology.md (Worked examples), the
 PHE Python port check value for Byar's method, the scipy documentation
 example for the Katz interval, and cross-checks against statsmodels and
 scipy implementations.
@@ -173,12 +173,12 @@ def test_exact_branch_matches_statsmodels_and_chi2(level):
     np.testing.assert_allclose(lo, sm_lo, rtol=1e-10, atol=1e-12)
     np.testing.assert_allclose(hi, sm_hi, rtol=1e-10)
     alpha = 1 - level
-    for xi, l, h in zip(x[1:], lo[1:], hi[1:]):
-        assert l == pytest.approx(stats.chi2.ppf(alpha / 2, 2 * xi) / 2, rel=1e-12)
+    for xi, low, h in zip(x[1:], lo[1:], hi[1:]):
+        assert low == pytest.approx(stats.chi2.ppf(alpha / 2, 2 * xi) / 2, rel=1e-12)
         assert h == pytest.approx(stats.chi2.ppf(1 - alpha / 2, 2 * xi + 2) / 2, rel=1e-12)
 
 
-@pytest.mark.parametrize("x", range(0, BYARS_THRESHOLD))
+@pytest.mark.parametrize("x", range(BYARS_THRESHOLD))
 def test_exact_branch_inverts_poisson_tails(x):
     # Exact (Garwood) limits: P(X >= x | lower) = alpha/2, P(X <= x | upper) = alpha/2.
     lo, hi = poisson_count(x)

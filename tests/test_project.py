@@ -6,6 +6,7 @@ import re
 import tomllib
 
 from analysis.data import contract
+
 from conftest import REPO
 
 
@@ -34,7 +35,8 @@ def test_every_dependency_is_pinned_exactly_once_and_environment_yml_agrees():
     assert conda == pyproject, (
         "environment.yml and pyproject.toml list different packages or versions: "
         f"only in pyproject {sorted(set(pyproject.items()) - set(conda.items()))}, "
-        f"only in environment.yml {sorted(set(conda.items()) - set(pyproject.items()))}")
+        f"only in environment.yml {sorted(set(conda.items()) - set(pyproject.items()))}"
+    )
 
 
 def test_data_readme_contract_tables_match_the_code():

@@ -2,13 +2,31 @@ from datetime import date
 
 import pytest
 
-from analysis.data.quarters import (Quarter, QuarterError, academic_year, academic_year_of, latest_complete_reoffending_cohort,
-                               reoffending_cohort, reoffending_cohort_complete,
-                               reoffending_wait_ends)
+from analysis.data.quarters import (
+    Quarter,
+    QuarterError,
+    academic_year,
+    academic_year_of,
+    latest_complete_reoffending_cohort,
+    reoffending_cohort,
+    reoffending_cohort_complete,
+    reoffending_wait_ends,
+)
 
 
-@pytest.mark.parametrize("text", ["2022-23 Q4", "2022/23 Q4", "2022-2023 Q4", "Q4 2022-23", "FY2022-23 Q4", "2022-23-Q4",
-                                  " 2022-23  q4 ", "fy 2022/2023 q4"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2022-23 Q4",
+        "2022/23 Q4",
+        "2022-2023 Q4",
+        "Q4 2022-23",
+        "FY2022-23 Q4",
+        "2022-23-Q4",
+        " 2022-23  q4 ",
+        "fy 2022/2023 q4",
+    ],
+)
 def test_accepted_spellings(text):
     assert Quarter.parse(text) == Quarter(2022, 4)
 
@@ -20,12 +38,15 @@ def test_rejected_spellings_show_accepted_forms(text):
     assert '"2022-23 Q4"' in str(err.value)
 
 
-@pytest.mark.parametrize("q, start, end", [
-    (1, date(2022, 4, 1), date(2022, 6, 30)),
-    (2, date(2022, 7, 1), date(2022, 9, 30)),
-    (3, date(2022, 10, 1), date(2022, 12, 31)),
-    (4, date(2023, 1, 1), date(2023, 3, 31)),
-])
+@pytest.mark.parametrize(
+    "q, start, end",
+    [
+        (1, date(2022, 4, 1), date(2022, 6, 30)),
+        (2, date(2022, 7, 1), date(2022, 9, 30)),
+        (3, date(2022, 10, 1), date(2022, 12, 31)),
+        (4, date(2023, 1, 1), date(2023, 3, 31)),
+    ],
+)
 def test_financial_quarters(q, start, end):
     quarter = Quarter(2022, q)
     assert (quarter.start, quarter.end) == (start, end)

@@ -13,12 +13,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from analysis.data import extract as extract_module
-from analysis.safety import figures, suppression
-from analysis.measures import reoffending
-from analysis.reports.reoffending import words
 from analysis.data.quarters import Period, Quarter, latest_complete_reoffending_cohort, reoffending_cohort
-from analysis.present.report import Report
 from analysis.data.validation import validate_folder
+from analysis.measures import reoffending
+from analysis.present.report import Report
+from analysis.reports.reoffending import words
+from analysis.safety import figures, suppression
+
 from conftest import write_extract
 
 
@@ -27,11 +28,24 @@ def child(cid, dob, sex="1", eth="WBRI"):
 
 
 def offence(oid, cid, day, score="3", category="VIOLENCE_AGAINST_THE_PERSON"):
-    return {"offence_id": oid, "child_id": cid, "offence_date": day, "offence_category": category, "seriousness_score": score}
+    return {
+        "offence_id": oid,
+        "child_id": cid,
+        "offence_date": day,
+        "offence_category": category,
+        "seriousness_score": score,
+    }
 
 
 def outcome(xid, oid, cid, day, code, residence="LOCAL"):
-    return {"outcome_id": xid, "offence_id": oid, "child_id": cid, "outcome_date": day, "legal_outcome": code, "residence": residence}
+    return {
+        "outcome_id": xid,
+        "offence_id": oid,
+        "child_id": cid,
+        "outcome_date": day,
+        "legal_outcome": code,
+        "residence": residence,
+    }
 
 
 def episode(eid, cid, start, end, kind):
@@ -45,10 +59,21 @@ def validated(folder: Path, **tables) -> dict:
 
 
 def report_for(tables: dict, extract_date: date, mode: str = "public") -> Report:
-    ext = extract_module.Extract(tables=tables, counts=pd.DataFrame(), problems={}, area_name="Test borough",
-                                 extract_date=extract_date, quarantine_dir=Path("."))
-    return Report(name="30_reoffending", quarter=Quarter.containing(extract_date).previous, extract=ext,
-                  output_dir=None, mode=mode)
+    ext = extract_module.Extract(
+        tables=tables,
+        counts=pd.DataFrame(),
+        problems={},
+        area_name="Test borough",
+        extract_date=extract_date,
+        quarantine_dir=Path("."),
+    )
+    return Report(
+        name="30_reoffending",
+        quarter=Quarter.containing(extract_date).previous,
+        extract=ext,
+        output_dir=None,
+        mode=mode,
+    )
 
 
 # ======================================================================================
@@ -85,49 +110,87 @@ Q3, Q4 = Quarter.parse("2022-23 Q3"), Quarter.parse("2022-23 Q4")
 
 @pytest.fixture(scope="module")
 def national(tmp_path_factory):
-    children = [child("A", "2007-01-01"), child("B", "2007-02-02"), child("C", "2006-03-03"), child("D", "2007-04-04"),
-                child("E", "2007-05-05"), child("F", "2004-01-01"), child("G", "2008-06-06"), child("H", "2006-07-07"),
-                child("I", "2006-08-08")]
+    children = [
+        child("A", "2007-01-01"),
+        child("B", "2007-02-02"),
+        child("C", "2006-03-03"),
+        child("D", "2007-04-04"),
+        child("E", "2007-05-05"),
+        child("F", "2004-01-01"),
+        child("G", "2008-06-06"),
+        child("H", "2006-07-07"),
+        child("I", "2006-08-08"),
+    ]
     offences = [
-        offence("A0", "A", "2022-09-01"), offence("A7", "A", "2023-02-01"), offence("A1", "A", "2023-03-01"),
-        offence("A2", "A", "2023-05-05"), offence("A3", "A", "2023-05-05"), offence("A4", "A", "2023-09-01"),
-        offence("A5", "A", "2023-11-01"), offence("A6", "A", "2023-07-01"),
+        offence("A0", "A", "2022-09-01"),
+        offence("A7", "A", "2023-02-01"),
+        offence("A1", "A", "2023-03-01"),
+        offence("A2", "A", "2023-05-05"),
+        offence("A3", "A", "2023-05-05"),
+        offence("A4", "A", "2023-09-01"),
+        offence("A5", "A", "2023-11-01"),
+        offence("A6", "A", "2023-07-01"),
         offence("B0", "B", "2022-09-15"),
-        offence("C0", "C", "2022-08-01", "6"), offence("C2", "C", "2022-11-01"), offence("C3", "C", "2022-12-20"),
-        offence("D0", "D", "2022-10-01"), offence("D1", "D", "2023-01-05"), offence("D2", "D", "2023-04-01"),
-        offence("E0", "E", "2022-10-01"), offence("F0", "F", "2022-09-01"), offence("G0", "G", "2022-10-01"),
-        offence("H0", "H", "2022-08-01"), offence("I0", "I", "2022-08-01"),
+        offence("C0", "C", "2022-08-01", "6"),
+        offence("C2", "C", "2022-11-01"),
+        offence("C3", "C", "2022-12-20"),
+        offence("D0", "D", "2022-10-01"),
+        offence("D1", "D", "2023-01-05"),
+        offence("D2", "D", "2023-04-01"),
+        offence("E0", "E", "2022-10-01"),
+        offence("F0", "F", "2022-09-01"),
+        offence("G0", "G", "2022-10-01"),
+        offence("H0", "H", "2022-08-01"),
+        offence("I0", "I", "2022-08-01"),
     ]
     outcomes = [
         outcome("XA0", "A0", "A", "2022-10-10", "YOUTH_CAUTION"),
-        outcome("XA7", "A7", "A", "2023-04-15", "REFERRAL_ORDER"), outcome("XA7b", "A7", "A", "2023-04-15", "COMPENSATION_ORDER"),
+        outcome("XA7", "A7", "A", "2023-04-15", "REFERRAL_ORDER"),
+        outcome("XA7b", "A7", "A", "2023-04-15", "COMPENSATION_ORDER"),
         outcome("XA1", "A1", "A", "2023-06-01", "REFERRAL_ORDER"),
-        outcome("XA2", "A2", "A", "2023-08-01", "YOUTH_REHABILITATION_ORDER"), outcome("XA3", "A3", "A", "2023-08-01", "YOUTH_REHABILITATION_ORDER"),
+        outcome("XA2", "A2", "A", "2023-08-01", "YOUTH_REHABILITATION_ORDER"),
+        outcome("XA3", "A3", "A", "2023-08-01", "YOUTH_REHABILITATION_ORDER"),
         outcome("XA4", "A4", "A", "2024-05-01", "YOUTH_REHABILITATION_ORDER"),
         outcome("XA5", "A5", "A", "2023-12-01", "YOUTH_REHABILITATION_ORDER"),
         outcome("XA6", "A6", "A", "2023-07-20", "COMMUNITY_RESOLUTION_POLICE_FACILITATED"),
         outcome("XB0", "B0", "B", "2022-11-15", "FINE"),
-        outcome("XC0", "C0", "C", "2022-10-05", "DETENTION_AND_TRAINING_ORDER"), outcome("XC0b", "C0", "C", "2022-10-05", "FINE"),
+        outcome("XC0", "C0", "C", "2022-10-05", "DETENTION_AND_TRAINING_ORDER"),
+        outcome("XC0b", "C0", "C", "2022-10-05", "FINE"),
         outcome("XC2", "C2", "C", "2023-01-10", "REFERRAL_ORDER"),
         outcome("XC3", "C3", "C", "2023-02-01", "YOUTH_CONDITIONAL_CAUTION"),
         outcome("XD0", "D0", "D", "2022-11-01", "YOUTH_CAUTION"),
-        outcome("XD1", "D1", "D", "2023-02-01", "REFERRAL_ORDER"), outcome("XD2", "D2", "D", "2023-05-01", "REFERRAL_ORDER"),
+        outcome("XD1", "D1", "D", "2023-02-01", "REFERRAL_ORDER"),
+        outcome("XD2", "D2", "D", "2023-05-01", "REFERRAL_ORDER"),
         outcome("XE0", "E0", "E", "2022-10-20", "YOUTH_CAUTION", residence="OTHER"),
         outcome("XF0", "F0", "F", "2022-10-20", "YOUTH_CAUTION"),
         outcome("XG0", "G0", "G", "2022-10-20", "COMMUNITY_RESOLUTION_WITH_YJS_INVOLVEMENT"),
         outcome("XH0", "H0", "H", "2022-10-01", "DETENTION_AND_TRAINING_ORDER"),
         outcome("XI0", "I0", "I", "2022-10-01", "DETENTION_AND_TRAINING_ORDER"),
     ]
-    caseload = [episode("EC", "C", "2022-10-05", "2022-12-05", "DTO_CUSTODY"),
-                episode("ECL", "C", "2022-12-05", "2023-02-05", "DTO_LICENCE"),
-                episode("EI", "I", "2022-10-01", "", "DTO_CUSTODY")]
-    extract_info = [{"field": "area_name", "value": "Test borough"}, {"field": "extract_date", "value": EXTRACT_DATE.isoformat()}]
-    return validated(tmp_path_factory.mktemp("national"), extract_info=extract_info, children=children,
-                     offences=offences, outcomes=outcomes, caseload=caseload, pupil_link=[])
+    caseload = [
+        episode("EC", "C", "2022-10-05", "2022-12-05", "DTO_CUSTODY"),
+        episode("ECL", "C", "2022-12-05", "2023-02-05", "DTO_LICENCE"),
+        episode("EI", "I", "2022-10-01", "", "DTO_CUSTODY"),
+    ]
+    extract_info = [
+        {"field": "area_name", "value": "Test borough"},
+        {"field": "extract_date", "value": EXTRACT_DATE.isoformat()},
+    ]
+    return validated(
+        tmp_path_factory.mktemp("national"),
+        extract_info=extract_info,
+        children=children,
+        offences=offences,
+        outcomes=outcomes,
+        caseload=caseload,
+        pupil_link=[],
+    )
 
 
 def members(tables, quarter=Q3, months=3):
-    return reoffending.cohort(reoffending.index_events(tables), reoffending_cohort(quarter, months)).set_index("child_id")
+    return reoffending.cohort(reoffending.index_events(tables), reoffending_cohort(quarter, months)).set_index(
+        "child_id"
+    )
 
 
 def reoffences_of(tables, quarter=Q3, months=3):
@@ -235,7 +298,10 @@ def test_a_cohort_not_yet_complete_is_flagged(national):
 
 
 def test_latest_cohorts_are_complete_and_within_the_quarter():
-    assert reoffending.latest_cohorts(Quarter.parse("2023-24 Q4"), EXTRACT_DATE) == (reoffending_cohort(Q3, 3), reoffending_cohort(Q3, 12))
+    assert reoffending.latest_cohorts(Quarter.parse("2023-24 Q4"), EXTRACT_DATE) == (
+        reoffending_cohort(Q3, 3),
+        reoffending_cohort(Q3, 12),
+    )
     # an old quarter rerun on this extract reports the cohort ending with that quarter, not a later one
     old = Quarter.parse("2021-22 Q2")
     assert reoffending.latest_cohorts(old, EXTRACT_DATE) == (reoffending_cohort(old, 3), reoffending_cohort(old, 12))
@@ -251,6 +317,7 @@ def test_why_this_cohort_says_when_it_completed():
 # ======================================================================================
 # Time to reoffence (Kaplan-Meier), checked by hand
 # ======================================================================================
+
 
 def test_kaplan_meier_by_hand():
     # five children: reoffended at day 30; followed 60 days without; reoffended at 60; at 90; followed 150 without
@@ -302,7 +369,7 @@ def test_follow_up_is_censored_at_the_extract_date_less_the_wait(national):
 
 
 # ======================================================================================
-# The live tracker: a fixture built to match the 2022-23 plan (seed_facts 1.3.3)
+# The live tracker: a fixture built to match the 2022-23 plan (docs/methodology.md, published figure 1.3.3)
 # ======================================================================================
 #
 # 60 children with an outcome in 1 April 2021 to 31 March 2022, 3 of whom offended again, committing 5 further
@@ -318,30 +385,78 @@ TRACKER_DATE = date(2022, 6, 30)
 @pytest.fixture(scope="module")
 def plan(tmp_path_factory):
     children = [child("T1", "2005-06-01"), child("T2", "2004-12-01"), child("T3", "2003-09-01")]
-    offences = [offence("T1a", "T1", "2021-05-01", "4"), offence("T1b", "T1", "2021-09-01", "2"), offence("T1c", "T1", "2021-11-01", "3"),
-                offence("T2a", "T2", "2021-06-01", "5"), offence("T2b", "T2", "2021-12-01", "3"), offence("T2c", "T2", "2022-02-01", "3"),
-                offence("T3a", "T3", "2021-07-01", "4"), offence("T3b", "T3", "2022-01-15", "2")]
-    outcomes = [outcome("XT1a", "T1a", "T1", "2021-06-01", "YOUTH_CAUTION"),
-                outcome("XT1b", "T1b", "T1", "2021-10-01", "YOUTH_CONDITIONAL_CAUTION"),
-                outcome("XT1c", "T1c", "T1", "2021-12-01", "REFERRAL_ORDER"),
-                outcome("XT2a", "T2a", "T2", "2021-08-01", "REFERRAL_ORDER"),
-                outcome("XT2b", "T2b", "T2", "2022-01-10", "YOUTH_REHABILITATION_ORDER"),
-                outcome("XT2c", "T2c", "T2", "2022-03-01", "YOUTH_REHABILITATION_ORDER"),
-                outcome("XT3a", "T3a", "T3", "2021-09-01", "DEFERRED_SENTENCE"),
-                outcome("XT3b", "T3b", "T3", "2022-02-01", "COMMUNITY_RESOLUTION_POLICE_FACILITATED")]
-    codes_cycle = ["COMMUNITY_RESOLUTION_POLICE_FACILITATED", "NO_FURTHER_ACTION_OUTCOME_22", "YOUTH_CAUTION",
-                   "COMMUNITY_RESOLUTION_WITH_YJS_INVOLVEMENT", "REFERRAL_ORDER", "NO_FURTHER_ACTION_OUTCOME_20_21"]
+    offences = [
+        offence("T1a", "T1", "2021-05-01", "4"),
+        offence("T1b", "T1", "2021-09-01", "2"),
+        offence("T1c", "T1", "2021-11-01", "3"),
+        offence("T2a", "T2", "2021-06-01", "5"),
+        offence("T2b", "T2", "2021-12-01", "3"),
+        offence("T2c", "T2", "2022-02-01", "3"),
+        offence("T3a", "T3", "2021-07-01", "4"),
+        offence("T3b", "T3", "2022-01-15", "2"),
+    ]
+    outcomes = [
+        outcome("XT1a", "T1a", "T1", "2021-06-01", "YOUTH_CAUTION"),
+        outcome("XT1b", "T1b", "T1", "2021-10-01", "YOUTH_CONDITIONAL_CAUTION"),
+        outcome("XT1c", "T1c", "T1", "2021-12-01", "REFERRAL_ORDER"),
+        outcome("XT2a", "T2a", "T2", "2021-08-01", "REFERRAL_ORDER"),
+        outcome("XT2b", "T2b", "T2", "2022-01-10", "YOUTH_REHABILITATION_ORDER"),
+        outcome("XT2c", "T2c", "T2", "2022-03-01", "YOUTH_REHABILITATION_ORDER"),
+        outcome("XT3a", "T3a", "T3", "2021-09-01", "DEFERRED_SENTENCE"),
+        outcome("XT3b", "T3b", "T3", "2022-02-01", "COMMUNITY_RESOLUTION_POLICE_FACILITATED"),
+    ]
+    codes_cycle = [
+        "COMMUNITY_RESOLUTION_POLICE_FACILITATED",
+        "NO_FURTHER_ACTION_OUTCOME_22",
+        "YOUTH_CAUTION",
+        "COMMUNITY_RESOLUTION_WITH_YJS_INVOLVEMENT",
+        "REFERRAL_ORDER",
+        "NO_FURTHER_ACTION_OUTCOME_20_21",
+    ]
     for i in range(57):
         cid = f"N{i:02d}"
-        children.append(child(cid, f"{2005 + i % 5}-0{1 + i % 9}-15", sex="2" if i % 3 == 0 else "1",
-                              eth=("WBRI", "APKN", "MWBC", "BAFR")[i % 4]))
+        children.append(
+            child(
+                cid,
+                f"{2005 + i % 5}-0{1 + i % 9}-15",
+                sex="2" if i % 3 == 0 else "1",
+                eth=("WBRI", "APKN", "MWBC", "BAFR")[i % 4],
+            )
+        )
         offences.append(offence(f"{cid}o", cid, f"2021-{4 + i % 9:02d}-10", str(1 + i % 5)))
-        outcomes.append(outcome(f"X{cid}", f"{cid}o", cid, f"2021-{4 + i % 9:02d}-28", codes_cycle[i % len(codes_cycle)]))
-    care = [{"care_episode_id": "L1", "child_id": "T1", "start_date": "2020-01-01", "end_date": "", "placed_by_other_authority": "N"},
-            {"care_episode_id": "L2", "child_id": "T2", "start_date": "2021-01-01", "end_date": "", "placed_by_other_authority": "N"}]
-    extract_info = [{"field": "area_name", "value": "Test borough"}, {"field": "extract_date", "value": TRACKER_DATE.isoformat()}]
-    tables = validated(tmp_path_factory.mktemp("plan"), extract_info=extract_info, children=children, offences=offences,
-                       outcomes=outcomes, care_episodes=care, caseload=[], pupil_link=[])
+        outcomes.append(
+            outcome(f"X{cid}", f"{cid}o", cid, f"2021-{4 + i % 9:02d}-28", codes_cycle[i % len(codes_cycle)])
+        )
+    care = [
+        {
+            "care_episode_id": "L1",
+            "child_id": "T1",
+            "start_date": "2020-01-01",
+            "end_date": "",
+            "placed_by_other_authority": "N",
+        },
+        {
+            "care_episode_id": "L2",
+            "child_id": "T2",
+            "start_date": "2021-01-01",
+            "end_date": "",
+            "placed_by_other_authority": "N",
+        },
+    ]
+    extract_info = [
+        {"field": "area_name", "value": "Test borough"},
+        {"field": "extract_date", "value": TRACKER_DATE.isoformat()},
+    ]
+    tables = validated(
+        tmp_path_factory.mktemp("plan"),
+        extract_info=extract_info,
+        children=children,
+        offences=offences,
+        outcomes=outcomes,
+        care_episodes=care,
+        caseload=[],
+        pupil_link=[],
+    )
     tracked = reoffending.tracked(tables, YEAR)
     further = reoffending.tracker_reoffences(tables, tracked)
     return tables, tracked, further, reoffending.tracker(tracked, further, YEAR)
@@ -412,17 +527,32 @@ def test_tracker_characteristics(plan):
 def test_publishing_the_plans_tracker_withholds_its_small_numbers(plan):
     tables, _, _, fig = plan
     rep = report_for(tables, TRACKER_DATE)
-    safe = reoffending.publish(rep, fig, reoffending.TRACKER_BASE, reoffending.TRACKER_BUNDLE, reoffending.TRACKER_NESTED)
+    safe = reoffending.publish(
+        rep, fig, reoffending.TRACKER_BASE, reoffending.TRACKER_BUNDLE, reoffending.TRACKER_NESTED
+    )
     everyone = safe[safe["breakdown"] == "all"].set_index("measure")
     assert everyone.loc["tracked_children", "numerator"] == 60 and not everyone.loc["tracked_children", "suppressed"]
     # 3 reoffenders is below the threshold; 57 of 60 reveals the 3; the 5 reoffences move with them
-    for measure in ("tracker_reoffenders", "tracker_no_further_offence", "tracker_reoffences", "tracker_reoffences_per_reoffender"):
+    for measure in (
+        "tracker_reoffenders",
+        "tracker_no_further_offence",
+        "tracker_reoffences",
+        "tracker_reoffences_per_reoffender",
+    ):
         assert everyone.loc[measure, "suppressed"] and pd.isna(everyone.loc[measure, "numerator"]), measure
         assert pd.isna(everyone.loc[measure, "value"]) and pd.isna(everyone.loc[measure, "denominator"])
     # and the breakdowns: "3 out of 3 are male and white" cannot be published
-    assert safe.loc[(safe["breakdown"] == "sex") & (safe["group"] == "Male") & (safe["measure"] == "tracker_reoffenders"), "suppressed"].all()
-    assert safe.loc[(safe["breakdown"] == "ethnic_group") & (safe["group"] == "White") & (safe["measure"] == "tracker_reoffenders"), "suppressed"].all()
-    reoffenders = safe[safe["measure"].isin(["tracker_reoffenders", "tracker_reoffences"]) & (safe["breakdown"] != "seriousness")]
+    assert safe.loc[
+        (safe["breakdown"] == "sex") & (safe["group"] == "Male") & (safe["measure"] == "tracker_reoffenders"),
+        "suppressed",
+    ].all()
+    assert safe.loc[
+        (safe["breakdown"] == "ethnic_group") & (safe["group"] == "White") & (safe["measure"] == "tracker_reoffenders"),
+        "suppressed",
+    ].all()
+    reoffenders = safe[
+        safe["measure"].isin(["tracker_reoffenders", "tracker_reoffences"]) & (safe["breakdown"] != "seriousness")
+    ]
     assert not ((reoffenders["numerator"] > 0) & (reoffenders["numerator"] <= 4)).any()
     # the record for figures.csv holds what is shown
     assert rep.published[-1] is safe
@@ -445,27 +575,48 @@ def test_restricted_mode_keeps_the_numbers_but_marks_them(plan):
 # Protection across tables
 # ======================================================================================
 
+
 def _fig(rows):
     population = [r.pop("population") for r in rows]
     return figures.frame(rows).assign(population=population, report="r")
 
 
 def _share(measure, x, n, breakdown, group, population):
-    return {"measure": measure, "kind": "share", "numerator": x, "denominator": n, "value": 100 * x / n,
-            "breakdown": breakdown, "group": group, "period": "p", "population": population}
+    return {
+        "measure": measure,
+        "kind": "share",
+        "numerator": x,
+        "denominator": n,
+        "value": 100 * x / n,
+        "breakdown": breakdown,
+        "group": group,
+        "period": "p",
+        "population": population,
+    }
 
 
 def _count(measure, n, breakdown, group, population):
-    return {"measure": measure, "kind": "count", "numerator": n, "value": n, "breakdown": breakdown, "group": group,
-            "period": "p", "population": population}
+    return {
+        "measure": measure,
+        "kind": "count",
+        "numerator": n,
+        "value": n,
+        "breakdown": breakdown,
+        "group": group,
+        "period": "p",
+        "population": population,
+    }
 
 
 def test_protect_withholds_at_least_the_standard_rules_and_links_groups():
     rows = []
     for group, n, r in (("A", 40, 10), ("B", 30, 9), ("C", 3, 1), ("All", 73, 20)):
         pop = "all" if group == "All" else f"g={group}"
-        rows += [_count("children", n, "g", group, pop), _share("reoffended", r, n, "g", group, pop),
-                 _count("reoffences", r * 2, "g", group, pop)]
+        rows += [
+            _count("children", n, "g", group, pop),
+            _share("reoffended", r, n, "g", group, pop),
+            _count("reoffences", r * 2, "g", group, pop),
+        ]
     fig = _fig(rows)
     mask = reoffending.protect(fig, 4, "children", ("reoffended", "reoffences"))
     standard = suppression.secondary(fig, suppression.primary(fig, 4))
@@ -477,8 +628,14 @@ def test_protect_withholds_at_least_the_standard_rules_and_links_groups():
 
 
 def test_protect_hides_the_same_figure_in_every_table():
-    rows = [_count("children", 50, "x", "All", "all"), _count("children", 2, "x", "P", "x=P"), _count("children", 48, "x", "Q", "x=Q"),
-            _count("children", 60, "y", "All", "all_y"), _count("children", 48, "y", "Q", "x=Q"), _count("children", 12, "y", "S", "y=S")]
+    rows = [
+        _count("children", 50, "x", "All", "all"),
+        _count("children", 2, "x", "P", "x=P"),
+        _count("children", 48, "x", "Q", "x=Q"),
+        _count("children", 60, "y", "All", "all_y"),
+        _count("children", 48, "y", "Q", "x=Q"),
+        _count("children", 12, "y", "S", "y=S"),
+    ]
     mask = reoffending.protect(_fig(rows), 4, "children")
     # table x: P (2) is withheld, and Q with it so P cannot be worked out from the total. Q's 48 children appear
     # in table y too, where the standard rules would show them: they are withheld there, and S with them.
@@ -493,6 +650,20 @@ def test_protect_withholds_a_nested_figure_whose_difference_is_small():
 
 def test_every_breakdown_adds_up(plan):
     _, _, _, fig = plan
-    for breakdown in ("tier", "outcome_type", "age", "sex", "ethnic_group", "looked_after", "offence_type", "seriousness"):
-        rows = fig[(fig["breakdown"] == breakdown) & (fig["measure"] == ("tracker_reoffences" if breakdown == "seriousness" else "tracked_children"))]
-        assert rows.loc[rows["group"] != "All", "numerator"].sum() == rows.loc[rows["group"] == "All", "numerator"].iloc[0], breakdown
+    for breakdown in (
+        "tier",
+        "outcome_type",
+        "age",
+        "sex",
+        "ethnic_group",
+        "looked_after",
+        "offence_type",
+        "seriousness",
+    ):
+        rows = fig[
+            (fig["breakdown"] == breakdown)
+            & (fig["measure"] == ("tracker_reoffences" if breakdown == "seriousness" else "tracked_children"))
+        ]
+        assert (
+            rows.loc[rows["group"] != "All", "numerator"].sum() == rows.loc[rows["group"] == "All", "numerator"].iloc[0]
+        ), breakdown

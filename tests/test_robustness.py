@@ -15,25 +15,38 @@ import pandas as pd
 import pytest
 
 from analysis.data import extract
+from analysis.data.contract import EXTRACTS
+from analysis.data.quarters import Quarter, QuarterError
+from analysis.data.validation import ExtractError
 from analysis.measures import reoffending
+from analysis.present.report import ParameterError
 from analysis.publish import runner
 from analysis.reports.reoffending import words as reoffending_text
 from analysis.reports.summary import words as summary_text
-from analysis.data.contract import EXTRACTS
 from analysis.safety.figures import frame
-from analysis.data.quarters import Quarter, QuarterError
-from analysis.present.report import ParameterError
-from analysis.data.validation import ExtractError
+
 from conftest import BASE, DEMO, QUARTER, write_extract
 
 CHILD_FILES = ("offences", "outcomes", "caseload", "remands", "care_episodes", "send", "assessments", "pupil_link")
 CUSTODY = tuple(reoffending.RELEASE_EPISODES)
-EMPTIABLE = ("offences", "outcomes", "caseload", "remands", "care_episodes", "send", "assessments", "pupils",
-             "exclusions", "pupil_link", "looked_after_population")
+EMPTIABLE = (
+    "offences",
+    "outcomes",
+    "caseload",
+    "remands",
+    "care_episodes",
+    "send",
+    "assessments",
+    "pupils",
+    "exclusions",
+    "pupil_link",
+    "looked_after_population",
+)
 PROJECT_ERRORS = (ExtractError, ParameterError, QuarterError)
 
 
 # --- extracts ----------------------------------------------------------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def demo() -> dict[str, pd.DataFrame]:
@@ -45,7 +58,9 @@ def demo() -> dict[str, pd.DataFrame]:
     return {name: pd.read_csv(DEMO / e.file, dtype=str, keep_default_na=False) for name, e in EXTRACTS.items()}
 
 
-def shrink(demo: dict[str, pd.DataFrame], n: int, rng: np.random.Generator, pupils: int = 200) -> dict[str, pd.DataFrame]:
+def shrink(
+    demo: dict[str, pd.DataFrame], n: int, rng: np.random.Generator, pupils: int = 200
+) -> dict[str, pd.DataFrame]:
     """`n` of the demo's children with everything that belongs to them, their pupil records and `pupils` others
     from the census (with their exclusions); the reference tables as they are."""
     kids = demo["children"]
@@ -155,6 +170,7 @@ def test_generated_small_extracts_publish_every_report_or_stop_clearly(demo, tmp
 
 # --- the named cases ---------------------------------------------------------------------------------------
 
+
 def _tables(tmp_path, **overrides):
     folder = write_extract(tmp_path / "extract", **overrides)
     return extract.load(folder, tmp_path / "work").tables
@@ -163,9 +179,17 @@ def _tables(tmp_path, **overrides):
 def test_no_custody_episode_and_no_reoffence_give_empty_dates_not_an_error(tmp_path):
     """A custodial sentence with no custody episode, and no proven reoffence: pandas 3 cannot map through an empty
     Series of dates, which took the reoffending report and the summary down."""
-    outcomes = [*BASE["outcomes"],
-                {"outcome_id": "X3", "offence_id": "O1", "child_id": "C1", "outcome_date": "2022-10-01",
-                 "legal_outcome": "DETENTION_AND_TRAINING_ORDER", "residence": "LOCAL"}]
+    outcomes = [
+        *BASE["outcomes"],
+        {
+            "outcome_id": "X3",
+            "offence_id": "O1",
+            "child_id": "C1",
+            "outcome_date": "2022-10-01",
+            "legal_outcome": "DETENTION_AND_TRAINING_ORDER",
+            "residence": "LOCAL",
+        },
+    ]
     tables = _tables(tmp_path, outcomes=outcomes)
     cust = reoffending.custody_releases(tables)
     assert len(cust) == 1 and not cust["episode_found"].any() and cust["release_date"].isna().all()
@@ -215,8 +239,12 @@ def test_header_only_children_publishes_every_report(small, tmp_path):
 
 def test_one_child_publishes_every_report(demo, tmp_path):
     with_outcome = demo["outcomes"].loc[demo["outcomes"]["legal_outcome"].isin(CUSTODY), "child_id"].iloc[0]
-    tables = shrink(dict(demo, children=demo["children"][demo["children"]["child_id"] == with_outcome]), 1,
-                    np.random.default_rng(1), pupils=50)
+    tables = shrink(
+        dict(demo, children=demo["children"][demo["children"]["child_id"] == with_outcome]),
+        1,
+        np.random.default_rng(1),
+        pupils=50,
+    )
     assert len(tables["children"]) == 1
     write(tables, tmp_path / "extract")
     assert_published(refresh(tmp_path / "extract", tmp_path))
@@ -253,12 +281,29 @@ def test_the_summary_gives_the_count_of_first_time_entrants_when_there_is_no_pop
     q = Quarter.parse(QUARTER)
     rows = []
     for quarter in (q, q.previous, q.same_quarter_last_year):
-        rows.append({"measure": "first_time_entrants_rate", "breakdown": "quarter", "group": quarter.label,
-                     "period": quarter.year_ending.label, "kind": "rate", "numerator": 47, "denominator": 0,
-                     "value": np.nan, "lower": np.nan, "upper": np.nan, "unit": "per 100,000", "suppressed": False})
+        rows.append(
+            {
+                "measure": "first_time_entrants_rate",
+                "breakdown": "quarter",
+                "group": quarter.label,
+                "period": quarter.year_ending.label,
+                "kind": "rate",
+                "numerator": 47,
+                "denominator": 0,
+                "value": np.nan,
+                "lower": np.nan,
+                "upper": np.nan,
+                "unit": "per 100,000",
+                "suppressed": False,
+            }
+        )
     fig = frame(rows)
     headline = summary_text.headline(fig, q)
-    assert headline.startswith("47 children entered the youth justice system for the first time in the year ending "
-                               "March 2026: there is no population figure to make a rate")
+    assert headline.startswith(
+        "47 children entered the youth justice system for the first time in the year ending "
+        "March 2026: there is no population figure to make a rate"
+    )
     assert "withheld" not in headline and "oo few" not in headline
-    assert "47 children" in summary_text.fte_bullet(fig, q) and "no population figure" in summary_text.fte_bullet(fig, q)
+    assert "47 children" in summary_text.fte_bullet(fig, q) and "no population figure" in summary_text.fte_bullet(
+        fig, q
+    )

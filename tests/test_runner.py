@@ -19,11 +19,12 @@ import nbformat
 import pandas as pd
 import pytest
 
+from analysis.data.quarters import QuarterError
+from analysis.data.validation import ExtractError
+from analysis.present.report import ParameterError
 from analysis.publish import execute, locks, options, runner, schedule
 from analysis.publish.pdf import find_chromium
-from analysis.data.quarters import QuarterError
-from analysis.present.report import ParameterError
-from analysis.data.validation import ExtractError
+
 from conftest import DEMO, QUARTER, REPO, write_extract
 
 
@@ -63,7 +64,8 @@ def test_figures_file_is_tidy_and_safe(refreshed):
     assert hidden[["numerator", "value", "lower", "upper"]].isna().all().all()
     # counts of children whose ethnicity or sex is not recorded are shown on purpose (see the reports' notes)
     not_known = (figs["report"] == "10_disproportionality") & (
-        figs["breakdown"].str.endswith("_not_known") | (figs["measure"] == "cohort_ethnicity_not_known"))
+        figs["breakdown"].str.endswith("_not_known") | (figs["measure"] == "cohort_ethnicity_not_known")
+    )
     people = figs[(figs["unit"] != "rows") & ~figs["suppressed"] & ~not_known]
     assert not people["numerator"].between(1, 4).any(), "a small count reached the figures file"
 
@@ -117,7 +119,9 @@ def test_an_extract_that_cannot_be_used_stops_the_run_and_publishes_nothing(tmp_
     shutil.copytree(DEMO, folder)
     (folder / "outcomes.csv").unlink()
     out = tmp_path / "out"
-    with pytest.raises(ExtractError, match="outcomes.csv: the file is missing"):  # found from the headers: nothing starts
+    with pytest.raises(
+        ExtractError, match="outcomes.csv: the file is missing"
+    ):  # found from the headers: nothing starts
         runner.refresh(QUARTER, folder, out, work_dir=tmp_path / "work", progress=False, pdf=False)
     assert not out.exists()
     # a file whose rows cannot be read is found later, while the first reports' kernels start: they stop too
@@ -138,7 +142,9 @@ def test_cli_gives_one_clear_message_and_no_traceback(tmp_path):
     shutil.copytree(DEMO, folder)
     (folder / "outcomes.csv").unlink()
     gone = _cli("validate", "--data", str(folder), "--work", str(tmp_path / "w"))
-    assert gone.returncode == 2 and "outcomes.csv: the file is missing" in gone.stderr and "Traceback" not in gone.stderr
+    assert (
+        gone.returncode == 2 and "outcomes.csv: the file is missing" in gone.stderr and "Traceback" not in gone.stderr
+    )
 
 
 def test_a_failing_notebook_is_named_kept_and_the_rest_still_published(tmp_path, refreshed):
@@ -196,8 +202,20 @@ def test_a_notebooks_own_parameter_takes_the_type_of_its_default(tmp_path):
 
 @pytest.mark.parametrize("threshold", ["0", "3"])
 def test_a_public_refresh_cannot_lower_the_suppression_threshold(tmp_path, threshold):
-    refused = _cli("refresh", "--quarter", QUARTER, "--data", str(DEMO), "--out", str(tmp_path / "out"),
-                   "--work", str(tmp_path / "work"), "--no-pdf", "--set", f"suppress_up_to={threshold}")
+    refused = _cli(
+        "refresh",
+        "--quarter",
+        QUARTER,
+        "--data",
+        str(DEMO),
+        "--out",
+        str(tmp_path / "out"),
+        "--work",
+        str(tmp_path / "work"),
+        "--no-pdf",
+        "--set",
+        f"suppress_up_to={threshold}",
+    )
     assert refused.returncode == 2, refused.stderr
     assert f"{threshold} would publish smaller counts" in refused.stderr and "at least 4" in refused.stderr
     assert "--set mode=restricted" in refused.stderr and "Traceback" not in refused.stderr
@@ -209,7 +227,9 @@ def test_a_public_refresh_may_raise_the_threshold_and_a_restricted_one_may_show_
     assert options.check_options({"suppress_up_to": "5"}, notebooks) == {"suppress_up_to": 5}
     assert options.check_options({"suppress_up_to": "4", "mode": "public"}, notebooks)["suppress_up_to"] == 4
     assert options.check_options({"suppress_up_to": "0", "mode": "restricted"}, notebooks) == {
-        "suppress_up_to": 0, "mode": "restricted"}
+        "suppress_up_to": 0,
+        "mode": "restricted",
+    }
     with pytest.raises(ParameterError, match="must be 0 or more"):
         options.check_options({"suppress_up_to": "-1", "mode": "restricted"}, notebooks)
 
@@ -218,8 +238,7 @@ def test_a_notebook_run_by_hand_cannot_lower_the_threshold_either(tmp_path):
     from analysis.present import report
 
     with pytest.raises(ParameterError, match="3 would publish smaller counts"):
-        report.open_report("00_overview", quarter=QUARTER, data_dir=str(DEMO), work_dir=str(tmp_path),
-                           suppress_up_to=3)
+        report.open_report("00_overview", quarter=QUARTER, data_dir=str(DEMO), work_dir=str(tmp_path), suppress_up_to=3)
     assert not list(tmp_path.iterdir())  # refused before the extract was read
 
 
@@ -231,8 +250,9 @@ def test_parallel_and_serial_runs_give_identical_figures(tmp_path, refreshed):
 
 
 def _tiny_notebook(path, source: str):
-    nb = nbformat.v4.new_notebook(metadata={"kernelspec": {"name": execute.KERNEL, "display_name": "Python",
-                                                           "language": "python"}})
+    nb = nbformat.v4.new_notebook(
+        metadata={"kernelspec": {"name": execute.KERNEL, "display_name": "Python", "language": "python"}}
+    )
     nb.cells = [nbformat.v4.new_code_cell(source)]
     nbformat.write(nb, path)
     return path
@@ -241,10 +261,16 @@ def _tiny_notebook(path, source: str):
 def test_a_kernels_own_messages_go_to_its_log_not_the_terminal(tmp_path):
     notebook = _tiny_notebook(tmp_path / "talks.ipynb", "import os\nos.write(2, b'said by the kernel itself\\n')")
     log = tmp_path / "talks.log"
-    code = ("import sys; from analysis.publish import execute; "
-            "print(execute.execute(sys.argv[1], sys.argv[2], {}, sys.argv[3], execute.kernel_name(), sys.argv[4])[3])")
-    done = subprocess.run([sys.executable, "-c", code, str(notebook), str(tmp_path / "out.ipynb"), str(tmp_path), str(log)],
-                          cwd=REPO, capture_output=True, text=True)
+    code = (
+        "import sys; from analysis.publish import execute; "
+        "print(execute.execute(sys.argv[1], sys.argv[2], {}, sys.argv[3], execute.kernel_name(), sys.argv[4])[3])"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(notebook), str(tmp_path / "out.ipynb"), str(tmp_path), str(log)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+    )
     assert done.stdout.strip() == "None", done.stdout + done.stderr  # the notebook ran without error
     assert "said by the kernel itself" in log.read_text()
     assert "said by the kernel itself" not in done.stderr and "IPKernelApp" not in done.stderr
@@ -253,8 +279,9 @@ def test_a_kernels_own_messages_go_to_its_log_not_the_terminal(tmp_path):
 def test_a_kernel_that_dies_is_reported_with_its_log(tmp_path):
     notebook = _tiny_notebook(tmp_path / "dies.ipynb", "import os\nos.write(2, b'last words\\n')\nos._exit(3)")
     log = tmp_path / "dies.log"
-    name, _, _, error = execute.execute(str(notebook), str(tmp_path / "out.ipynb"), {}, str(tmp_path),
-                                        execute.kernel_name(), str(log))
+    name, _, _, error = execute.execute(
+        str(notebook), str(tmp_path / "out.ipynb"), {}, str(tmp_path), execute.kernel_name(), str(log)
+    )
     assert name == "dies" and "DeadKernelError" in error and str(log) in error
     assert "last words" in log.read_text()
 
@@ -269,11 +296,15 @@ def _quick_notebooks(folder, **sources):
     """Report notebooks that take the runner's parameters and run one cell each: a refresh in a few seconds."""
     folder.mkdir(parents=True, exist_ok=True)
     for name, source in sources.items():
-        nb = nbformat.v4.new_notebook(metadata={"kernelspec": {"name": execute.KERNEL, "display_name": "Python",
-                                                               "language": "python"}})
-        nb.cells = [nbformat.v4.new_code_cell('quarter = ""\ndata_dir = ""\nwork_dir = ""\noutput_dir = ""',
-                                              metadata={"tags": ["parameters"]}),
-                    nbformat.v4.new_code_cell(source)]
+        nb = nbformat.v4.new_notebook(
+            metadata={"kernelspec": {"name": execute.KERNEL, "display_name": "Python", "language": "python"}}
+        )
+        nb.cells = [
+            nbformat.v4.new_code_cell(
+                'quarter = ""\ndata_dir = ""\nwork_dir = ""\noutput_dir = ""', metadata={"tags": ["parameters"]}
+            ),
+            nbformat.v4.new_code_cell(source),
+        ]
         nbformat.write(nb, folder / f"{name}.ipynb")
     return folder
 
@@ -285,9 +316,29 @@ def _linked_files(folder) -> list[str]:
 
 
 def _refresh_cli(extract, out, work, *extra, **popen):
-    return subprocess.Popen([sys.executable, "-m", "analysis", "refresh", "--quarter", TINY_QUARTER, "--data",
-                             str(extract), "--out", str(out), "--work", str(work), "--no-progress", *extra],
-                            cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **popen)
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "analysis",
+            "refresh",
+            "--quarter",
+            TINY_QUARTER,
+            "--data",
+            str(extract),
+            "--out",
+            str(out),
+            "--work",
+            str(work),
+            "--no-progress",
+            *extra,
+        ],
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        **popen,
+    )
 
 
 def test_two_refreshes_of_one_quarter_into_one_folder_one_publishes_the_other_stops(tmp_path):
@@ -317,23 +368,42 @@ def test_a_held_lock_names_its_holder_and_a_killed_runs_lock_blocks_nothing(tmp_
     out.mkdir()
     lock = out / f".refresh-{TINY_SLUG}.lock"
     with locks.one_at_a_time(lock, "held here"):
-        with pytest.raises(locks.RefreshBusy, match=rf"into {re.escape(str(out))} is already running \(process "
-                                                     rf"{os.getpid()} on {re.escape(socket.gethostname())}, started "):
-            runner.refresh(TINY_QUARTER, extract, out, work_dir=tmp_path / "work", notebooks_dir=notebooks,
-                           progress=False, pdf=False)
+        with pytest.raises(
+            locks.RefreshBusy,
+            match=rf"into {re.escape(str(out))} is already running \(process "
+            rf"{os.getpid()} on {re.escape(socket.gethostname())}, started ",
+        ):
+            runner.refresh(
+                TINY_QUARTER,
+                extract,
+                out,
+                work_dir=tmp_path / "work",
+                notebooks_dir=notebooks,
+                progress=False,
+                pdf=False,
+            )
         # the same quarter with the same work folder, into another folder, would share the audit's files
         with locks.one_at_a_time(tmp_path / "work" / TINY_SLUG / ".refresh.lock", "held here"):
             with pytest.raises(locks.RefreshBusy, match="using the work folder"):
-                runner.refresh(TINY_QUARTER, extract, tmp_path / "elsewhere", work_dir=tmp_path / "work",
-                               notebooks_dir=notebooks, progress=False, pdf=False)
+                runner.refresh(
+                    TINY_QUARTER,
+                    extract,
+                    tmp_path / "elsewhere",
+                    work_dir=tmp_path / "work",
+                    notebooks_dir=notebooks,
+                    progress=False,
+                    pdf=False,
+                )
     assert not (out / TINY_SLUG).exists()
     # A run killed outright leaves its lock file and its note (naming a process that has ended): the lock itself was
     # the operating system's, so it ended with the process, and the note is only read when the lock is held.
     lock.write_text("")
-    lock.with_suffix(".holder.json").write_text(json.dumps({"pid": 2 ** 22 + 1, "host": socket.gethostname(),
-                                                            "started": "2026-01-01T00:00:00+00:00"}))
-    result = runner.refresh(TINY_QUARTER, extract, out, work_dir=tmp_path / "work", notebooks_dir=notebooks,
-                            progress=False, pdf=False)
+    lock.with_suffix(".holder.json").write_text(
+        json.dumps({"pid": 2**22 + 1, "host": socket.gethostname(), "started": "2026-01-01T00:00:00+00:00"})
+    )
+    result = runner.refresh(
+        TINY_QUARTER, extract, out, work_dir=tmp_path / "work", notebooks_dir=notebooks, progress=False, pdf=False
+    )
     assert not result.failed and (out / TINY_SLUG / "00_quick.html").exists()
     assert sorted(p.name for p in out.iterdir()) == [TINY_SLUG]
 
@@ -343,7 +413,7 @@ def test_an_output_folder_that_is_a_file_or_read_only_stops_with_one_message(tmp
     afile = tmp_path / "reports.txt"
     afile.write_text("not a folder")
     refused = _refresh_cli(extract, afile, tmp_path / "work", "--no-pdf")
-    code, stdout, stderr = refused.wait(timeout=300), *refused.communicate()
+    code, _, stderr = refused.wait(timeout=300), *refused.communicate()
     assert code == 2 and f"--out {afile} is a file, not a folder" in stderr, stderr
     assert "Traceback" not in stderr and afile.read_text() == "not a folder"
 
@@ -352,13 +422,24 @@ def test_an_output_folder_that_is_a_file_or_read_only_stops_with_one_message(tmp
     readonly.mkdir()
     readonly.chmod(0o555)
     if os.geteuid() == 0:  # permissions do not stop root: a read-only disk does
+
         def refuse(self, *args, **kwargs):
             raise OSError(errno.EROFS, "Read-only file system", str(self.lock_file))
+
         monkeypatch.setattr("filelock.FileLock.acquire", refuse)
     try:
-        with pytest.raises(locks.OutputError, match="cannot be written to .*Choose another --out.*Nothing was published"):
-            runner.refresh(TINY_QUARTER, extract, readonly, work_dir=tmp_path / "work", notebooks_dir=notebooks,
-                           progress=False, pdf=False)
+        with pytest.raises(
+            locks.OutputError, match="cannot be written to .*Choose another --out.*Nothing was published"
+        ):
+            runner.refresh(
+                TINY_QUARTER,
+                extract,
+                readonly,
+                work_dir=tmp_path / "work",
+                notebooks_dir=notebooks,
+                progress=False,
+                pdf=False,
+            )
     finally:
         readonly.chmod(0o755)
     assert not list(readonly.iterdir())
@@ -373,10 +454,14 @@ def test_a_disk_that_fills_up_while_the_quarter_is_written_stops_and_leaves_noth
         raise OSError(errno.ENOSPC, "No space left on device", str(path))
 
     monkeypatch.setattr(runner.figures_module, "to_csv", full)
-    with pytest.raises(locks.OutputError, match=r"the disk is full \(no space left on the device holding .*figures"
-                                                 r"\.csv\).*Nothing was published"):
-        runner.refresh(TINY_QUARTER, extract, out, work_dir=tmp_path / "work", notebooks_dir=notebooks,
-                       progress=False, pdf=False)
+    with pytest.raises(
+        locks.OutputError,
+        match=r"the disk is full \(no space left on the device holding .*figures"
+        r"\.csv\).*Nothing was published",
+    ):
+        runner.refresh(
+            TINY_QUARTER, extract, out, work_dir=tmp_path / "work", notebooks_dir=notebooks, progress=False, pdf=False
+        )
     assert not list(out.iterdir())  # no quarter, no build folder, no lock
 
 
@@ -389,8 +474,10 @@ def _marked(mark: str, session: int = 0) -> dict[int, str]:
             continue
         try:
             stat = Path(f"/proc/{entry}/stat").read_text()
-            state, _, _, sid = stat[stat.rfind(")") + 2:].split()[:4]
-            if state == "Z" or (int(sid) != session and mark.encode() not in Path(f"/proc/{entry}/environ").read_bytes()):
+            state, _, _, sid = stat[stat.rfind(")") + 2 :].split()[:4]
+            if state == "Z" or (
+                int(sid) != session and mark.encode() not in Path(f"/proc/{entry}/environ").read_bytes()
+            ):
                 continue
             command = Path(f"/proc/{entry}/cmdline").read_bytes()
             found[int(entry)] = command.replace(b"\0", b" ").decode(errors="replace")
@@ -436,13 +523,17 @@ def test_a_stopped_refresh_leaves_no_process_and_no_half_written_quarter(tmp_pat
 
 def test_nc_years_and_the_comparator_file_are_checked_before_anything_runs(tmp_path, monkeypatch):
     notebooks = schedule.report_notebooks()
-    assert options.check_options({"nc_year_from": "0", "nc_year_to": "14"}, notebooks) == {"nc_year_from": 0,
-                                                                                            "nc_year_to": 14}
+    assert options.check_options({"nc_year_from": "0", "nc_year_to": "14"}, notebooks) == {
+        "nc_year_from": 0,
+        "nc_year_to": 14,
+    }
     with pytest.raises(ParameterError, match=r"nc_year_to: national curriculum years run from 0 \(reception\) to 14"):
         options.check_options({"nc_year_to": "15"}, notebooks)
     with pytest.raises(ParameterError, match="nc_year_from: national curriculum years run from 0"):
         options.check_options({"nc_year_from": "-1"}, notebooks)
-    with pytest.raises(ParameterError, match=r"nc_year_from=12: nc_year_from \(12\) must not be after nc_year_to \(11\)"):
+    with pytest.raises(
+        ParameterError, match=r"nc_year_from=12: nc_year_from \(12\) must not be after nc_year_to \(11\)"
+    ):
         options.check_options({"nc_year_from": "12"}, notebooks)  # against the notebook's own nc_year_to
     with pytest.raises(ParameterError, match="nc_year_to: expected a whole number"):
         options.check_options({"nc_year_to": "9.5"}, notebooks)
@@ -460,20 +551,44 @@ def test_nc_years_and_the_comparator_file_are_checked_before_anything_runs(tmp_p
     # a relative path is the analyst's (from where the command is run), not the notebooks' folder's
     monkeypatch.chdir(REPO)
     assert options.check_options({"comparators_path": "data/reference/comparators.csv"}, notebooks) == {
-        "comparators_path": str(good)}
+        "comparators_path": str(good)
+    }
 
-    refused = _cli("refresh", "--quarter", QUARTER, "--data", str(DEMO), "--out", str(tmp_path / "out"),
-                   "--work", str(tmp_path / "work"), "--no-pdf", "--set", "nc_year_from=9", "--set", "nc_year_to=7")
+    refused = _cli(
+        "refresh",
+        "--quarter",
+        QUARTER,
+        "--data",
+        str(DEMO),
+        "--out",
+        str(tmp_path / "out"),
+        "--work",
+        str(tmp_path / "work"),
+        "--no-pdf",
+        "--set",
+        "nc_year_from=9",
+        "--set",
+        "nc_year_to=7",
+    )
     assert refused.returncode == 2 and "must not be after nc_year_to (7)" in refused.stderr, refused.stderr
     assert "Traceback" not in refused.stderr and not (tmp_path / "out").exists()
 
 
 def test_a_failed_reports_links_point_to_its_kept_notebook_and_say_when_there_is_no_page(tmp_path):
     extract = write_extract(tmp_path / "extract")
-    notebooks = _quick_notebooks(tmp_path / "notebooks", **{
-        "00_fine": "x = 1", "10_dies": "import os\nos._exit(3)", "20_fails": "raise ValueError('planted failure')"})
-    result = runner.refresh(TINY_QUARTER, extract, tmp_path / "out", work_dir=tmp_path / "work",
-                            notebooks_dir=notebooks, progress=False, pdf=False)
+    notebooks = _quick_notebooks(
+        tmp_path / "notebooks",
+        **{"00_fine": "x = 1", "10_dies": "import os\nos._exit(3)", "20_fails": "raise ValueError('planted failure')"},
+    )
+    result = runner.refresh(
+        TINY_QUARTER,
+        extract,
+        tmp_path / "out",
+        work_dir=tmp_path / "work",
+        notebooks_dir=notebooks,
+        progress=False,
+        pdf=False,
+    )
     assert [r.name for r in result.failed] == ["10_dies", "20_fails"]
     folder = result.folder
     links = _linked_files(folder)
@@ -486,8 +601,10 @@ def test_a_failed_reports_links_point_to_its_kept_notebook_and_say_when_there_is
         assert any(o.get("output_type") == "error" for c in kept.cells for o in c.get("outputs", [])), name
     dies, fails = result.failed
     assert not (folder / "10_dies.html").exists()
-    assert dies.where(folder) == (f"The notebook with its error is {folder / 'notebooks' / '10_dies.ipynb'}; there is "
-                                  "no page (the report stopped before its outputs were saved).")
+    assert dies.where(folder) == (
+        f"The notebook with its error is {folder / 'notebooks' / '10_dies.ipynb'}; there is "
+        "no page (the report stopped before its outputs were saved)."
+    )
     assert fails.where(folder).endswith(f"its page shows what it reached: {folder / '20_fails.html'}")
 
 
@@ -510,11 +627,15 @@ def test_a_rerun_without_pdfs_keeps_them_only_if_made_from_the_same_inputs(tmp_p
     assert all((folder / link).exists() for link in _linked_files(folder)) and pack in _linked_files(folder)
     manifest = json.loads((folder / "manifest.json").read_text())
     assert manifest["pdfs"].startswith("kept") and manifest["run"]["pdfs_printed_at"] == printed_at
-    assert "printed" in (folder / "index.html").read_text() and "by an earlier run of this quarter" in (
-        folder / "index.html").read_text()
+    assert (
+        "printed" in (folder / "index.html").read_text()
+        and "by an earlier run of this quarter" in (folder / "index.html").read_text()
+    )
     again(pdf=False, options={"suppress_up_to": "5"})  # other parameters: those PDFs are not this run's
     assert not list(folder.glob("*.pdf"))
     index = (folder / "index.html").read_text()
     assert "00_quick.pdf" not in index and pack not in index
-    assert "PDFs were not made: switched off for this run. The PDFs published earlier for this quarter were removed: " \
-           "they were made from different parameters." in index
+    assert (
+        "PDFs were not made: switched off for this run. The PDFs published earlier for this quarter were removed: "
+        "they were made from different parameters." in index
+    )

@@ -5,20 +5,21 @@ from __future__ import annotations
 
 import csv
 import shutil
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import nbformat
 import pandas as pd
 import pytest
 from nbconvert.filters.markdown_mistune import markdown2html_mistune
 
-from analysis.present import charts, formatting
-from analysis.safety import figures
-from analysis.publish import execute, index, runner, schedule
 from analysis.data.contract import EXTRACTS
-from analysis.measures.history import read_figures
 from analysis.data.quarters import Quarter
+from analysis.measures.history import read_figures
+from analysis.present import charts, formatting
+from analysis.publish import execute, index, runner, schedule
 from analysis.publish.rendering import CONTENT_SECURITY_POLICY
+from analysis.safety import figures
+
 from conftest import DEMO, QUARTER, REPO
 
 SCRIPT = "<script>alert(1)</script>"
@@ -40,6 +41,7 @@ def _live(html_text: str) -> list[str]:
 
 # --- the helpers -------------------------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("text", HOSTILE + ("a\n\n# heading\n- item", "see https://x.example/y", "&lt;b&gt;"))
 def test_plain_text_shows_as_written_in_markdown(text):
     page = markdown2html_mistune(f"**Area:** {formatting.plain(text)}")
@@ -48,9 +50,14 @@ def test_plain_text_shows_as_written_in_markdown(text):
 
 
 def test_plain_leaves_ordinary_text_alone():
-    for text in ("Demo borough (synthetic data)", "Rotherham Youth Justice Plan 2022-23", "South Yorkshire PCC",
-                 "Rotherham Youth Justice Plan 2019/21, chart 2c (re-offences per re-offender)", "comparators.csv",
-                 "ethnicity: not a code in the contract's list"):
+    for text in (
+        "Demo borough (synthetic data)",
+        "Rotherham Youth Justice Plan 2022-23",
+        "South Yorkshire PCC",
+        "Rotherham Youth Justice Plan 2019/21, chart 2c (re-offences per re-offender)",
+        "comparators.csv",
+        "ethnicity: not a code in the contract's list",
+    ):
         assert formatting.plain(text) == text
 
 
@@ -65,24 +72,46 @@ def test_sentences_naming_areas_and_publications_show_them_as_written(area):
     hostile = comps.assign(area_name=comps["area_name"] + " " + area, publication=area + " " + comps["publication"])
     no_figures = figures.frame([])
     for table, name in ((comps, area), (hostile, area), (hostile, "Rotherham " + area)):  # both wordings
-        for sentence in (reoffending_text.comparator_intro(table, name, area + ".csv"),
-                         reoffending_text.local_and_published(no_figures, "All", table, name),
-                         summary_text.comparators_intro(table, name, area + ".csv")):
+        for sentence in (
+            reoffending_text.comparator_intro(table, name, area + ".csv"),
+            reoffending_text.local_and_published(no_figures, "All", table, name),
+            summary_text.comparators_intro(table, name, area + ".csv"),
+        ):
             assert _live(markdown2html_mistune(sentence)) == [], sentence
-    rows = figures.frame([figures.count("rows_received", 10, breakdown="extract", group="pupils.csv", unit="rows"),
-                          figures.count("rows_set_aside", 2, breakdown="extract", group="pupils.csv", unit="rows")])
+    rows = figures.frame(
+        [
+            figures.count("rows_received", 10, breakdown="extract", group="pupils.csv", unit="rows"),
+            figures.count("rows_set_aside", 2, breakdown="extract", group="pupils.csv", unit="rows"),
+        ]
+    )
     sentence = narrative.data_quality(rows, {"pupils.csv": f"{area} (2)"})
     assert _live(markdown2html_mistune(sentence)) == [], sentence
 
 
 def test_a_published_table_file_holds_no_formula_and_reads_back_as_written(tmp_path):
-    fig = figures.frame([
-        {"measure": "m", "group": FORMULA, "period": "-2021", "kind": "count", "numerator": -1.5, "value": -2.0,
-         "unit": "@children"},
-        {"measure": "m", "group": "All", "period": "\t2021", "kind": "share", "numerator": 3, "value": 1.5,
-         "unit": COMMAND},
-        {"measure": "m", "group": "'quoted", "period": "\r2021", "kind": "rate", "numerator": 2, "value": 0.25},
-    ])
+    fig = figures.frame(
+        [
+            {
+                "measure": "m",
+                "group": FORMULA,
+                "period": "-2021",
+                "kind": "count",
+                "numerator": -1.5,
+                "value": -2.0,
+                "unit": "@children",
+            },
+            {
+                "measure": "m",
+                "group": "All",
+                "period": "\t2021",
+                "kind": "share",
+                "numerator": 3,
+                "value": 1.5,
+                "unit": COMMAND,
+            },
+            {"measure": "m", "group": "'quoted", "period": "\r2021", "kind": "rate", "numerator": 2, "value": 0.25},
+        ]
+    )
     fig.insert(0, "quarter", QUARTER)
     path = tmp_path / "figures.csv"
     figures.to_csv(fig, path)
@@ -101,16 +130,26 @@ def test_a_published_table_file_holds_no_formula_and_reads_back_as_written(tmp_p
 
 
 def test_ordinary_figures_are_written_as_before(tmp_path):
-    fig = figures.frame([figures.count("caseload", 12, group="Diversion", period="2025-26 Q4"),
-                         {"measure": "change", "kind": "rate", "value": -1.5, "unit": "percentage points"}])
+    fig = figures.frame(
+        [
+            figures.count("caseload", 12, group="Diversion", period="2025-26 Q4"),
+            {"measure": "change", "kind": "rate", "value": -1.5, "unit": "percentage points"},
+        ]
+    )
     figures.to_csv(fig, tmp_path / "safe.csv")
     fig.to_csv(tmp_path / "plain.csv", index=False)
     assert (tmp_path / "safe.csv").read_bytes() == (tmp_path / "plain.csv").read_bytes()
 
 
 def test_a_dollar_in_a_chart_is_a_dollar_not_maths():
-    fig = charts.lines(["2024", MATHS], {MATHS: [1.0, 2.0], "Other": [2.0, 3.0]}, title=MATHS, subtitle=MATHS,
-                       source=MATHS, y_label=MATHS)
+    fig = charts.lines(
+        ["2024", MATHS],
+        {MATHS: [1.0, 2.0], "Other": [2.0, 3.0]},
+        title=MATHS,
+        subtitle=MATHS,
+        source=MATHS,
+        y_label=MATHS,
+    )
     assert charts.png(fig)  # "$\frac{$" read as maths would raise here
     assert not any(text.get_parse_math() for text in fig.texts)
     fig = charts.horizontal_bars([MATHS, "b"], [1, 2], title=MATHS, subtitle=MATHS, source=MATHS)
@@ -120,14 +159,16 @@ def test_a_dollar_in_a_chart_is_a_dollar_not_maths():
 def test_the_index_escapes_what_it_is_given_and_allows_no_script(tmp_path):
     run = execute.NotebookRun("00_overview", title=SCRIPT, headline=IMAGE)
     failed = execute.NotebookRun("10_disproportionality", title=BOLD, error=f"cell 3 failed with {SCRIPT}")
-    page = index.index_page(Quarter.parse(QUARTER), SCRIPT, pd.Timestamp("2026-04-20"), datetime.now(timezone.utc),
-                             [run, failed], tmp_path)
+    page = index.index_page(
+        Quarter.parse(QUARTER), SCRIPT, pd.Timestamp("2026-04-20"), datetime.now(UTC), [run, failed], tmp_path
+    )
     assert _live(page) == [] and "&lt;script&gt;" in page
     assert 'http-equiv="Content-Security-Policy"' in page and "script-src" not in CONTENT_SECURITY_POLICY
     assert CONTENT_SECURITY_POLICY.startswith("default-src 'none'")
 
 
 # --- end to end: hostile text in every free-text field -----------------------------------------------------------
+
 
 def _rewrite(path, change) -> None:
     frame = pd.read_csv(path, dtype=str, keep_default_na=False)
@@ -159,18 +200,26 @@ def _plant(folder, comparators_path) -> set[tuple[str, str]]:
     _rewrite(folder / "pupils.csv", pupils)
 
     def comparators(f):
-        f["area_name"] = f["area_name"].map({"Rotherham": area, "South Yorkshire PCC": IMAGE, "YOT Family": COMMAND,
-                                             "National": FORMULA})
+        f["area_name"] = f["area_name"].map(
+            {"Rotherham": area, "South Yorkshire PCC": IMAGE, "YOT Family": COMMAND, "National": FORMULA}
+        )
         f["publication"] = f["publication"].map(
-            {p: f"{hostile} {p}" for p, hostile in zip(sorted(set(f["publication"])), (LINK, SCRIPT))})
+            {p: f"{hostile} {p}" for p, hostile in zip(sorted(set(f["publication"])), (LINK, SCRIPT))}
+        )
         f["source"] = f"{MATHS} {IMAGE} " + f["source"]
 
     shutil.copy(REPO / "data" / "reference" / "comparators.csv", comparators_path)
     _rewrite(comparators_path, comparators)
     assert pd.read_csv(comparators_path, dtype=str)["area_name"].notna().all()  # every area was renamed
-    return {("extract_info", "field"), ("extract_info", "value"), ("population", "source"),
-            ("population", "vintage"), ("looked_after_population", "source"),
-            ("looked_after_population", "vintage"), ("pupils", "academic_year")}
+    return {
+        ("extract_info", "field"),
+        ("extract_info", "value"),
+        ("population", "source"),
+        ("population", "vintage"),
+        ("looked_after_population", "source"),
+        ("looked_after_population", "vintage"),
+        ("pupils", "academic_year"),
+    }
 
 
 @pytest.fixture(scope="module")
@@ -180,8 +229,15 @@ def hostile_refresh(tmp_path_factory):
     comparators_path = tmp_path_factory.mktemp("reference") / "comparators.csv"
     planted = _plant(folder, comparators_path)
     out, work = tmp_path_factory.mktemp("out"), tmp_path_factory.mktemp("work")
-    result = runner.refresh(QUARTER, folder, out, work_dir=work, options={"comparators_path": str(comparators_path)},
-                            progress=False, pdf=False)
+    result = runner.refresh(
+        QUARTER,
+        folder,
+        out,
+        work_dir=work,
+        options={"comparators_path": str(comparators_path)},
+        progress=False,
+        pdf=False,
+    )
     return result, planted
 
 

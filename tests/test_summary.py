@@ -2,45 +2,68 @@
 
 from __future__ import annotations
 
-
 import numpy as np
 import pandas as pd
 import pytest
 
 from analysis.data import codes, extract
-from analysis.measures import comparators
-from analysis.measures import custody
-from analysis.safety import figures, suppression
+from analysis.data.quarters import Quarter
+from analysis.measures import comparators, custody
 from analysis.present import formatting
-from analysis.stats import intervals
 from analysis.reports.summary import measures as summary
 from analysis.reports.summary import words
-from analysis.data.quarters import Quarter
+from analysis.safety import figures, suppression
+from analysis.stats import intervals
+
 from conftest import BASE, REPO, write_extract
 
 Q = Quarter.parse("2025-26 Q4")
 YEAR = Q.year_ending
 
 
-# --- tables must add up (seed_facts 1.2, I-2, I-3, P-4) ---------------------------------------------------
+# --- tables must add up (docs/methodology.md, published figures 1.2, I-2, I-3, P-4) -----------------------------------
 
 OFFENCES_2021_22 = {  # the 2022-23 plan's table, printed total 612
-    "Arson": 2, "Breach of bail": 2, "Breach of statutory order": 5, "Criminal damage": 95, "Drugs": 40,
-    "Fraud and forgery": 1, "Motoring offences": 34, "Non domestic burglary": 6, "Other": 34, "Public order": 38,
-    "Racially aggravated": 7, "Robbery": 3, "Sexual offences": 108, "Theft and handling of stolen goods": 34,
-    "Vehicle theft/unauthorised taking": 4, "Violence against the person": 198,
+    "Arson": 2,
+    "Breach of bail": 2,
+    "Breach of statutory order": 5,
+    "Criminal damage": 95,
+    "Drugs": 40,
+    "Fraud and forgery": 1,
+    "Motoring offences": 34,
+    "Non domestic burglary": 6,
+    "Other": 34,
+    "Public order": 38,
+    "Racially aggravated": 7,
+    "Robbery": 3,
+    "Sexual offences": 108,
+    "Theft and handling of stolen goods": 34,
+    "Vehicle theft/unauthorised taking": 4,
+    "Violence against the person": 198,
 }
 OUT_OF_COURT_2021_22 = {  # printed total 452
-    "Community resolution (other agency facilitated)": 16, "Community resolution (police facilitated)": 113,
-    "Community resolution with YOT intervention": 129, "Outcome 21": 87, "Outcome 22": 67, "Youth caution": 11,
+    "Community resolution (other agency facilitated)": 16,
+    "Community resolution (police facilitated)": 113,
+    "Community resolution with YOT intervention": 129,
+    "Outcome 21": 87,
+    "Outcome 22": 67,
+    "Youth caution": 11,
     "Youth conditional caution": 18,
 }
-COURT_2021_22 = {"Compensation order": 1, "Conditional discharge": 6, "Disqualified from driving": 2, "Fine": 4,
-                 "Referral order": 23, "Youth rehabilitation order with ISS": 1}  # printed total 37
+COURT_2021_22 = {
+    "Compensation order": 1,
+    "Conditional discharge": 6,
+    "Disqualified from driving": 2,
+    "Fine": 4,
+    "Referral order": 23,
+    "Youth rehabilitation order with ISS": 1,
+}  # printed total 37
 
 
 def test_published_offences_table_does_not_add_up_and_is_caught():
-    with pytest.raises(summary.TableTotalError, match=r"Table 'offences by type 2021/22'.*add up to 611 but its total is 612"):
+    with pytest.raises(
+        summary.TableTotalError, match=r"Table 'offences by type 2021/22'.*add up to 611 but its total is 612"
+    ):
         summary.check_adds_up("offences by type 2021/22", OFFENCES_2021_22, 612)
 
 
@@ -61,7 +84,8 @@ def test_overlapping_rows_may_not_exceed_their_total():
         summary.check_within("characteristics", {"Substance misuse": 17, "Speech and language": 43}, 42)
 
 
-# --- the custody rate (seed_facts 1.4, P-11; methodology section 9 example 3) -----------------------------
+# --- the custody rate (published figures 1.4, P-11; docs/methodology.md, worked example 3) ----------------------------
+
 
 def test_custody_rate_reproduces_the_2019_plan():
     r = custody.rate(3, 25_000, YEAR)
@@ -78,12 +102,24 @@ def test_custody_rate_small_count_example():
 
 
 def _offence(oid, child, date, category="ROBBERY"):
-    return {"offence_id": oid, "child_id": child, "offence_date": date, "offence_category": category, "seriousness_score": "6"}
+    return {
+        "offence_id": oid,
+        "child_id": child,
+        "offence_date": date,
+        "offence_category": category,
+        "seriousness_score": "6",
+    }
 
 
 def _outcome(xid, oid, child, date, code, residence="LOCAL"):
-    return {"outcome_id": xid, "offence_id": oid, "child_id": child, "outcome_date": date, "legal_outcome": code,
-            "residence": residence}
+    return {
+        "outcome_id": xid,
+        "offence_id": oid,
+        "child_id": child,
+        "outcome_date": date,
+        "legal_outcome": code,
+        "residence": residence,
+    }
 
 
 @pytest.fixture
@@ -94,8 +130,11 @@ def tables(tmp_path):
         {"child_id": "C5", "date_of_birth": "2004-01-01", "sex": "1", "ethnicity": "WBRI"},  # 18 by the offence
     ]
     offences = BASE["offences"] + [
-        _offence("O3", "C3", "2022-05-01"), _offence("O4", "C3", "2022-05-01", "DRUGS"),
-        _offence("O5", "C4", "2022-07-01"), _offence("O6", "C4", "2021-01-10"), _offence("O7", "C5", "2022-06-01"),
+        _offence("O3", "C3", "2022-05-01"),
+        _offence("O4", "C3", "2022-05-01", "DRUGS"),
+        _offence("O5", "C4", "2022-07-01"),
+        _offence("O6", "C4", "2021-01-10"),
+        _offence("O7", "C5", "2022-06-01"),
         _offence("O8", "C1", "2022-10-01", "CRIMINAL_DAMAGE"),
     ]
     outcomes = BASE["outcomes"] + [
@@ -108,26 +147,91 @@ def tables(tmp_path):
         _outcome("X8", "O8", "C1", "2022-11-01", "COMMUNITY_RESOLUTION_POLICE_FACILITATED"),
     ]
     remands = [
-        {"remand_id": "R1", "child_id": "C3", "start_date": "2022-05-03", "end_date": "2022-08-01", "remand_type": "REMAND_IN_CUSTODY"},
-        {"remand_id": "R2", "child_id": "C3", "start_date": "2022-06-01", "end_date": "2022-07-01", "remand_type": "REMAND_TO_LOCAL_AUTHORITY_ACCOMMODATION"},
-        {"remand_id": "R3", "child_id": "C2", "start_date": "2022-02-01", "end_date": "2022-03-01", "remand_type": "REMAND_IN_CUSTODY"},
-        {"remand_id": "R4", "child_id": "C1", "start_date": "2022-12-01", "end_date": "", "remand_type": "REMAND_TO_LOCAL_AUTHORITY_ACCOMMODATION_AND_TAG"},
+        {
+            "remand_id": "R1",
+            "child_id": "C3",
+            "start_date": "2022-05-03",
+            "end_date": "2022-08-01",
+            "remand_type": "REMAND_IN_CUSTODY",
+        },
+        {
+            "remand_id": "R2",
+            "child_id": "C3",
+            "start_date": "2022-06-01",
+            "end_date": "2022-07-01",
+            "remand_type": "REMAND_TO_LOCAL_AUTHORITY_ACCOMMODATION",
+        },
+        {
+            "remand_id": "R3",
+            "child_id": "C2",
+            "start_date": "2022-02-01",
+            "end_date": "2022-03-01",
+            "remand_type": "REMAND_IN_CUSTODY",
+        },
+        {
+            "remand_id": "R4",
+            "child_id": "C1",
+            "start_date": "2022-12-01",
+            "end_date": "",
+            "remand_type": "REMAND_TO_LOCAL_AUTHORITY_ACCOMMODATION_AND_TAG",
+        },
     ]
-    flags = {f: "N" for f in codes.ASSESSMENT_FLAGS}
+    flags = dict.fromkeys(codes.ASSESSMENT_FLAGS, "N")
     assessments = [
-        {"assessment_id": "A1", "child_id": "C1", "assessment_date": "2022-08-20", **flags, "concerns_substance_misuse": "Y"},
-        {"assessment_id": "A2", "child_id": "C1", "assessment_date": "2023-01-20", **flags, "concerns_mental_health": "Y",
-         "neet": ""},  # the latest: mental health, not substance misuse; NEET not recorded
-        {"assessment_id": "A3", "child_id": "C3", "assessment_date": "2022-07-15", **flags, "children_in_need": "Y",
-         "child_protection_plan": "Y"},
+        {
+            "assessment_id": "A1",
+            "child_id": "C1",
+            "assessment_date": "2022-08-20",
+            **flags,
+            "concerns_substance_misuse": "Y",
+        },
+        {
+            "assessment_id": "A2",
+            "child_id": "C1",
+            "assessment_date": "2023-01-20",
+            **flags,
+            "concerns_mental_health": "Y",
+            "neet": "",
+        },  # the latest: mental health, not substance misuse; NEET not recorded
+        {
+            "assessment_id": "A3",
+            "child_id": "C3",
+            "assessment_date": "2022-07-15",
+            **flags,
+            "children_in_need": "Y",
+            "child_protection_plan": "Y",
+        },
         {"assessment_id": "A4", "child_id": "C3", "assessment_date": "2023-04-10", **flags},  # after the year: ignored
     ]
-    send = [{"send_id": "S1", "child_id": "C1", "start_date": "2019-01-01", "end_date": "2020-01-01", "send_status": "EHCP"},
-            {"send_id": "S2", "child_id": "C3", "start_date": "2021-01-01", "end_date": "", "send_status": "SEN_SUPPORT"}]
-    care = [{"care_episode_id": "L1", "child_id": "C3", "start_date": "2020-01-01", "end_date": "2020-06-01",
-             "placed_by_other_authority": "N"}]
-    folder = write_extract(tmp_path / "x", children=children, offences=offences, outcomes=outcomes, remands=remands,
-                           assessments=assessments, send=send, care_episodes=care)
+    send = [
+        {
+            "send_id": "S1",
+            "child_id": "C1",
+            "start_date": "2019-01-01",
+            "end_date": "2020-01-01",
+            "send_status": "EHCP",
+        },
+        {"send_id": "S2", "child_id": "C3", "start_date": "2021-01-01", "end_date": "", "send_status": "SEN_SUPPORT"},
+    ]
+    care = [
+        {
+            "care_episode_id": "L1",
+            "child_id": "C3",
+            "start_date": "2020-01-01",
+            "end_date": "2020-06-01",
+            "placed_by_other_authority": "N",
+        }
+    ]
+    folder = write_extract(
+        tmp_path / "x",
+        children=children,
+        offences=offences,
+        outcomes=outcomes,
+        remands=remands,
+        assessments=assessments,
+        send=send,
+        care_episodes=care,
+    )
     return extract.load(folder, tmp_path / "work").tables
 
 
@@ -153,33 +257,53 @@ def test_financial_years():
 
 def test_outcomes_table_has_out_of_court_and_court_subtotals(tables):
     fig = summary.outcomes_by_type(tables, FY22)
-    get = lambda b, g: fig[(fig["breakdown"] == b) & (fig["group"] == g)]["numerator"].iloc[0]  # noqa: E731
-    assert get("out_of_court", "Youth caution") == 1 and get("out_of_court", "Community resolution (police facilitated)") == 1
+    get = lambda b, g: fig[(fig["breakdown"] == b) & (fig["group"] == g)]["numerator"].iloc[0]
+    assert (
+        get("out_of_court", "Youth caution") == 1
+        and get("out_of_court", "Community resolution (police facilitated)") == 1
+    )
     assert get("out_of_court", "All") == 2
-    assert get("court", "Referral order") == 1 and get("court", "Detention and training order") == 2  # C3, C5 (X5 is OTHER)
+    assert (
+        get("court", "Referral order") == 1 and get("court", "Detention and training order") == 2
+    )  # C3, C5 (X5 is OTHER)
     assert get("court", "Section 250 detention (formerly section 91)") == 1 and get("court", "All") == 4
     assert get("all", "All") == 6 and get("all", summary.OUT_OF_COURT) == 2
     assert "Youth conditional caution" not in set(fig["group"])  # none in the year: left out
 
 
 def test_a_withheld_subtotal_is_protected_in_both_tables():
-    rows = [figures.count("outcomes", n, breakdown=b, group=g, period="p", unit="outcomes") for b, g, n in (
-        ("out_of_court", "A", 3), ("out_of_court", "All", 3),  # a tiny out-of-court subtotal
-        ("court", "C", 20), ("court", "D", 30), ("court", "All", 50),
-        ("all", summary.OUT_OF_COURT, 3), ("all", summary.COURT, 50), ("all", "All", 53))]
+    rows = [
+        figures.count("outcomes", n, breakdown=b, group=g, period="p", unit="outcomes")
+        for b, g, n in (
+            ("out_of_court", "A", 3),
+            ("out_of_court", "All", 3),  # a tiny out-of-court subtotal
+            ("court", "C", 20),
+            ("court", "D", 30),
+            ("court", "All", 50),
+            ("all", summary.OUT_OF_COURT, 3),
+            ("all", summary.COURT, 50),
+            ("all", "All", 53),
+        )
+    ]
     fig = figures.frame(rows).assign(report="90_summary")
     standard = suppression.apply(fig)
-    hidden = lambda out: set(fig.loc[out["suppressed"], ["breakdown", "group"]].itertuples(index=False, name=None))  # noqa: E731
+    hidden = lambda out: set(fig.loc[out["suppressed"], ["breakdown", "group"]].itertuples(index=False, name=None))
     # the tables' own totals alone: the all-outcomes table withholds its court subtotal, but 50 is shown in the
     # court table, so 53 - 50 gives the 3 away
     assert ("all", summary.COURT) in hidden(standard) and ("court", "All") not in hidden(standard)
     out = suppression.apply(fig, relations=summary.subtotal_relations(fig))
-    assert hidden(out) == {("out_of_court", "A"), ("out_of_court", "All"), ("all", summary.OUT_OF_COURT), ("all", "All")}
+    assert hidden(out) == {
+        ("out_of_court", "A"),
+        ("out_of_court", "All"),
+        ("all", summary.OUT_OF_COURT),
+        ("all", "All"),
+    }
 
 
 def test_offences_table_counts_each_offence_once_in_the_year_of_its_first_outcome(tables):
     fig = summary.offences_by_type(tables, FY22).set_index("group")["numerator"]
-    # O1 robbery, O2 drugs, O3 robbery, O4 drugs, O7 robbery (C5 local), O8 criminal damage; O5 lives elsewhere, O6 earlier
+    # O1 robbery, O2 drugs, O3 robbery, O4 drugs, O7 robbery (C5 local), O8 criminal damage; O5 lives elsewhere, O6
+    # earlier
     assert fig.to_dict() == {"Robbery": 3, "Drugs": 2, "Criminal damage": 1, "All": 6}
 
 
@@ -200,10 +324,22 @@ def test_characteristics_of_children_on_a_ycc_or_above(tables):
 
 # --- direction of travel and its words, from hand-built figures --------------------------------------------
 
+
 def _rate_row(quarter: Quarter, n: int, pop: int = 25_000, measure="first_time_entrants_rate", per=100_000):
     value, lower, upper = intervals.rate(n, pop, per=per)
-    return {"measure": measure, "breakdown": summary.BREAKDOWN, "group": quarter.label, "period": quarter.year_ending.label,
-            "kind": "rate", "numerator": n, "denominator": pop, "value": value, "lower": lower, "upper": upper, "unit": "u"}
+    return {
+        "measure": measure,
+        "breakdown": summary.BREAKDOWN,
+        "group": quarter.label,
+        "period": quarter.year_ending.label,
+        "kind": "rate",
+        "numerator": n,
+        "denominator": pop,
+        "value": value,
+        "lower": lower,
+        "upper": upper,
+        "unit": "u",
+    }
 
 
 def _headlines(now: int, previous: int, year_earlier: int, **extra) -> pd.DataFrame:
@@ -212,9 +348,20 @@ def _headlines(now: int, previous: int, year_earlier: int, **extra) -> pd.DataFr
         ind = summary.BY_KEY[key]
         for q, n in zip((Q, Q.previous, Q.same_quarter_last_year), (a, b, c)):
             lower, upper = intervals.poisson_count(n)
-            rows.append({"measure": ind.measure, "breakdown": summary.BREAKDOWN, "group": q.label,
-                         "period": q.year_ending.label, "kind": "count", "numerator": n, "value": n, "lower": lower,
-                         "upper": upper, "unit": "children"})
+            rows.append(
+                {
+                    "measure": ind.measure,
+                    "breakdown": summary.BREAKDOWN,
+                    "group": q.label,
+                    "period": q.year_ending.label,
+                    "kind": "count",
+                    "numerator": n,
+                    "value": n,
+                    "lower": lower,
+                    "upper": upper,
+                    "unit": "children",
+                }
+            )
     fig = figures.frame(rows).assign(report="90_summary")
     return suppression.apply(fig)
 
@@ -238,13 +385,17 @@ def test_withheld_figures_are_not_compared():
     assert not c.shown
     assert c.withheld
     assert words.direction(ind, c, "in the previous quarter") == (
-        "not comparable with the figure in the previous quarter, because one of the two is withheld ([c])")
+        "not comparable with the figure in the previous quarter, because one of the two is withheld ([c])"
+    )
     gap = summary.compare(summary.row(fig, ind, Q), None)
     assert not gap.shown and not gap.withheld
     assert words.direction(ind, gap, "a year earlier") == (
-        "not comparable with the figure a year earlier, which the extract does not cover")
+        "not comparable with the figure a year earlier, which the extract does not cover"
+    )
     same = summary.compare(summary.row(fig, ind, Q), summary.row(fig, ind, Q.same_quarter_last_year))
-    assert same.direction == "unchanged" and words.direction(ind, same, "a year earlier") == "the same as a year earlier"
+    assert (
+        same.direction == "unchanged" and words.direction(ind, same, "a year earlier") == "the same as a year earlier"
+    )
 
 
 def test_direction_wording():
@@ -254,22 +405,31 @@ def test_direction_wording():
     year = summary.compare(now, summary.row(fig, ind, Q.same_quarter_last_year))
     prev = summary.compare(now, summary.row(fig, ind, Q.previous))
     assert words.direction(ind, year, "a year earlier") == (
-        "up from 80.0 a year earlier, a change larger than chance variation would explain")
+        "up from 80.0 a year earlier, a change larger than chance variation would explain"
+    )
     assert words.direction(ind, prev, "in the 12 months to the previous quarter") == (
-        "up from 168.0 in the 12 months to the previous quarter, a change small enough to be chance variation at these numbers")
+        "up from 168.0 in the 12 months to the previous quarter, "
+        "a change small enough to be chance variation at these numbers"
+    )
     both = _headlines(47, 42, 41)
     now = summary.row(both, ind, Q)
-    text = words.directions(ind, (summary.compare(now, summary.row(both, ind, Q.same_quarter_last_year)), "a year earlier"),
-                            (summary.compare(now, summary.row(both, ind, Q.previous)), "a quarter earlier"))
-    assert text == ("up from 164.0 a year earlier and from 168.0 a quarter earlier; both changes are small enough to be "
-                    "chance variation at these numbers")
+    text = words.directions(
+        ind,
+        (summary.compare(now, summary.row(both, ind, Q.same_quarter_last_year)), "a year earlier"),
+        (summary.compare(now, summary.row(both, ind, Q.previous)), "a quarter earlier"),
+    )
+    assert text == (
+        "up from 164.0 a year earlier and from 168.0 a quarter earlier; both changes are small enough to be "
+        "chance variation at these numbers"
+    )
 
 
 def test_headline_names_the_change_chance_cannot_explain():
     fig = _headlines(47, 42, 20)
     assert words.headline(fig, Q) == (
         "The first time entrant rate rose to 188.0 per 100,000 children aged 10 to 17 in the year ending March 2026, "
-        "from 80.0 a year earlier: a change larger than chance variation would explain.")
+        "from 80.0 a year earlier: a change larger than chance variation would explain."
+    )
 
 
 def test_headline_when_nothing_moved_beyond_chance():
@@ -277,7 +437,8 @@ def test_headline_when_nothing_moved_beyond_chance():
     assert words.headline(fig, Q) == (
         "47 children entered the youth justice system for the first time in the year ending March 2026 (188.0 per "
         "100,000 children aged 10 to 17), against 41 a year earlier; no headline measure changed by more than chance "
-        "variation would explain at these numbers.")
+        "variation would explain at these numbers."
+    )
 
 
 def test_largest_movements_first_and_withheld_left_out():
@@ -304,29 +465,77 @@ def test_reoffending_cohorts_step_back_a_quarter_at_a_time():
 
     pairs = summary.reoffending_cohorts(Q, date(2026, 4, 20), 5)
     assert [q.label for q, _ in pairs] == [x.label for x in Q.history(5)]
-    assert [c.label for _, c in pairs] == ["Oct 2022 to Sep 2023", "Jan 2023 to Dec 2023", "Apr 2023 to Mar 2024",
-                                           "Jul 2023 to Jun 2024", "Oct 2023 to Sep 2024"]
+    assert [c.label for _, c in pairs] == [
+        "Oct 2022 to Sep 2023",
+        "Jan 2023 to Dec 2023",
+        "Apr 2023 to Mar 2024",
+        "Jul 2023 to Jun 2024",
+        "Oct 2023 to Sep 2024",
+    ]
 
 
 # --- the other reports' headlines ---------------------------------------------------------------------------
 
+
 def _other_figures(rri_now=3.19, rri_before=3.24) -> pd.DataFrame:
     rows = []
     for q, v in ((Q, rri_now), (Q.previous, rri_before)):
-        rows.append({"report": "10_disproportionality", "measure": "cautioned_or_sentenced_rri_vs_white",
-                     "breakdown": "ethnic_minority", "group": "Ethnic minority groups", "period": q.year_ending.label,
-                     "kind": "ratio", "numerator": 14, "denominator": 2200, "value": v, "lower": v / 1.8, "upper": v * 1.8,
-                     "numerator_2": 45, "unit": "relative rate index against White children"})
+        rows.append(
+            {
+                "report": "10_disproportionality",
+                "measure": "cautioned_or_sentenced_rri_vs_white",
+                "breakdown": "ethnic_minority",
+                "group": "Ethnic minority groups",
+                "period": q.year_ending.label,
+                "kind": "ratio",
+                "numerator": 14,
+                "denominator": 2200,
+                "value": v,
+                "lower": v / 1.8,
+                "upper": v * 1.8,
+                "numerator_2": 45,
+                "unit": "relative rate index against White children",
+            }
+        )
     rows += [
-        {"report": "20_exclusions", "measure": "ratio_one_plus_suspension_rate", "breakdown": "all", "group": "All",
-         "period": "academic year 2025/26 to 31 March 2026", "kind": "ratio", "numerator": 36, "value": 7.23,
-         "lower": 5.6, "upper": 9.4, "numerator_2": 947, "unit": "x"},
-        {"report": "20_exclusions", "measure": "yjs_one_plus_suspension_rate", "breakdown": "all", "group": "All",
-         "period": "academic year 2025/26 to 31 March 2026", "kind": "share", "numerator": 36, "denominator": 93,
-         "value": 38.71, "unit": "%"},
-        {"report": "20_exclusions", "measure": "borough_one_plus_suspension_rate", "breakdown": "all", "group": "All",
-         "period": "academic year 2025/26 to 31 March 2026", "kind": "share", "numerator": 947, "denominator": 17684,
-         "value": 5.36, "unit": "%"},
+        {
+            "report": "20_exclusions",
+            "measure": "ratio_one_plus_suspension_rate",
+            "breakdown": "all",
+            "group": "All",
+            "period": "academic year 2025/26 to 31 March 2026",
+            "kind": "ratio",
+            "numerator": 36,
+            "value": 7.23,
+            "lower": 5.6,
+            "upper": 9.4,
+            "numerator_2": 947,
+            "unit": "x",
+        },
+        {
+            "report": "20_exclusions",
+            "measure": "yjs_one_plus_suspension_rate",
+            "breakdown": "all",
+            "group": "All",
+            "period": "academic year 2025/26 to 31 March 2026",
+            "kind": "share",
+            "numerator": 36,
+            "denominator": 93,
+            "value": 38.71,
+            "unit": "%",
+        },
+        {
+            "report": "20_exclusions",
+            "measure": "borough_one_plus_suspension_rate",
+            "breakdown": "all",
+            "group": "All",
+            "period": "academic year 2025/26 to 31 March 2026",
+            "kind": "share",
+            "numerator": 947,
+            "denominator": 17684,
+            "value": 5.36,
+            "unit": "%",
+        },
     ]
     return figures.frame(rows)
 
@@ -334,11 +543,15 @@ def _other_figures(rri_now=3.19, rri_before=3.24) -> pd.DataFrame:
 def test_other_reports_lines_link_each_report_and_say_when_one_is_missing():
     text = words.other_reports(_other_figures(), "this refresh", Q)
     assert text.startswith("From this refresh")
-    assert ("- [Disproportionality](10_disproportionality.html): Children from ethnic minority groups were 3.2 times as "
-            "likely as White children to be cautioned or sentenced in the year ending March 2026") in text
-    assert ("- [Suspensions and permanent exclusions](20_exclusions.html): 38.7% of children known to the YJS were "
-            "suspended at least once in the academic year 2025/26 to 31 March 2026, against 5.4% of pupils across the "
-            "borough: 7.2 times as likely.") in text
+    assert (
+        "- [Disproportionality](10_disproportionality.html): Children from ethnic minority groups were 3.2 times as "
+        "likely as White children to be cautioned or sentenced in the year ending March 2026"
+    ) in text
+    assert (
+        "- [Suspensions and permanent exclusions](20_exclusions.html): 38.7% of children known to the YJS were "
+        "suspended at least once in the academic year 2025/26 to 31 March 2026, against 5.4% of pupils across the "
+        "borough: 7.2 times as likely."
+    ) in text
     assert "- [Reoffending](30_reoffending.html): this report did not produce figures for 2025-26 Q4" in text
 
 
@@ -357,6 +570,7 @@ def test_rri_movement_joins_the_list_of_changes():
 
 # --- comparators: read back exactly as published ---------------------------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def comps():
     return comparators.load(REPO / "data" / "reference" / "comparators.csv")
@@ -372,34 +586,54 @@ def test_latest_comparators_print_exactly_as_published(comps):
     assert printed[("South Yorkshire PCC", "Apr 2021 to Mar 2022")] == "0.22"
     assert printed[("National", "Jul 2019 to Jun 2020")] in ("33.6%", "3.61")
     shown, columns, rows = summary.comparators_display(summary.latest_comparators(comps), comps)
-    assert list(columns) == ["Rotherham (This YJS)", "South Yorkshire PCC (Police force area)",
-                             "YOT Family (YJS family)", "National (England and Wales)"]
-    cell = shown[(shown["group"] == "Reoffences per reoffender, Jul 2019 to Jun 2020") & (shown["measure"] == "police_force_area")]
+    assert list(columns) == [
+        "Rotherham (This YJS)",
+        "South Yorkshire PCC (Police force area)",
+        "YOT Family (YJS family)",
+        "National (England and Wales)",
+    ]
+    cell = shown[
+        (shown["group"] == "Reoffences per reoffender, Jul 2019 to Jun 2020")
+        & (shown["measure"] == "police_force_area")
+    ]
     assert formatting.figure(cell["value"].iloc[0], cell["kind"].iloc[0]) == "3.28"
-    assert rows == ["Custody rate per 1,000 children aged 10 to 17, Apr 2021 to Mar 2022",
-                    "Binary reoffending rate, Jul 2019 to Jun 2020", "Reoffences per reoffender, Jul 2019 to Jun 2020"]
+    assert rows == [
+        "Custody rate per 1,000 children aged 10 to 17, Apr 2021 to Mar 2022",
+        "Binary reoffending rate, Jul 2019 to Jun 2020",
+        "Reoffences per reoffender, Jul 2019 to Jun 2020",
+    ]
 
 
 def test_custody_comparators_show_the_latest_publication_and_name_the_revisions(comps):
     fig = summary.custody_comparators(comps)
-    assert list(dict.fromkeys(fig["period"])) == ["Apr 2017 to Mar 2018", "Apr 2018 to Mar 2019", "Apr 2019 to Mar 2020",
-                                                  "Apr 2020 to Mar 2021", "Apr 2021 to Mar 2022"]
+    assert list(dict.fromkeys(fig["period"])) == [
+        "Apr 2017 to Mar 2018",
+        "Apr 2018 to Mar 2019",
+        "Apr 2019 to Mar 2020",
+        "Apr 2020 to Mar 2021",
+        "Apr 2021 to Mar 2022",
+    ]
     printed = _printed(fig)
     assert printed[("YOT Family", "Apr 2017 to Mar 2018")] == "0.31"  # 0.28 in the 2019/21 plan (I-14)
     assert printed[("South Yorkshire PCC", "Apr 2018 to Mar 2019")] == "0.18"  # 0.23 in the 2019/21 plan
     assert printed[("Rotherham", "Apr 2018 to Mar 2019")] == "0.12"
     note = words.custody_revisions_note(summary.custody_revisions(comps, list(dict.fromkeys(fig["period"]))))
-    assert ("YOT Family, Apr 2017 to Mar 2018: 0.28 (Rotherham Youth Justice Plan 2019/21) then 0.31 "
-            "(Rotherham Youth Justice Plan 2022-23)") in note
+    assert (
+        "YOT Family, Apr 2017 to Mar 2018: 0.28 (Rotherham Youth Justice Plan 2019/21) then 0.31 "
+        "(Rotherham Youth Justice Plan 2022-23)"
+    ) in note
     assert "Rotherham," not in note  # Rotherham's own figures were not revised
-    assert words.custody_chart_title(fig) == ("Rotherham's published custody rate was below the England and Wales rate "
-                                              "in 4 of the 5 years shown")
+    assert words.custody_chart_title(fig) == (
+        "Rotherham's published custody rate was below the England and Wales rate in 4 of the 5 years shown"
+    )
 
 
 def test_comparator_sources_name_each_table_once(comps):
     text = words.comparator_sources(comps, summary.latest_comparators(comps))
-    assert text == ("Source: Rotherham Youth Justice Plan 2022-23, table 2c (YJB Youth Data Summary, Quarter 4); "
-                    "Rotherham Youth Justice Plan 2022-23, table 4b (rate of custody).")
+    assert text == (
+        "Source: Rotherham Youth Justice Plan 2022-23, table 2c (YJB Youth Data Summary, Quarter 4); "
+        "Rotherham Youth Justice Plan 2022-23, table 4b (rate of custody)."
+    )
 
 
 def test_no_first_time_entrant_comparators_is_said(comps):
@@ -413,7 +647,8 @@ def test_published_comparators_are_never_suppressed(comps):
 
 
 def test_demo_assessments_are_shaped_like_the_plans_42_children(tmp_path):
-    """The demo's AssetPlus flags give shares near the 2022-23 plan's (seed_facts 1.5): e.g. substance misuse 17 of 42."""
+    """The demo's AssetPlus flags give shares near the 2022-23 plan's (docs/methodology.md, published figure 1.5): e.g.
+    substance misuse 17 of 42."""
     from analysis import demo
 
     demo.generate(tmp_path / "demo", bad_rows=False)
@@ -422,6 +657,6 @@ def test_demo_assessments_are_shaped_like_the_plans_42_children(tmp_path):
     n = fig.loc[fig["measure"] == "ycc_or_above_children", "numerator"].iloc[0]
     shares = fig[fig["measure"] == "ycc_or_above_characteristic"].set_index("group")["value"]
     assert 30 <= n <= 80
-    for flag, label in codes.ASSESSMENT_FLAGS.items():
+    for label in codes.ASSESSMENT_FLAGS.values():
         assert 0 < shares[label] < 70, (label, shares[label])
     assert shares[summary.NO_ASSESSMENT] < 25  # most are assessed

@@ -9,11 +9,29 @@ import intruder
 
 def _table(counts: dict, measure="m", kind="count"):
     total = sum(counts.values())
-    rows = [{"measure": measure, "breakdown": "b", "group": g, "kind": kind, "numerator": n,
-             "denominator": total if kind == "share" else np.nan, "value": n if kind == "count" else 100 * n / total}
-            for g, n in counts.items()]
-    rows.append({"measure": measure, "breakdown": "b", "group": "All", "kind": kind, "numerator": total,
-                 "denominator": total if kind == "share" else np.nan, "value": total if kind == "count" else 100.0})
+    rows = [
+        {
+            "measure": measure,
+            "breakdown": "b",
+            "group": g,
+            "kind": kind,
+            "numerator": n,
+            "denominator": total if kind == "share" else np.nan,
+            "value": n if kind == "count" else 100 * n / total,
+        }
+        for g, n in counts.items()
+    ]
+    rows.append(
+        {
+            "measure": measure,
+            "breakdown": "b",
+            "group": "All",
+            "kind": kind,
+            "numerator": total,
+            "denominator": total if kind == "share" else np.nan,
+            "value": total if kind == "count" else 100.0,
+        }
+    )
     return figures.frame(rows)
 
 
@@ -47,16 +65,20 @@ def test_two_hidden_cells_are_enough():
 
 def test_shares_hidden_with_small_complement_or_base():
     # "57 of 60" reveals the other 3; "2 of 3" has a small base
-    fig = figures.frame([
-        {"measure": "s", "group": "x", "kind": "share", "numerator": 57, "denominator": 60, "value": 95.0},
-        {"measure": "t", "group": "y", "kind": "share", "numerator": 0, "denominator": 3, "value": 0.0},
-        {"measure": "u", "group": "z", "kind": "share", "numerator": 30, "denominator": 60, "value": 50.0},
-    ])
+    fig = figures.frame(
+        [
+            {"measure": "s", "group": "x", "kind": "share", "numerator": 57, "denominator": 60, "value": 95.0},
+            {"measure": "t", "group": "y", "kind": "share", "numerator": 0, "denominator": 3, "value": 0.0},
+            {"measure": "u", "group": "z", "kind": "share", "numerator": 30, "denominator": 60, "value": 50.0},
+        ]
+    )
     assert list(suppression.apply(fig)["suppressed"]) == [True, True, False]
 
 
 def test_ratio_hidden_when_comparison_count_small():
-    fig = figures.frame([{"measure": "rri", "group": "g", "kind": "ratio", "numerator": 40, "numerator_2": 3, "value": 2.0}])
+    fig = figures.frame(
+        [{"measure": "rri", "group": "g", "kind": "ratio", "numerator": 40, "numerator_2": 3, "value": 2.0}]
+    )
     assert suppression.apply(fig)["suppressed"].all()
 
 
@@ -88,6 +110,7 @@ def test_count_text():
 
 # --- two-way tables and sums across tables ------------------------------------------------------------------
 
+
 def _two_way(grid: list[list[int]]):
     """A two-way table as tidy rows: cells (r, c), row totals, column totals and the grand total, with the
     relations that tie them together (each row total and column total is the sum of its cells)."""
@@ -108,7 +131,9 @@ def _two_way(grid: list[list[int]]):
     add("all_columns", "All", sum(map(sum, grid)))
     # column totals are each column measure's own "All" row (table_relations finds them); row totals cross tables
     for r in range(n_r):
-        relations.append(suppression.total_of(label[("all_columns", f"row{r}")], [label[(f"col{c}", f"row{r}")] for c in range(n_c)]))
+        relations.append(
+            suppression.total_of(label[("all_columns", f"row{r}")], [label[(f"col{c}", f"row{r}")] for c in range(n_c)])
+        )
     return figures.frame(rows), relations
 
 
@@ -118,39 +143,86 @@ def test_two_way_table_protects_against_row_and_column_totals():
     out = suppression.apply(fig, relations=relations)
     hidden = set(out.index[out["suppressed"]])
     assert hidden  # more than the one small cell
-    assert intruder.pinned(fig["numerator"], out["suppressed"], intruder.table_sums(fig) + relations,
-                           tables=intruder.tables_of(fig)) == []
+    assert (
+        intruder.pinned(
+            fig["numerator"], out["suppressed"], intruder.table_sums(fig) + relations, tables=intruder.tables_of(fig)
+        )
+        == []
+    )
     # the usual four-cell pattern: the 3, one cell in its row, one in its column and the cell completing the rectangle
     assert len(hidden) == 4
 
 
 @settings(max_examples=150, deadline=None)
-@given(st.integers(min_value=1, max_value=4).flatmap(
-    lambda n_r: st.integers(min_value=1, max_value=4).flatmap(
-        lambda n_c: st.lists(st.lists(st.integers(min_value=0, max_value=25), min_size=n_c, max_size=n_c),
-                             min_size=n_r, max_size=n_r))))
+@given(
+    st.integers(min_value=1, max_value=4).flatmap(
+        lambda n_r: st.integers(min_value=1, max_value=4).flatmap(
+            lambda n_c: st.lists(
+                st.lists(st.integers(min_value=0, max_value=25), min_size=n_c, max_size=n_c), min_size=n_r, max_size=n_r
+            )
+        )
+    )
+)
 def test_no_hidden_cell_of_a_two_way_table_can_be_recovered(grid):
     fig, relations = _two_way(grid)
     out = suppression.apply(fig, relations=relations)
     assert not out.loc[~out["suppressed"], "numerator"].between(1, 4).any()
     # no withheld small count can be worked out, by an intruder who knows it lies from 1 to 4 (tests/intruder.py)
-    assert intruder.pinned(fig["numerator"], out["suppressed"], intruder.table_sums(fig) + relations,
-                           tables=intruder.tables_of(fig)) == [], grid
+    assert (
+        intruder.pinned(
+            fig["numerator"], out["suppressed"], intruder.table_sums(fig) + relations, tables=intruder.tables_of(fig)
+        )
+        == []
+    ), grid
 
 
 def test_a_not_known_count_is_protected_from_two_shown_totals():
     # all children 61 = 59 of known ethnicity + 2 not known: with 61 and 59 shown, the 2 would be recoverable
-    fig = figures.frame([
-        {"measure": "children", "breakdown": "ethnic_group", "group": "White", "kind": "count", "numerator": 40, "value": 40},
-        {"measure": "children", "breakdown": "ethnic_group", "group": "Black", "kind": "count", "numerator": 19, "value": 19},
-        {"measure": "children", "breakdown": "ethnic_group", "group": "All", "kind": "count", "numerator": 59, "value": 59},
-        {"measure": "children", "breakdown": "ethnic_group_not_known", "group": "Not known", "kind": "count", "numerator": 2, "value": 2},
-        {"measure": "children", "breakdown": "sex", "group": "All", "kind": "count", "numerator": 61, "value": 61},
-    ])
+    fig = figures.frame(
+        [
+            {
+                "measure": "children",
+                "breakdown": "ethnic_group",
+                "group": "White",
+                "kind": "count",
+                "numerator": 40,
+                "value": 40,
+            },
+            {
+                "measure": "children",
+                "breakdown": "ethnic_group",
+                "group": "Black",
+                "kind": "count",
+                "numerator": 19,
+                "value": 19,
+            },
+            {
+                "measure": "children",
+                "breakdown": "ethnic_group",
+                "group": "All",
+                "kind": "count",
+                "numerator": 59,
+                "value": 59,
+            },
+            {
+                "measure": "children",
+                "breakdown": "ethnic_group_not_known",
+                "group": "Not known",
+                "kind": "count",
+                "numerator": 2,
+                "value": 2,
+            },
+            {"measure": "children", "breakdown": "sex", "group": "All", "kind": "count", "numerator": 61, "value": 61},
+        ]
+    )
     relations = [suppression.total_of(4, [2, 3])]
     assert list(suppression.apply(fig)["suppressed"]) == [False, False, False, True, False]  # the leak, without the sum
     out = suppression.apply(fig, relations=relations)
     hidden = set(out.index[out["suppressed"]])
     assert 3 in hidden and {2, 4} & hidden
-    assert intruder.pinned(fig["numerator"], out["suppressed"], intruder.table_sums(fig) + relations,
-                           tables=intruder.tables_of(fig)) == []
+    assert (
+        intruder.pinned(
+            fig["numerator"], out["suppressed"], intruder.table_sums(fig) + relations, tables=intruder.tables_of(fig)
+        )
+        == []
+    )

@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 
 from analysis.data.validation import ExtractError, validate_folder
+
 from conftest import BASE, write_extract
 
 
@@ -58,7 +59,9 @@ def test_unreadable_and_empty_files(tmp_path):
 
 
 def test_bad_extract_info(tmp_path):
-    folder = write_extract(tmp_path / "x", extract_info=[{"field": "area_name", "value": "A"}, {"field": "extract_date", "value": "soon"}])
+    folder = write_extract(
+        tmp_path / "x", extract_info=[{"field": "area_name", "value": "A"}, {"field": "extract_date", "value": "soon"}]
+    )
     with pytest.raises(ExtractError, match="extract_date 'soon' is not a date"):
         validate_folder(folder)
 
@@ -77,14 +80,25 @@ def test_unknown_code_is_set_aside_with_line_column_value_and_rule(tmp_path):
     assert (counts["received"], counts["accepted"], counts["set_aside"]) == (4, 3, 1)
 
 
-@pytest.mark.parametrize("value, rule", [
-    ("2099-01-01", "date after the extract date"),
-    ("31/02/2023", "not a date"),
-    ("not a date", "not a date"),
-    ("1900-01-01", "date before 1990"),
-])
+@pytest.mark.parametrize(
+    "value, rule",
+    [
+        ("2099-01-01", "date after the extract date"),
+        ("31/02/2023", "not a date"),
+        ("not a date", "not a date"),
+        ("1900-01-01", "date before 1990"),
+    ],
+)
 def test_impossible_dates(tmp_path, value, rule):
-    rows = BASE["offences"] + [{"offence_id": "O9", "child_id": "C1", "offence_date": value, "offence_category": "DRUGS", "seriousness_score": "2"}]
+    rows = BASE["offences"] + [
+        {
+            "offence_id": "O9",
+            "child_id": "C1",
+            "offence_date": value,
+            "offence_category": "DRUGS",
+            "seriousness_score": "2",
+        }
+    ]
     v = validate_folder(write_extract(tmp_path / "x", offences=rows))
     aside = _aside(v, "offences")
     assert list(aside["offence_id"]) == ["O9"]
@@ -119,12 +133,33 @@ def test_duplicate_id_keeps_first_and_says_where(tmp_path):
 
 
 def test_reference_to_missing_child_and_cascade(tmp_path):
-    offences = BASE["offences"] + [{"offence_id": "O9", "child_id": "C404", "offence_date": "2022-01-01", "offence_category": "DRUGS", "seriousness_score": "1"}]
-    outcomes = BASE["outcomes"] + [{"outcome_id": "X9", "offence_id": "O9", "child_id": "C404", "outcome_date": "2022-02-01", "legal_outcome": "FINE", "residence": "LOCAL"}]
+    offences = BASE["offences"] + [
+        {
+            "offence_id": "O9",
+            "child_id": "C404",
+            "offence_date": "2022-01-01",
+            "offence_category": "DRUGS",
+            "seriousness_score": "1",
+        }
+    ]
+    outcomes = BASE["outcomes"] + [
+        {
+            "outcome_id": "X9",
+            "offence_id": "O9",
+            "child_id": "C404",
+            "outcome_date": "2022-02-01",
+            "legal_outcome": "FINE",
+            "residence": "LOCAL",
+        }
+    ]
     v = validate_folder(write_extract(tmp_path / "x", offences=offences, outcomes=outcomes))
-    assert "child_id 'C404' not found among the accepted rows of children.csv" in _aside(v, "offences").iloc[0]["problems"]
+    assert (
+        "child_id 'C404' not found among the accepted rows of children.csv" in _aside(v, "offences").iloc[0]["problems"]
+    )
     # the outcome of a set-aside offence is set aside too, saying why
-    assert "offence_id 'O9' not found among the accepted rows of offences.csv" in _aside(v, "outcomes").iloc[0]["problems"]
+    assert (
+        "offence_id 'O9' not found among the accepted rows of offences.csv" in _aside(v, "outcomes").iloc[0]["problems"]
+    )
 
 
 def test_end_before_start(tmp_path):
@@ -171,7 +206,15 @@ def test_received_equals_accepted_plus_set_aside_always(tmp_path):
 def test_problem_summary_for_reports_holds_no_values(tmp_path):
     from analysis.data.validation import describe_problems
 
-    offences = BASE["offences"] + [{"offence_id": "O9", "child_id": "C404", "offence_date": "2022-01-01", "offence_category": "XX", "seriousness_score": "1"}]
+    offences = BASE["offences"] + [
+        {
+            "offence_id": "O9",
+            "child_id": "C404",
+            "offence_date": "2022-01-01",
+            "offence_category": "XX",
+            "seriousness_score": "1",
+        }
+    ]
     v = validate_folder(write_extract(tmp_path / "x", offences=offences))
     summary = describe_problems(v.set_aside["offences"])
     assert "C404" not in summary and "XX" not in summary
@@ -183,8 +226,14 @@ def test_problem_summary_holds_no_part_of_a_value_with_separators_or_quotes(tmp_
     from analysis.data.validation import describe_problems
 
     offences = BASE["offences"] + [
-        {"offence_id": "O9", "child_id": "C4; SMITH'S", "offence_date": "2022-01-01", "offence_category": "A; JONES",
-         "seriousness_score": "1"}]
+        {
+            "offence_id": "O9",
+            "child_id": "C4; SMITH'S",
+            "offence_date": "2022-01-01",
+            "offence_category": "A; JONES",
+            "seriousness_score": "1",
+        }
+    ]
     v = validate_folder(write_extract(tmp_path / "x", offences=offences))
     summary = describe_problems(v.set_aside["offences"])
     assert "SMITH" not in summary and "JONES" not in summary
@@ -194,22 +243,42 @@ def test_problem_summary_holds_no_part_of_a_value_with_separators_or_quotes(tmp_
 
 # --- speed and scale: the fast paths give exactly what the plain ones did ---------------------
 
+
 def test_whole_numbers_too_long_to_read_are_out_of_range_not_a_crash(tmp_path):
-    rows = [dict(BASE["offences"][0], seriousness_score="99999999999999999999"),
-            dict(BASE["offences"][1], seriousness_score="-9223372036854775809"),
-            dict(BASE["offences"][1], offence_id="O3", seriousness_score="0000000000000000000000005")]
+    rows = [
+        dict(BASE["offences"][0], seriousness_score="99999999999999999999"),
+        dict(BASE["offences"][1], seriousness_score="-9223372036854775809"),
+        dict(BASE["offences"][1], offence_id="O3", seriousness_score="0000000000000000000000005"),
+    ]
     v = validate_folder(write_extract(tmp_path / "x", offences=rows))
     problems = list(_aside(v, "offences")["problems"])
-    assert problems == ["seriousness_score: outside the allowed range 1 to 8 (value '99999999999999999999')",
-                        "seriousness_score: outside the allowed range 1 to 8 (value '-9223372036854775809')"]
+    assert problems == [
+        "seriousness_score: outside the allowed range 1 to 8 (value '99999999999999999999')",
+        "seriousness_score: outside the allowed range 1 to 8 (value '-9223372036854775809')",
+    ]
     assert v.tables["offences"]["seriousness_score"].tolist() == [5]  # leading zeros are fine
 
 
 def test_parse_ints():
     from analysis.data.validation import parse_ints
 
-    values = pd.Series(["5", "+5", "-5", "007", "-0", "9223372036854775807", "999999999999999999", "1000000000000000000",
-                        "1e3", "x", None, "٣"], dtype="str")
+    values = pd.Series(
+        [
+            "5",
+            "+5",
+            "-5",
+            "007",
+            "-0",
+            "9223372036854775807",
+            "999999999999999999",
+            "1000000000000000000",
+            "1e3",
+            "x",
+            None,
+            "٣",
+        ],
+        dtype="str",
+    )
     got = parse_ints(values)
     assert str(got.dtype) == "Int64"
     assert got.tolist() == [5, 5, -5, 7, 0, pd.NA, 999999999999999999, pd.NA, pd.NA, pd.NA, pd.NA, pd.NA]
@@ -233,12 +302,20 @@ def _big_pupils(n=12_000):
 
     def pick(good, bad):  # mostly good values, one row in ten or so bad
         return rng.choice(bad) if rng.random() < 0.03 else rng.choice(good)
-    return [{"pupil_id": f"P{rng.integers(0, 4 * n)}" if i % 200 else "",
-             "academic_year": pick(["2021/22", "2022/23"], ["2022-23", ""]),
-             "school_id": f"S{i % 40}", "phase": pick(["PRIMARY", "SECONDARY"], ["??", ""]),
-             "nc_year": pick(["0", "7", "14", " 3 ", "007"], ["15", "-1", "x", "", "99999999999999999999"]),
-             "sex": pick(["M", "F"], ["X"]), "ethnicity": pick(["WBRI", "", " WBRI"], ["ZZZZ"]),
-             "sen_provision": pick(["N", "K", "E"], ["Q"])} for i in range(n)]
+
+    return [
+        {
+            "pupil_id": f"P{rng.integers(0, 4 * n)}" if i % 200 else "",
+            "academic_year": pick(["2021/22", "2022/23"], ["2022-23", ""]),
+            "school_id": f"S{i % 40}",
+            "phase": pick(["PRIMARY", "SECONDARY"], ["??", ""]),
+            "nc_year": pick(["0", "7", "14", " 3 ", "007"], ["15", "-1", "x", "", "99999999999999999999"]),
+            "sex": pick(["M", "F"], ["X"]),
+            "ethnicity": pick(["WBRI", "", " WBRI"], ["ZZZZ"]),
+            "sen_provision": pick(["N", "K", "E"], ["Q"]),
+        }
+        for i in range(n)
+    ]
 
 
 def test_fast_paths_match_the_plain_ones(tmp_path, monkeypatch):
@@ -257,7 +334,11 @@ def test_fast_paths_match_the_plain_ones(tmp_path, monkeypatch):
     aside = fast.set_aside["pupils"]
     assert 0 < len(aside) < 12_000
     assert aside["problems"].str.contains("duplicate pupil_id + academic_year (first seen on line", regex=False).any()
-    assert aside["problems"].str.contains("nc_year: outside the allowed range 0 to 14 (value '99999999999999999999')", regex=False).any()
+    assert (
+        aside["problems"]
+        .str.contains("nc_year: outside the allowed range 0 to 14 (value '99999999999999999999')", regex=False)
+        .any()
+    )
 
 
 def test_arrow_reader_matches_pandas_reader(tmp_path):
@@ -276,7 +357,9 @@ def test_arrow_reader_matches_pandas_reader(tmp_path):
 def test_unreadable_body_found_after_the_headers_still_names_the_file(tmp_path):
     rows = "\n".join(f"C{i},2007-05-01,1,WBRI" for i in range(60_000))  # more than Arrow's first block
     folder = write_extract(tmp_path / "x")
-    (folder / "children.csv").write_bytes(b"child_id,date_of_birth,sex,ethnicity\n" + rows.encode() + b"\nC9,2007-05-01,1,\xff\n")
+    (folder / "children.csv").write_bytes(
+        b"child_id,date_of_birth,sex,ethnicity\n" + rows.encode() + b"\nC9,2007-05-01,1,\xff\n"
+    )
     with pytest.raises(ExtractError, match="children.csv: cannot be read as UTF-8") as err:
         validate_folder(folder)
     assert len(err.value.problems) == 1
@@ -300,8 +383,9 @@ def test_each_extract_handed_on_when_ready(tmp_path):
 def test_tables_are_read_when_used_and_by_column_when_asked(tmp_path):
     from analysis.data.extract import Tables, columns
 
-    pd.DataFrame({"pupil_id": ["P1", "P2"], "academic_year": ["2025/26", "2025/26"], "sen_provision": ["N", "K"]}
-                 ).to_parquet(tmp_path / "pupils.parquet", index=False)
+    pd.DataFrame(
+        {"pupil_id": ["P1", "P2"], "academic_year": ["2025/26", "2025/26"], "sen_provision": ["N", "K"]}
+    ).to_parquet(tmp_path / "pupils.parquet", index=False)
     tables = Tables(tmp_path, ["pupils"])
     assert "pupils" in tables and "exclusions" not in tables and tables.get("exclusions") is None
     part = columns(tables, "pupils", ["sen_provision"])
@@ -362,15 +446,19 @@ def test_a_second_load_waits_for_the_one_validating(tmp_path):
 
 # --- issue 16: bad input gets a clear answer naming file, column, row and rule -------------------
 
+
 def test_digits_of_other_scripts_are_not_whole_numbers(tmp_path):
     # Arabic-Indic and full-width digits used to pass the check (regex \d) and then turn into missing values
     offences = [dict(BASE["offences"][0], seriousness_score="٣")] + BASE["offences"][1:]
-    pupils = BASE["pupils"] + [dict(BASE["pupils"][0], pupil_id="P2", nc_year="１１"),
-                               dict(BASE["pupils"][0], pupil_id="P3", academic_year="٢٠٢٢/٢٣")]
+    pupils = BASE["pupils"] + [
+        dict(BASE["pupils"][0], pupil_id="P2", nc_year="１１"),
+        dict(BASE["pupils"][0], pupil_id="P3", academic_year="٢٠٢٢/٢٣"),
+    ]
     population = BASE["population"] + [dict(BASE["population"][0], age="15", population="1٢")]
     children = BASE["children"] + [dict(BASE["children"][0], child_id="C4", date_of_birth="٢٠٠٧-٠٥-٠١")]
-    v = validate_folder(write_extract(tmp_path / "x", offences=offences, pupils=pupils, population=population,
-                                      children=children))
+    v = validate_folder(
+        write_extract(tmp_path / "x", offences=offences, pupils=pupils, population=population, children=children)
+    )
     assert _aside(v, "children").iloc[0]["problems"].startswith("date_of_birth: not a date")
     assert list(_aside(v, "offences")["problems"]) == ["seriousness_score: not a whole number (value '٣')"]
     assert list(_aside(v, "offences")["line"]) == [2]
@@ -393,7 +481,8 @@ def test_extract_info_field_given_twice_stops_naming_the_lines(tmp_path):
         with pytest.raises(ExtractError) as err:
             check(folder)
         assert err.value.problems == [
-            "extract_info.csv: the field 'extract_date' is given on 2 rows (lines 3 and 4); give it once."]
+            "extract_info.csv: the field 'extract_date' is given on 2 rows (lines 3 and 4); give it once."
+        ]
     # an identical second row is no less ambiguous about what was meant; a blank line counts in the numbering
     (folder / "extract_info.csv").write_text("field,value\narea_name,A\n\narea_name,A\nextract_date,2023-04-20\n")
     (folder / "offences.csv").unlink()
@@ -401,7 +490,8 @@ def test_extract_info_field_given_twice_stops_naming_the_lines(tmp_path):
         validate_folder(folder)
     assert err.value.problems == [  # with the other files' problems, all at once
         "extract_info.csv: the field 'area_name' is given on 2 rows (lines 2 and 4); give it once.",
-        f"offences.csv: the file is missing from {folder}. Every extract in the contract is required."]
+        f"offences.csv: the file is missing from {folder}. Every extract in the contract is required.",
+    ]
 
 
 def test_extract_date_after_today_stops_but_today_is_fine(tmp_path):
@@ -415,7 +505,8 @@ def test_extract_date_after_today_stops_but_today_is_fine(tmp_path):
     assert err.value.problems == [
         f"extract_info.csv: extract_date '{tomorrow.isoformat()}' ({tomorrow:%d %B %Y}) is after today "
         f"({today:%d %B %Y}): an extract cannot be taken in the future. Write the day it was taken, as "
-        "YYYY-MM-DD or DD/MM/YYYY."]
+        "YYYY-MM-DD or DD/MM/YYYY."
+    ]
     info = [BASE["extract_info"][0], {"field": "extract_date", "value": today.strftime("%d/%m/%Y")}]
     assert validate_folder(write_extract(tmp_path / "y", extract_info=info)).extract_date == today
 
@@ -427,8 +518,9 @@ def test_a_future_extract_date_stops_only_until_that_day(tmp_path, monkeypatch):
     from analysis.data import extract, validation
 
     tomorrow = date.today() + timedelta(days=1)
-    folder = write_extract(tmp_path / "x", extract_info=[BASE["extract_info"][0],
-                                                         {"field": "extract_date", "value": tomorrow.isoformat()}])
+    folder = write_extract(
+        tmp_path / "x", extract_info=[BASE["extract_info"][0], {"field": "extract_date", "value": tomorrow.isoformat()}]
+    )
     with pytest.raises(ExtractError, match="is after today"):
         extract.load(folder, tmp_path / "work")
     # the next day: the same files are fine, and the record of the stop must not say otherwise
@@ -440,18 +532,22 @@ def test_a_future_extract_date_stops_only_until_that_day(tmp_path, monkeypatch):
     assert extract.load(folder, tmp_path / "work").extract_date == tomorrow
 
 
-@pytest.mark.parametrize("header, column", [
-    ("child_id,date_of_birth,sex,ethnicity,sex", "sex"),  # pandas would read the second as 'sex.1'
-    ("child_id,date_of_birth, sex,ethnicity,sex ", "sex"),  # the same once trimmed: pandas kept one of them
-    ("child_id,date_of_birth,sex,ethnicity,notes,notes", "notes"),  # not in the contract, still ambiguous
-])
+@pytest.mark.parametrize(
+    "header, column",
+    [
+        ("child_id,date_of_birth,sex,ethnicity,sex", "sex"),  # pandas would read the second as 'sex.1'
+        ("child_id,date_of_birth, sex,ethnicity,sex ", "sex"),  # the same once trimmed: pandas kept one of them
+        ("child_id,date_of_birth,sex,ethnicity,notes,notes", "notes"),  # not in the contract, still ambiguous
+    ],
+)
 def test_repeated_column_stops_naming_file_and_column(tmp_path, header, column):
     from analysis.data.validation import check_files, read_csv
 
     folder = write_extract(tmp_path / "x")
     n = header.count(",") + 1
-    body = "".join(f"\n{r['child_id']},{r['date_of_birth']},{r['sex']},{r['ethnicity']}" + "," * (n - 4)
-                   for r in BASE["children"])
+    body = "".join(
+        f"\n{r['child_id']},{r['date_of_birth']},{r['sex']},{r['ethnicity']}" + "," * (n - 4) for r in BASE["children"]
+    )
     (folder / "children.csv").write_text(header + body + "\n")
     for check in (validate_folder, check_files, lambda f: read_csv(f / "children.csv", "children.csv")):
         with pytest.raises(ExtractError) as err:
@@ -472,13 +568,13 @@ def test_repeated_column_in_extract_info_and_blank_names_may_repeat(tmp_path):
 
 _MESSY_CHILDREN = (
     "child_id,date_of_birth,sex,ethnicity,notes\n"  # line 1
-    "C1,2007-05-01,1,WBRI,ok\n"                      # line 2
-    "\n"                                             # line 3: blank
-    'C2,2008-01-15,2,BCRB,"a note on\n'              # line 4: a value over two lines
-    'two lines"\n'                                   # line 5
-    "C3,2006-09-30,1,,\n"                            # line 6
-    "C9,2008-02-02,1,XXXX,bad code\n"                # line 7
-    "C2,2008-01-15,2,BCRB,again\n"                   # line 8
+    "C1,2007-05-01,1,WBRI,ok\n"  # line 2
+    "\n"  # line 3: blank
+    'C2,2008-01-15,2,BCRB,"a note on\n'  # line 4: a value over two lines
+    'two lines"\n'  # line 5
+    "C3,2006-09-30,1,,\n"  # line 6
+    "C9,2008-02-02,1,XXXX,bad code\n"  # line 7
+    "C2,2008-01-15,2,BCRB,again\n"  # line 8
 )
 
 
@@ -551,8 +647,10 @@ def test_a_folder_named_like_a_file_stops_with_its_name(tmp_path, name):
     for check in (validate_folder, lambda f: extract.load(f, tmp_path / "work")):
         with pytest.raises(ExtractError) as err:
             check(folder)
-        assert err.value.problems == [f"{name}.csv: is a folder, not a file ({folder / name}.csv). "
-                                      "Put the extract file itself there under this name."]
+        assert err.value.problems == [
+            f"{name}.csv: is a folder, not a file ({folder / name}.csv). "
+            "Put the extract file itself there under this name."
+        ]
 
 
 def test_an_unreadable_file_stops_with_its_name(tmp_path, monkeypatch):
@@ -569,6 +667,7 @@ def test_an_unreadable_file_stops_with_its_name(tmp_path, monkeypatch):
             if os.fspath(path) == os.fspath(target):
                 raise PermissionError(13, "Permission denied", os.fspath(path))
             return real_open(path, *args, **kwargs)
+
         monkeypatch.setattr(os, "open", refuse)
     else:
         target.chmod(0)
@@ -578,6 +677,7 @@ def test_an_unreadable_file_stops_with_its_name(tmp_path, monkeypatch):
                 check(folder)
             assert err.value.problems == [
                 "remands.csv: cannot be read (Permission denied). Check that you are allowed to read it, and close "
-                "it if another program (such as Excel) has it open."]
+                "it if another program (such as Excel) has it open."
+            ]
     finally:
         target.chmod(0o644)

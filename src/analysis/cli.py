@@ -22,18 +22,31 @@ def _parser() -> argparse.ArgumentParser:
 
     check = sub.add_parser("validate", help="check an extract against the data contract, without running reports")
     check.add_argument("--data", type=Path, required=True, help="folder holding the extract's CSV files")
-    check.add_argument("--work", type=Path, default=Path("work/validate"), help="where validated data and set-aside rows go")
+    check.add_argument(
+        "--work", type=Path, default=Path("work/validate"), help="where validated data and set-aside rows go"
+    )
 
     doc = sub.add_parser("contract", help="rewrite the generated contract tables in data/README.md")
     doc.add_argument("--doc", type=Path, default=Path("data/README.md"))
 
     refresh = sub.add_parser("refresh", help="run every report for a quarter")
-    refresh.add_argument("--quarter", required=True, help='financial-year quarter, e.g. "2025-26 Q4" (Q1 = April to June)')
+    refresh.add_argument(
+        "--quarter", required=True, help='financial-year quarter, e.g. "2025-26 Q4" (Q1 = April to June)'
+    )
     refresh.add_argument("--data", type=Path, required=True, help="folder holding the extract's CSV files")
-    refresh.add_argument("--out", type=Path, default=Path("reports"), help="where the quarter's folder goes (default reports)")
-    refresh.add_argument("--work", type=Path, default=None, help="where validated data and set-aside rows go (default work/)")
-    refresh.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
-                         help="a report parameter, e.g. --set suppress_up_to=9 or --set mode=restricted")
+    refresh.add_argument(
+        "--out", type=Path, default=Path("reports"), help="where the quarter's folder goes (default reports)"
+    )
+    refresh.add_argument(
+        "--work", type=Path, default=None, help="where validated data and set-aside rows go (default work/)"
+    )
+    refresh.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a report parameter, e.g. --set suppress_up_to=9 or --set mode=restricted",
+    )
     refresh.add_argument("--serial", action="store_true", help="run notebooks one after another (default: in parallel)")
     refresh.add_argument("--no-progress", action="store_true", help="no progress bar")
     refresh.add_argument("--no-pdf", action="store_true", help="skip the A4 PDFs (made with the system Chromium)")
@@ -78,8 +91,16 @@ def main(argv: list[str] | None = None) -> int:
         from analysis.publish.runner import refresh
 
         try:
-            result = refresh(args.quarter, args.data, args.out, work_dir=args.work, options=_options(args.set),
-                             parallel=not args.serial, progress=not args.no_progress, pdf=not args.no_pdf)
+            result = refresh(
+                args.quarter,
+                args.data,
+                args.out,
+                work_dir=args.work,
+                options=_options(args.set),
+                parallel=not args.serial,
+                progress=not args.no_progress,
+                pdf=not args.no_pdf,
+            )
         except DisclosureError as err:
             print(f"Stopped: {err}", file=sys.stderr)
             return 1

@@ -24,8 +24,10 @@ WITHIN_A_REPORT = {"measures": set(), "words": {"measures"}, "charts": {"measure
 
 
 def modules() -> dict[str, Path]:
-    return {".".join(("analysis", *p.relative_to(PACKAGE).with_suffix("").parts)).removesuffix(".__init__"): p
-            for p in sorted(PACKAGE.rglob("*.py"))}
+    return {
+        ".".join(("analysis", *p.relative_to(PACKAGE).with_suffix("").parts)).removesuffix(".__init__"): p
+        for p in sorted(PACKAGE.rglob("*.py"))
+    }
 
 
 def imports(path: Path) -> set[str]:
@@ -79,7 +81,9 @@ def test_a_report_uses_no_other_report_and_its_words_never_its_charts(name):
             continue
         assert other[0] == report, f"{name} imports another report's module {imported}: move what they share down"
         if part in WITHIN_A_REPORT and other[1] in WITHIN_A_REPORT and other[1] != part:
-            assert other[1] in WITHIN_A_REPORT[part], f"{name} imports {imported}: {part} may use only {WITHIN_A_REPORT[part]}"
+            assert other[1] in WITHIN_A_REPORT[part], (
+                f"{name} imports {imported}: {part} may use only {WITHIN_A_REPORT[part]}"
+            )
 
 
 def test_the_rule_catches_an_upward_import():

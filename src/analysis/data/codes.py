@@ -97,11 +97,31 @@ class LegalOutcome:
 _OUTCOMES = [
     # Diversion (non-substantive): community resolutions, Outcome 20/21/22, informal action
     ("COMMUNITY_RESOLUTION_POLICE_FACILITATED", "Community resolution (police facilitated)", "Diversion", "Diversion"),
-    ("COMMUNITY_RESOLUTION_OTHER_AGENCY_FACILITATED", "Community resolution (other agency facilitated)", "Diversion", "Diversion"),
-    ("COMMUNITY_RESOLUTION_WITH_YJS_INVOLVEMENT", "Community resolution with YJS intervention", "Diversion", "Diversion"),
-    ("NO_FURTHER_ACTION_OUTCOME_20_21", "Outcome 20/21 (no further action, not in the public interest)", "Diversion", "Diversion"),
+    (
+        "COMMUNITY_RESOLUTION_OTHER_AGENCY_FACILITATED",
+        "Community resolution (other agency facilitated)",
+        "Diversion",
+        "Diversion",
+    ),
+    (
+        "COMMUNITY_RESOLUTION_WITH_YJS_INVOLVEMENT",
+        "Community resolution with YJS intervention",
+        "Diversion",
+        "Diversion",
+    ),
+    (
+        "NO_FURTHER_ACTION_OUTCOME_20_21",
+        "Outcome 20/21 (no further action, not in the public interest)",
+        "Diversion",
+        "Diversion",
+    ),
     ("NO_FURTHER_ACTION_OUTCOME_22", "Outcome 22 (diversionary activity, no further action)", "Diversion", "Diversion"),
-    ("NO_FURTHER_ACTION_OUTCOME_22_DEFERRED_PROSECUTION", "Outcome 22 (deferred prosecution)", "Diversion", "Diversion"),
+    (
+        "NO_FURTHER_ACTION_OUTCOME_22_DEFERRED_PROSECUTION",
+        "Outcome 22 (deferred prosecution)",
+        "Diversion",
+        "Diversion",
+    ),
     ("YOUTH_RESTORATIVE_DISPOSAL", "Youth restorative disposal or intervention", "Diversion", "Diversion"),
     ("OTHER_INFORMAL_ACTION", "Other informal action", "Diversion", "Diversion"),
     # Pre-court (substantive)
@@ -110,7 +130,12 @@ _OUTCOMES = [
     # First-tier court outcomes
     ("ABSOLUTE_DISCHARGE", "Absolute discharge", "First-tier", "Other court outcome (discharge, fine etc.)"),
     ("BIND_OVER", "Bind over", "First-tier", "Other court outcome (discharge, fine etc.)"),
-    ("DISQUALIFICATION_FROM_DRIVING", "Disqualified from driving", "First-tier", "Other court outcome (discharge, fine etc.)"),
+    (
+        "DISQUALIFICATION_FROM_DRIVING",
+        "Disqualified from driving",
+        "First-tier",
+        "Other court outcome (discharge, fine etc.)",
+    ),
     ("FINE", "Fine", "First-tier", "Other court outcome (discharge, fine etc.)"),
     ("COMPENSATION_ORDER", "Compensation order", "First-tier", "Other court outcome (discharge, fine etc.)"),
     ("CONDITIONAL_DISCHARGE", "Conditional discharge", "First-tier", "Other court outcome (discharge, fine etc.)"),
@@ -119,7 +144,12 @@ _OUTCOMES = [
     ("REFERRAL_ORDER", "Referral order", "First-tier", "Referral Order"),
     # Community
     ("YOUTH_REHABILITATION_ORDER", "Youth rehabilitation order", "Community", "Youth Rehabilitation Order"),
-    ("YOUTH_REHABILITATION_ORDER_ISS", "Youth rehabilitation order with intensive supervision and surveillance", "Community", "Youth Rehabilitation Order"),
+    (
+        "YOUTH_REHABILITATION_ORDER_ISS",
+        "Youth rehabilitation order with intensive supervision and surveillance",
+        "Community",
+        "Youth Rehabilitation Order",
+    ),
     # Custody
     ("DETENTION_AND_TRAINING_ORDER", "Detention and training order", "Custody", "Detention and Training Order"),
     ("SECTION_250", "Section 250 detention (formerly section 91)", "Custody", "Section 250 or longer detention"),
@@ -186,8 +216,14 @@ REMAND_TYPES = {
     "REMAND_IN_CUSTODY": ("Remand to youth detention accommodation", True),
     "COURT_ORDERED_SECURE_REMAND": ("Court-ordered secure remand", True),
     "REMAND_TO_LOCAL_AUTHORITY_ACCOMMODATION": ("Remand to local authority accommodation", False),
-    "REMAND_TO_LOCAL_AUTHORITY_ACCOMMODATION_AND_CURFEW": ("Remand to local authority accommodation with curfew", False),
-    "REMAND_TO_LOCAL_AUTHORITY_ACCOMMODATION_AND_TAG": ("Remand to local authority accommodation with electronic tag", False),
+    "REMAND_TO_LOCAL_AUTHORITY_ACCOMMODATION_AND_CURFEW": (
+        "Remand to local authority accommodation with curfew",
+        False,
+    ),
+    "REMAND_TO_LOCAL_AUTHORITY_ACCOMMODATION_AND_TAG": (
+        "Remand to local authority accommodation with electronic tag",
+        False,
+    ),
 }  # code: (label, custodial)
 
 RESIDENCE = {"LOCAL": "Lives in this YJS area", "OTHER": "Lives in another YJS area"}

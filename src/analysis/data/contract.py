@@ -1,6 +1,6 @@
 """The data contract: which files an extract holds, their columns and rules.
 
-`data/README.md` is the analysts' copy of this module; `tests/test_contract_doc.py`
+`data/README.md` is the analysts' copy of this module; a test in `tests/unit/test_project.py`
 checks that every file and column named here is documented there.
 
 Every extract is a CSV file with a header row, UTF-8 (a byte-order mark is
@@ -67,11 +67,19 @@ def _label(value) -> str:
 
 
 def _code(name, description, code_list, required=True):
-    return Column(name, "code", description, required=required, codes=tuple(code_list),
-                  code_labels=tuple(_label(v) for v in code_list.values()))
+    return Column(
+        name,
+        "code",
+        description,
+        required=required,
+        codes=tuple(code_list),
+        code_labels=tuple(_label(v) for v in code_list.values()),
+    )
 
 
-CHILD_ID = Column("child_id", "id", "Pseudonymous child identifier from the case management system (never a name or PNC number).")
+CHILD_ID = Column(
+    "child_id", "id", "Pseudonymous child identifier from the case management system (never a name or PNC number)."
+)
 
 EXTRACTS: dict[str, Extract] = {}
 
@@ -80,230 +88,336 @@ def _add(extract: Extract) -> None:
     EXTRACTS[extract.name] = extract
 
 
-_add(Extract(
-    "extract_info",
-    "About the extract: one row per field. Fields: area_name (the YJS or local authority), extract_date (the day the data were taken).",
-    (
-        Column("field", "text", "area_name or extract_date."),
-        Column("value", "text", "The value of the field."),
-    ),
-    key=("field",),
-))
+_add(
+    Extract(
+        "extract_info",
+        "About the extract: one row per field. Fields: area_name (the YJS or local authority), extract_date (the day the data were taken).",
+        (
+            Column("field", "text", "area_name or extract_date."),
+            Column("value", "text", "The value of the field."),
+        ),
+        key=("field",),
+    )
+)
 
-_add(Extract(
-    "children",
-    "One row per child known to the YJS.",
-    (
-        CHILD_ID,
-        Column("date_of_birth", "date", "Date of birth."),
-        _code("sex", "YJB sex code: 1 male, 2 female, 9 not known.", codes.SEX_YJB),
-        _code("ethnicity", "Detailed ethnicity (ONS 2021 categories as 4-letter codes; REFU refused, NOBT not obtained; blank is not known).", codes.ETHNICITY, required=False),
-    ),
-    key=("child_id",),
-))
+_add(
+    Extract(
+        "children",
+        "One row per child known to the YJS.",
+        (
+            CHILD_ID,
+            Column("date_of_birth", "date", "Date of birth."),
+            _code("sex", "YJB sex code: 1 male, 2 female, 9 not known.", codes.SEX_YJB),
+            _code(
+                "ethnicity",
+                "Detailed ethnicity (ONS 2021 categories as 4-letter codes; REFU refused, NOBT not obtained; blank is not known).",
+                codes.ETHNICITY,
+                required=False,
+            ),
+        ),
+        key=("child_id",),
+    )
+)
 
-_add(Extract(
-    "offences",
-    "One row per offence.",
-    (
-        Column("offence_id", "id", "Offence identifier."),
-        Column("child_id", "id", "The child who committed the offence."),
-        Column("offence_date", "date", "Date the offence was committed."),
-        _code("offence_category", "YJB offence category.", codes.OFFENCE_CATEGORIES),
-        Column("seriousness_score", "int", "YJB seriousness (gravity) score, 1 (least) to 8 (most serious); blank if not scored.",
-               required=False, minimum=codes.SERIOUSNESS_MIN, maximum=codes.SERIOUSNESS_MAX),
-    ),
-    key=("offence_id",),
-    references=(Reference("child_id", "children", "child_id"),),
-))
+_add(
+    Extract(
+        "offences",
+        "One row per offence.",
+        (
+            Column("offence_id", "id", "Offence identifier."),
+            Column("child_id", "id", "The child who committed the offence."),
+            Column("offence_date", "date", "Date the offence was committed."),
+            _code("offence_category", "YJB offence category.", codes.OFFENCE_CATEGORIES),
+            Column(
+                "seriousness_score",
+                "int",
+                "YJB seriousness (gravity) score, 1 (least) to 8 (most serious); blank if not scored.",
+                required=False,
+                minimum=codes.SERIOUSNESS_MIN,
+                maximum=codes.SERIOUSNESS_MAX,
+            ),
+        ),
+        key=("offence_id",),
+        references=(Reference("child_id", "children", "child_id"),),
+    )
+)
 
-_add(Extract(
-    "outcomes",
-    "One row per legal outcome of an offence (an offence may have several).",
-    (
-        Column("outcome_id", "id", "Outcome identifier."),
-        Column("offence_id", "id", "The offence the outcome is for."),
-        Column("child_id", "id", "The child (must be the offence's child)."),
-        Column("outcome_date", "date", "Date of the caution, conviction or other outcome: places the outcome in a period."),
-        _code("legal_outcome", "YJB legal outcome code; each maps to a tier.", codes.LEGAL_OUTCOMES),
-        _code("residence", "Where the child lived on the outcome date: LOCAL (this YJS) or OTHER.", codes.RESIDENCE),
-    ),
-    key=("outcome_id",),
-    references=(Reference("offence_id", "offences", "offence_id"), Reference("child_id", "children", "child_id")),
-))
+_add(
+    Extract(
+        "outcomes",
+        "One row per legal outcome of an offence (an offence may have several).",
+        (
+            Column("outcome_id", "id", "Outcome identifier."),
+            Column("offence_id", "id", "The offence the outcome is for."),
+            Column("child_id", "id", "The child (must be the offence's child)."),
+            Column(
+                "outcome_date",
+                "date",
+                "Date of the caution, conviction or other outcome: places the outcome in a period.",
+            ),
+            _code("legal_outcome", "YJB legal outcome code; each maps to a tier.", codes.LEGAL_OUTCOMES),
+            _code(
+                "residence", "Where the child lived on the outcome date: LOCAL (this YJS) or OTHER.", codes.RESIDENCE
+            ),
+        ),
+        key=("outcome_id",),
+        references=(Reference("offence_id", "offences", "offence_id"), Reference("child_id", "children", "child_id")),
+    )
+)
 
-_add(Extract(
-    "caseload",
-    "One row per YJS intervention episode (order, programme or voluntary work).",
-    (
-        Column("episode_id", "id", "Episode identifier."),
-        CHILD_ID,
-        Column("start_date", "date", "Start of the episode."),
-        Column("end_date", "date", "End of the episode; blank while open.", required=False),
-        _code("episode_type", "Type of intervention; each maps to a caseload tier.", codes.EPISODE_TYPES),
-    ),
-    key=("episode_id",),
-    references=(Reference("child_id", "children", "child_id"),),
-    date_order=(("start_date", "end_date"),),
-))
+_add(
+    Extract(
+        "caseload",
+        "One row per YJS intervention episode (order, programme or voluntary work).",
+        (
+            Column("episode_id", "id", "Episode identifier."),
+            CHILD_ID,
+            Column("start_date", "date", "Start of the episode."),
+            Column("end_date", "date", "End of the episode; blank while open.", required=False),
+            _code("episode_type", "Type of intervention; each maps to a caseload tier.", codes.EPISODE_TYPES),
+        ),
+        key=("episode_id",),
+        references=(Reference("child_id", "children", "child_id"),),
+        date_order=(("start_date", "end_date"),),
+    )
+)
 
-_add(Extract(
-    "remands",
-    "One row per remand episode.",
-    (
-        Column("remand_id", "id", "Remand identifier."),
-        CHILD_ID,
-        Column("start_date", "date", "Start of the remand."),
-        Column("end_date", "date", "End of the remand; blank while open.", required=False),
-        _code("remand_type", "YJB remand decision.", codes.REMAND_TYPES),
-    ),
-    key=("remand_id",),
-    references=(Reference("child_id", "children", "child_id"),),
-    date_order=(("start_date", "end_date"),),
-))
+_add(
+    Extract(
+        "remands",
+        "One row per remand episode.",
+        (
+            Column("remand_id", "id", "Remand identifier."),
+            CHILD_ID,
+            Column("start_date", "date", "Start of the remand."),
+            Column("end_date", "date", "End of the remand; blank while open.", required=False),
+            _code("remand_type", "YJB remand decision.", codes.REMAND_TYPES),
+        ),
+        key=("remand_id",),
+        references=(Reference("child_id", "children", "child_id"),),
+        date_order=(("start_date", "end_date"),),
+    )
+)
 
-_add(Extract(
-    "care_episodes",
-    "One row per period a YJS child was looked after, from children's social care.",
-    (
-        Column("care_episode_id", "id", "Care episode identifier."),
-        CHILD_ID,
-        Column("start_date", "date", "Start of the period of care."),
-        Column("end_date", "date", "End of the period of care; blank while looked after.", required=False),
-        _code("placed_by_other_authority", "Y if another local authority looks after the child and placed them here.", codes.YES_NO),
-    ),
-    key=("care_episode_id",),
-    references=(Reference("child_id", "children", "child_id"),),
-    date_order=(("start_date", "end_date"),),
-))
+_add(
+    Extract(
+        "care_episodes",
+        "One row per period a YJS child was looked after, from children's social care.",
+        (
+            Column("care_episode_id", "id", "Care episode identifier."),
+            CHILD_ID,
+            Column("start_date", "date", "Start of the period of care."),
+            Column("end_date", "date", "End of the period of care; blank while looked after.", required=False),
+            _code(
+                "placed_by_other_authority",
+                "Y if another local authority looks after the child and placed them here.",
+                codes.YES_NO,
+            ),
+        ),
+        key=("care_episode_id",),
+        references=(Reference("child_id", "children", "child_id"),),
+        date_order=(("start_date", "end_date"),),
+    )
+)
 
-_add(Extract(
-    "send",
-    "One row per period a YJS child had special educational needs recorded.",
-    (
-        Column("send_id", "id", "SEND record identifier."),
-        CHILD_ID,
-        Column("start_date", "date", "Start of the status."),
-        Column("end_date", "date", "End of the status; blank while current.", required=False),
-        _code("send_status", "EHCP (education, health and care plan) or SEN_SUPPORT.", codes.SEND_STATUS),
-    ),
-    key=("send_id",),
-    references=(Reference("child_id", "children", "child_id"),),
-    date_order=(("start_date", "end_date"),),
-))
+_add(
+    Extract(
+        "send",
+        "One row per period a YJS child had special educational needs recorded.",
+        (
+            Column("send_id", "id", "SEND record identifier."),
+            CHILD_ID,
+            Column("start_date", "date", "Start of the status."),
+            Column("end_date", "date", "End of the status; blank while current.", required=False),
+            _code("send_status", "EHCP (education, health and care plan) or SEN_SUPPORT.", codes.SEND_STATUS),
+        ),
+        key=("send_id",),
+        references=(Reference("child_id", "children", "child_id"),),
+        date_order=(("start_date", "end_date"),),
+    )
+)
 
-_add(Extract(
-    "assessments",
-    "One row per AssetPlus assessment (or review) of a YJS child, from the case management system: the concerns and "
-    "circumstances it records, each Y (yes), N (no) or blank (not recorded). Names follow the YJB's AssetPlus "
-    "vocabulary. The summary report describes children on a youth conditional caution or above from their latest "
-    "assessment; SEN and EHCP come from send.csv and looked-after status from care_episodes.csv.",
-    (
-        Column("assessment_id", "id", "Assessment identifier (AssetPlus assessmentID)."),
-        CHILD_ID,
-        Column("assessment_date", "date", "Date the assessment or review was completed."),
-        _code("concerns_substance_misuse", "Concerns about substance misuse (AssetPlus concernsSubstanceMisuse).",
-              codes.YES_NO, required=False),
-        _code("concerns_mental_health", "Concerns about mental health (AssetPlus concernsMentalHealth).",
-              codes.YES_NO, required=False),
-        _code("concerns_speech_language_communication", "Concerns about speech, language and communication "
-              "(AssetPlus concernsSpeechLanguageCommunication).", codes.YES_NO, required=False),
-        _code("neet", "Not in education, employment or training at the assessment (from the AssetPlus ETE status).",
-              codes.YES_NO, required=False),
-        _code("children_in_need", "A child in need now or at any time before (AssetPlus careChildInNeed).",
-              codes.YES_NO, required=False),
-        _code("child_protection_plan", "On a child protection plan now or at any time before (AssetPlus "
-              "careChildProtectionPlan).", codes.YES_NO, required=False),
-        _code("exploitation_concerns", "Concerns about criminal or sexual exploitation (CCE or CSE; AssetPlus "
-              "exploitation flags).", codes.YES_NO, required=False),
-    ),
-    key=("assessment_id",),
-    references=(Reference("child_id", "children", "child_id"),),
-))
+_add(
+    Extract(
+        "assessments",
+        "One row per AssetPlus assessment (or review) of a YJS child, from the case management system: the concerns and "
+        "circumstances it records, each Y (yes), N (no) or blank (not recorded). Names follow the YJB's AssetPlus "
+        "vocabulary. The summary report describes children on a youth conditional caution or above from their latest "
+        "assessment; SEN and EHCP come from send.csv and looked-after status from care_episodes.csv.",
+        (
+            Column("assessment_id", "id", "Assessment identifier (AssetPlus assessmentID)."),
+            CHILD_ID,
+            Column("assessment_date", "date", "Date the assessment or review was completed."),
+            _code(
+                "concerns_substance_misuse",
+                "Concerns about substance misuse (AssetPlus concernsSubstanceMisuse).",
+                codes.YES_NO,
+                required=False,
+            ),
+            _code(
+                "concerns_mental_health",
+                "Concerns about mental health (AssetPlus concernsMentalHealth).",
+                codes.YES_NO,
+                required=False,
+            ),
+            _code(
+                "concerns_speech_language_communication",
+                "Concerns about speech, language and communication (AssetPlus concernsSpeechLanguageCommunication).",
+                codes.YES_NO,
+                required=False,
+            ),
+            _code(
+                "neet",
+                "Not in education, employment or training at the assessment (from the AssetPlus ETE status).",
+                codes.YES_NO,
+                required=False,
+            ),
+            _code(
+                "children_in_need",
+                "A child in need now or at any time before (AssetPlus careChildInNeed).",
+                codes.YES_NO,
+                required=False,
+            ),
+            _code(
+                "child_protection_plan",
+                "On a child protection plan now or at any time before (AssetPlus careChildProtectionPlan).",
+                codes.YES_NO,
+                required=False,
+            ),
+            _code(
+                "exploitation_concerns",
+                "Concerns about criminal or sexual exploitation (CCE or CSE; AssetPlus exploitation flags).",
+                codes.YES_NO,
+                required=False,
+            ),
+        ),
+        key=("assessment_id",),
+        references=(Reference("child_id", "children", "child_id"),),
+    )
+)
 
-_add(Extract(
-    "pupils",
-    "Borough-wide school census: one row per pupil per academic year (spring census). Every pupil on roll in the "
-    "census counts, so it is the headcount the DfE divides exclusions by.",
-    (
-        Column("pupil_id", "id", "Pseudonymous pupil identifier (never the UPN): the same pupil keeps it in every year and in exclusions.csv."),
-        Column("academic_year", "text", "Academic year, written 2021/22.", pattern=r"[0-9]{4}/[0-9]{2}", pattern_hint="written like 2021/22"),
-        Column("school_id", "id", "School identifier."),
-        _code("phase", "School phase.", codes.SCHOOL_PHASES),
-        Column("nc_year", "int", "National curriculum year (0 is reception): age on 31 August before the academic year, minus 4.",
-               minimum=0, maximum=14),
-        _code("sex", "School census sex: M or F.", codes.SEX_CENSUS),
-        _code("ethnicity", "Detailed ethnicity, same codes as children.csv.", codes.ETHNICITY, required=False),
-        _code("sen_provision", "SEN provision: E (EHC plan), K (SEN support), N (none).", codes.SEN_PROVISION),
-    ),
-    key=("pupil_id", "academic_year"),
-))
+_add(
+    Extract(
+        "pupils",
+        "Borough-wide school census: one row per pupil per academic year (spring census). Every pupil on roll in the "
+        "census counts, so it is the headcount the DfE divides exclusions by.",
+        (
+            Column(
+                "pupil_id",
+                "id",
+                "Pseudonymous pupil identifier (never the UPN): the same pupil keeps it in every year and in exclusions.csv.",
+            ),
+            Column(
+                "academic_year",
+                "text",
+                "Academic year, written 2021/22.",
+                pattern=r"[0-9]{4}/[0-9]{2}",
+                pattern_hint="written like 2021/22",
+            ),
+            Column("school_id", "id", "School identifier."),
+            _code("phase", "School phase.", codes.SCHOOL_PHASES),
+            Column(
+                "nc_year",
+                "int",
+                "National curriculum year (0 is reception): age on 31 August before the academic year, minus 4.",
+                minimum=0,
+                maximum=14,
+            ),
+            _code("sex", "School census sex: M or F.", codes.SEX_CENSUS),
+            _code("ethnicity", "Detailed ethnicity, same codes as children.csv.", codes.ETHNICITY, required=False),
+            _code("sen_provision", "SEN provision: E (EHC plan), K (SEN support), N (none).", codes.SEN_PROVISION),
+        ),
+        key=("pupil_id", "academic_year"),
+    )
+)
 
-_add(Extract(
-    "exclusions",
-    "Borough-wide suspensions and permanent exclusions: one row per exclusion, as in the school census exclusions "
-    "return. A pupil excluded by two schools has rows from each. LNCH lunchtime suspensions are counted separately "
-    "from suspensions, as the DfE does.",
-    (
-        Column("exclusion_id", "id", "Exclusion identifier."),
-        Column("pupil_id", "id", "The pupil excluded."),
-        Column("school_id", "id", "The school that excluded."),
-        _code("category", "FIXD suspension (formerly fixed-period exclusion), PERM permanent exclusion, LNCH lunchtime suspension.",
-              codes.EXCLUSION_CATEGORIES),
-        Column("start_date", "date", "First day of the exclusion: places it in a term and an academic year."),
-        Column("sessions", "int", "Length in sessions (a session is half a school day). Give it for FIXD and LNCH (a "
-               "suspension without it still counts, but adds no days lost); blank for PERM, which has no length.", required=False, minimum=1, maximum=90),
-        _code("reason", "Main reason, as named in the DfE open data.", codes.EXCLUSION_REASONS),
-        Column("nc_year", "int", "National curriculum year at the time.", minimum=0, maximum=14),
-        _code("post_exclusion_provision", "For permanent exclusions: where the pupil now receives education (blank if not recorded).",
-              codes.POST_EXCLUSION_PROVISION, required=False),
-    ),
-    key=("exclusion_id",),
-    references=(Reference("pupil_id", "pupils", "pupil_id"),),
-))
+_add(
+    Extract(
+        "exclusions",
+        "Borough-wide suspensions and permanent exclusions: one row per exclusion, as in the school census exclusions "
+        "return. A pupil excluded by two schools has rows from each. LNCH lunchtime suspensions are counted separately "
+        "from suspensions, as the DfE does.",
+        (
+            Column("exclusion_id", "id", "Exclusion identifier."),
+            Column("pupil_id", "id", "The pupil excluded."),
+            Column("school_id", "id", "The school that excluded."),
+            _code(
+                "category",
+                "FIXD suspension (formerly fixed-period exclusion), PERM permanent exclusion, LNCH lunchtime suspension.",
+                codes.EXCLUSION_CATEGORIES,
+            ),
+            Column("start_date", "date", "First day of the exclusion: places it in a term and an academic year."),
+            Column(
+                "sessions",
+                "int",
+                "Length in sessions (a session is half a school day). Give it for FIXD and LNCH (a "
+                "suspension without it still counts, but adds no days lost); blank for PERM, which has no length.",
+                required=False,
+                minimum=1,
+                maximum=90,
+            ),
+            _code("reason", "Main reason, as named in the DfE open data.", codes.EXCLUSION_REASONS),
+            Column("nc_year", "int", "National curriculum year at the time.", minimum=0, maximum=14),
+            _code(
+                "post_exclusion_provision",
+                "For permanent exclusions: where the pupil now receives education (blank if not recorded).",
+                codes.POST_EXCLUSION_PROVISION,
+                required=False,
+            ),
+        ),
+        key=("exclusion_id",),
+        references=(Reference("pupil_id", "pupils", "pupil_id"),),
+    )
+)
 
-_add(Extract(
-    "pupil_link",
-    "Links YJS children to their pupil records: one row per matched child. Each pupil_id should appear once: a "
-    "pupil linked to two or more children is a linkage error, and the exclusions report counts those children as "
-    "unmatched (with that reason) rather than guess which link is right.",
-    (
-        CHILD_ID,
-        Column("pupil_id", "id", "The matched pupil (unique: one child per pupil)."),
-    ),
-    key=("child_id",),
-    references=(Reference("child_id", "children", "child_id"), Reference("pupil_id", "pupils", "pupil_id")),
-))
+_add(
+    Extract(
+        "pupil_link",
+        "Links YJS children to their pupil records: one row per matched child. Each pupil_id should appear once: a "
+        "pupil linked to two or more children is a linkage error, and the exclusions report counts those children as "
+        "unmatched (with that reason) rather than guess which link is right.",
+        (
+            CHILD_ID,
+            Column("pupil_id", "id", "The matched pupil (unique: one child per pupil)."),
+        ),
+        key=("child_id",),
+        references=(Reference("child_id", "children", "child_id"), Reference("pupil_id", "pupils", "pupil_id")),
+    )
+)
 
-_add(Extract(
-    "population",
-    "Reference: the local population aged 10 to 17 by single year of age, sex and ethnicity.",
-    (
-        Column("source", "text", "Where the estimate comes from, e.g. 'ONS Census 2021, custom dataset'."),
-        Column("vintage", "text", "The estimate's reference date or year, e.g. '2021'."),
-        Column("age", "int", "Single year of age.", minimum=10, maximum=17),
-        _code("sex", "1 male, 2 female.", {"1": "Male", "2": "Female"}),
-        _code("ethnicity", "Detailed ethnicity code; NOBT where the source gives no ethnicity.", codes.ETHNICITY),
-        Column("population", "int", "Number of children.", minimum=0, maximum=10_000_000),
-    ),
-    key=("age", "sex", "ethnicity"),
-    reference_data=True,
-))
+_add(
+    Extract(
+        "population",
+        "Reference: the local population aged 10 to 17 by single year of age, sex and ethnicity.",
+        (
+            Column("source", "text", "Where the estimate comes from, e.g. 'ONS Census 2021, custom dataset'."),
+            Column("vintage", "text", "The estimate's reference date or year, e.g. '2021'."),
+            Column("age", "int", "Single year of age.", minimum=10, maximum=17),
+            _code("sex", "1 male, 2 female.", {"1": "Male", "2": "Female"}),
+            _code("ethnicity", "Detailed ethnicity code; NOBT where the source gives no ethnicity.", codes.ETHNICITY),
+            Column("population", "int", "Number of children.", minimum=0, maximum=10_000_000),
+        ),
+        key=("age", "sex", "ethnicity"),
+        reference_data=True,
+    )
+)
 
-_add(Extract(
-    "looked_after_population",
-    "Reference: children aged 10 to 17 looked after by the local authority, by single year of age and sex "
-    "(e.g. from the SSDA903 return at 31 March), the comparison for looked-after children in the cohort.",
-    (
-        Column("source", "text", "Where the count comes from, e.g. 'SSDA903, children looked after at 31 March'."),
-        Column("vintage", "text", "The count's reference date or year, e.g. '31 March 2025'."),
-        Column("age", "int", "Single year of age.", minimum=10, maximum=17),
-        _code("sex", "1 male, 2 female.", {"1": "Male", "2": "Female"}),
-        Column("looked_after", "int", "Number of children looked after.", minimum=0, maximum=1_000_000),
-    ),
-    key=("age", "sex"),
-    reference_data=True,
-))
+_add(
+    Extract(
+        "looked_after_population",
+        "Reference: children aged 10 to 17 looked after by the local authority, by single year of age and sex "
+        "(e.g. from the SSDA903 return at 31 March), the comparison for looked-after children in the cohort.",
+        (
+            Column("source", "text", "Where the count comes from, e.g. 'SSDA903, children looked after at 31 March'."),
+            Column("vintage", "text", "The count's reference date or year, e.g. '31 March 2025'."),
+            Column("age", "int", "Single year of age.", minimum=10, maximum=17),
+            _code("sex", "1 male, 2 female.", {"1": "Male", "2": "Female"}),
+            Column("looked_after", "int", "Number of children looked after.", minimum=0, maximum=1_000_000),
+        ),
+        key=("age", "sex"),
+        reference_data=True,
+    )
+)
 
 # Order matters: an extract is validated after the extracts it refers to.
 ORDER = tuple(EXTRACTS)

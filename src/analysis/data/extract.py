@@ -59,8 +59,8 @@ def checksums(data_dir: Path, known: dict | None = None) -> dict[str, str]:
     known = known or {}
     stats, old_stats, old_sums = _stats(data_dir), known.get("stats", {}), known.get("checksums", {})
     out = {}
-    for file, stat in stats.items():
-        if old_stats.get(file) == stat and file in old_sums:
+    for file, file_stat in stats.items():
+        if old_stats.get(file) == file_stat and file in old_sums:
             out[file] = old_sums[file]
         else:
             try:
@@ -110,11 +110,12 @@ class Tables(Mapping):
 
 
 def _as_categories(frame: pd.DataFrame, categories: tuple[str, ...]) -> pd.DataFrame:
-    return frame.astype({c: "category" for c in categories}) if categories else frame
+    return frame.astype(dict.fromkeys(categories, "category")) if categories else frame
 
 
-def columns(tables: Mapping[str, pd.DataFrame], name: str, wanted: list[str],
-            categories: tuple[str, ...] = ()) -> pd.DataFrame | None:
+def columns(
+    tables: Mapping[str, pd.DataFrame], name: str, wanted: list[str], categories: tuple[str, ...] = ()
+) -> pd.DataFrame | None:
     """The `wanted` columns of table `name` (those in `categories` as pandas categories), or None if there is no
     such table: by column from Parquet for the validated tables (`Tables.columns`), a selection for tables
     already in memory (as in tests)."""
@@ -181,8 +182,13 @@ def _write(validated: Validated, work_dir: Path, sums: dict[str, str], stats: di
 def _stop(work_dir: Path, err: ExtractError, sums: dict[str, str], stats: dict[str, list[int]]) -> None:
     """validation.json for inputs that cannot be used: the problems, so the same files get the same answer at once
     (that day: an extract date after today stops a run only until that day comes)."""
-    record = {"cache_version": CACHE_VERSION, "checksums": sums, "stats": stats, "stopped": err.problems,
-              "checked_on": date.today().isoformat()}
+    record = {
+        "cache_version": CACHE_VERSION,
+        "checksums": sums,
+        "stats": stats,
+        "stopped": err.problems,
+        "checked_on": date.today().isoformat(),
+    }
     (work_dir / "validation.json").write_text(json.dumps(record, indent=2))
 
 

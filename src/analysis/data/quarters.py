@@ -71,7 +71,7 @@ class Quarter:
     q: int
 
     @classmethod
-    def parse(cls, text: str) -> "Quarter":
+    def parse(cls, text: str) -> Quarter:
         if isinstance(text, Quarter):
             return text
         cleaned = " ".join(str(text).split())
@@ -94,7 +94,7 @@ class Quarter:
         )
 
     @classmethod
-    def containing(cls, day: date) -> "Quarter":
+    def containing(cls, day: date) -> Quarter:
         fy = day.year if day.month >= 4 else day.year - 1
         return cls(fy, (day.month - 4) % 12 // 3 + 1)
 
@@ -128,7 +128,9 @@ class Quarter:
 
     @property
     def period(self) -> Period:
-        return Period(self.start, self.end, f"{self.label} ({_month_name(self.start)} to {_month_name(self.end)} {self.end.year})")
+        return Period(
+            self.start, self.end, f"{self.label} ({_month_name(self.start)} to {_month_name(self.end)} {self.end.year})"
+        )
 
     @property
     def year_ending(self) -> Period:
@@ -136,19 +138,19 @@ class Quarter:
         start = add_months(self.end + timedelta(days=1), -12)
         return Period(start, self.end, f"year ending {_month_name(self.end)} {self.end.year}")
 
-    def shift(self, quarters: int) -> "Quarter":
+    def shift(self, quarters: int) -> Quarter:
         index = self.fy * 4 + (self.q - 1) + quarters
         return Quarter(index // 4, index % 4 + 1)
 
     @property
-    def previous(self) -> "Quarter":
+    def previous(self) -> Quarter:
         return self.shift(-1)
 
     @property
-    def same_quarter_last_year(self) -> "Quarter":
+    def same_quarter_last_year(self) -> Quarter:
         return self.shift(-4)
 
-    def history(self, n: int) -> list["Quarter"]:
+    def history(self, n: int) -> list[Quarter]:
         """The last `n` quarters, oldest first, ending with this one."""
         return [self.shift(-i) for i in range(n - 1, -1, -1)]
 
@@ -157,7 +159,11 @@ class Quarter:
         """From 1 September of the academic year the quarter ends in, to the quarter end."""
         end = self.end
         first = end.year if end.month >= 9 else end.year - 1
-        return Period(date(first, 9, 1), end, f"academic year {academic_year_label(first)} to {end.day} {_month_name(end)} {end.year}")
+        return Period(
+            date(first, 9, 1),
+            end,
+            f"academic year {academic_year_label(first)} to {end.day} {_month_name(end)} {end.year}",
+        )
 
 
 def academic_year_label(first_year: int) -> str:

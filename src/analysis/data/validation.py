@@ -77,8 +77,10 @@ class Validated:
 
     @property
     def counts(self) -> pd.DataFrame:
-        rows = [{"extract": EXTRACTS[name].file, "received": accepted + aside, "accepted": accepted, "set_aside": aside}
-                for name, (accepted, aside) in self.sizes.items()]
+        rows = [
+            {"extract": EXTRACTS[name].file, "received": accepted + aside, "accepted": accepted, "set_aside": aside}
+            for name, (accepted, aside) in self.sizes.items()
+        ]
         return pd.DataFrame(rows)
 
     @property
@@ -125,7 +127,9 @@ def _per_distinct(values: pd.Series, compute: Callable[[pd.Series], pd.Series | 
         return compute(values)
     dictionary = encoded.chunk(0).dictionary
     distinct = pyarrow.concat_arrays([dictionary, pyarrow.nulls(1, dictionary.type)])  # the last one: missing
-    where = np.concatenate([c.indices.fill_null(len(dictionary)).to_numpy(zero_copy_only=False) for c in encoded.chunks])
+    where = np.concatenate(
+        [c.indices.fill_null(len(dictionary)).to_numpy(zero_copy_only=False) for c in encoded.chunks]
+    )
     del encoded
     result = compute(distinct.to_pandas(types_mapper=lambda t: _TEXT))
     return result.take(where).set_axis(values.index)
@@ -198,8 +202,12 @@ def _tidy_chunk(chunk: pyarrow.Array) -> pyarrow.Array:
         return chunk
     validity = pyarrow.array(~blank).buffers()[1]
     buffers = chunk.buffers()
-    return pyarrow.Array.from_buffers(chunk.type, len(chunk), [validity, buffers[1], buffers[2] or pyarrow.py_buffer(b"")],
-                                      null_count=int(blank.sum()))
+    return pyarrow.Array.from_buffers(
+        chunk.type,
+        len(chunk),
+        [validity, buffers[1], buffers[2] or pyarrow.py_buffer(b"")],
+        null_count=int(blank.sum()),
+    )
 
 
 def _tidy_arrow(arr: pyarrow.ChunkedArray) -> pyarrow.ChunkedArray:
@@ -216,12 +224,17 @@ def _tidy(values: pd.Series) -> pd.Series:
 
 # --- reading the files ----------------------------------------------------------------
 
+
 def _arrow_csv_options(include: list[str] | None = None):
     """What pandas' pyarrow engine uses for dtype=str, keep_default_na=False: every column text, nothing missing."""
     import pyarrow.csv as pacsv
 
-    convert = pacsv.ConvertOptions(default_column_type=pyarrow.large_string(), null_values=[], strings_can_be_null=False,
-                                   include_columns=include or [])
+    convert = pacsv.ConvertOptions(
+        default_column_type=pyarrow.large_string(),
+        null_values=[],
+        strings_can_be_null=False,
+        include_columns=include or [],
+    )
     return pacsv.ReadOptions(), pacsv.ParseOptions(), convert
 
 
@@ -247,8 +260,10 @@ def _file_problem(path: Path, name: str) -> str | None:
     try:
         os.close(os.open(path, os.O_RDONLY))
     except OSError as err:
-        return (f"{name}: cannot be read ({err.strerror or err}). Check that you are allowed to read it, and close it "
-                "if another program (such as Excel) has it open.")
+        return (
+            f"{name}: cannot be read ({err.strerror or err}). Check that you are allowed to read it, and close it "
+            "if another program (such as Excel) has it open."
+        )
     return None
 
 
@@ -266,9 +281,12 @@ def _repeated_names(names: list[str], name: str) -> list[str]:
     for i, n in enumerate(names, start=1):
         if str(n).strip():
             where.setdefault(str(n).strip(), []).append(i)
-    return [f"{name}: the column '{n}' appears {len(at)} times in the header (columns {', '.join(map(str, at))}). "
-            "Each column may appear once: remove or rename the extra one(s)."
-            for n, at in where.items() if len(at) > 1]
+    return [
+        f"{name}: the column '{n}' appears {len(at)} times in the header (columns {', '.join(map(str, at))}). "
+        "Each column may appear once: remove or rename the extra one(s)."
+        for n, at in where.items()
+        if len(at) > 1
+    ]
 
 
 def _check_names(names: list[str], name: str) -> None:
@@ -286,13 +304,15 @@ def _read_csv_pandas(path: Path, name: str) -> pd.DataFrame:
         try:
             frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
         except UnicodeDecodeError as err:
-            raise ExtractError([f"{name}: cannot be read as UTF-8 text (byte {err.start}). Save it as 'CSV UTF-8' and try again."])
+            raise ExtractError(
+                [f"{name}: cannot be read as UTF-8 text (byte {err.start}). Save it as 'CSV UTF-8' and try again."]
+            ) from None
         except pd.errors.EmptyDataError:
-            raise ExtractError([f"{name}: the file is empty; it needs at least the header row."])
+            raise ExtractError([f"{name}: the file is empty; it needs at least the header row."]) from None
         except (pd.errors.ParserError, csv.Error) as err:
-            raise ExtractError([f"{name}: is not a readable CSV file ({' '.join(str(err).split())})."])
+            raise ExtractError([f"{name}: is not a readable CSV file ({' '.join(str(err).split())})."]) from None
         except OSError as err:
-            raise ExtractError([f"{name}: cannot be read ({err.strerror or err})."])
+            raise ExtractError([f"{name}: cannot be read ({err.strerror or err})."]) from None
     # pandas renames a repeated column ('sex.1'): the header as written says whether one was
     try:
         header = pd.read_csv(path, header=None, nrows=1, dtype=str, keep_default_na=False, encoding="utf-8-sig")
@@ -355,8 +375,10 @@ def read_csv(path: Path, name: str, columns: list[str] | None = None) -> pd.Data
 
 
 def _missing_columns(file: str, wanted: list[str], found: list[str], missing: list[str]) -> str:
-    return (f"{file}: missing column(s) {', '.join(missing)}. "
-            f"The contract needs {', '.join(wanted)}; the file has {', '.join(found) or 'no columns'}.")
+    return (
+        f"{file}: missing column(s) {', '.join(missing)}. "
+        f"The contract needs {', '.join(wanted)}; the file has {', '.join(found) or 'no columns'}."
+    )
 
 
 def read_header(path: Path, name: str) -> list[str]:
@@ -424,7 +446,7 @@ def _record_lines(path: Path) -> np.ndarray:
             starts = np.concatenate([[0], ends + 1])
             tail = starts[-1] < len(b)
             has = np.logical_or.reduceat(content, starts if tail else starts[:-1])
-            closed = has[:len(ends)].copy()
+            closed = has[: len(ends)].copy()
             closed[0] |= open_content
             start_lines = np.concatenate([[open_start], end_lines[:-1] + 1])
             found.append(start_lines[closed])
@@ -477,6 +499,7 @@ class _LineNumbers:
 
 # --- the contract as pandera schemas -------------------------------------------------
 
+
 class _Parsed:
     """Each column of one extract parsed once (dates, numbers, code look-ups...), however many checks and
     rules use it. pandera hands a check only the non-missing values of a column with gaps: a check takes
@@ -518,6 +541,7 @@ def _ints(values: pd.Series) -> pd.DataFrame:
     def read(v):
         n, huge = _read_ints(v)
         return pd.DataFrame({"n": n, "huge": huge}, index=v.index)
+
     return _per_distinct(values, read)
 
 
@@ -545,11 +569,15 @@ def _checks(column: Column, extract_date: pd.Timestamp, parsed: _Parsed | None =
     parsed = parsed or _Parsed()
     name, parse = column.name, _parsers(column)
     if column.kind == "date":
-        dates = lambda s: parsed.rows("date", name, s, parse["date"])  # noqa: E731
+        dates = lambda s: parsed.rows("date", name, s, parse["date"])
         return [
             pa.Check(lambda s: dates(s).notna(), error=f"not a date: write dates as {DATE_FORMS}"),
-            pa.Check(lambda s: ~(dates(s) > extract_date), error=f"date after the extract date ({extract_date:%d %B %Y})"),
-            pa.Check(lambda s: ~(dates(s) < EARLIEST_DATE), error=f"date before {EARLIEST_DATE:%Y}, which cannot be right"),
+            pa.Check(
+                lambda s: ~(dates(s) > extract_date), error=f"date after the extract date ({extract_date:%d %B %Y})"
+            ),
+            pa.Check(
+                lambda s: ~(dates(s) < EARLIEST_DATE), error=f"date before {EARLIEST_DATE:%Y}, which cannot be right"
+            ),
         ]
     if column.kind == "int":
         checks = [pa.Check(lambda s: parsed.rows("whole", name, s, parse["whole"]), error="not a whole number")]
@@ -564,25 +592,36 @@ def _checks(column: Column, extract_date: pd.Timestamp, parsed: _Parsed | None =
             if hi is not None:
                 ok &= ~(n > hi).fillna(False)
             return ok.astype(bool)
+
         if lo is not None or hi is not None:
             checks.append(pa.Check(_within_contract_range, error=f"outside the allowed range {lo} to {hi}"))
         else:
-            checks.append(pa.Check(_within_contract_range, error=f"a whole number of more than {MAX_INT_DIGITS} digits"))
+            checks.append(
+                pa.Check(_within_contract_range, error=f"a whole number of more than {MAX_INT_DIGITS} digits")
+            )
         return checks
     if column.kind == "code":
         shown = ", ".join(column.codes[:8]) + (", ..." if len(column.codes) > 8 else "")
-        return [pa.Check(lambda s: parsed.rows("code", name, s, parse["code"]),
-                         error=f"not a code in the contract's list ({shown})")]
+        return [
+            pa.Check(
+                lambda s: parsed.rows("code", name, s, parse["code"]),
+                error=f"not a code in the contract's list ({shown})",
+            )
+        ]
     if column.pattern:
-        return [pa.Check(lambda s: parsed.rows("pattern", name, s, parse["pattern"]), error=f"not {column.pattern_hint}")]
+        return [
+            pa.Check(lambda s: parsed.rows("pattern", name, s, parse["pattern"]), error=f"not {column.pattern_hint}")
+        ]
     return []
 
 
 def schema_for(extract: Extract, extract_date: pd.Timestamp, parsed: _Parsed | None = None):
     import pandera.pandas as pa
 
-    columns = {c.name: pa.Column(nullable=not c.required, checks=_checks(c, extract_date, parsed), coerce=False)
-               for c in extract.columns}
+    columns = {
+        c.name: pa.Column(nullable=not c.required, checks=_checks(c, extract_date, parsed), coerce=False)
+        for c in extract.columns
+    }
     return pa.DataFrameSchema(columns, strict=False, name=extract.file)
 
 
@@ -594,8 +633,10 @@ def _rule_text(check: str, column: str) -> str:
 
 # --- validating one extract -------------------------------------------------------------
 
-def _row_problems(frame: pd.DataFrame, extract: Extract, extract_date: pd.Timestamp,
-                  parsed: _Parsed | None = None) -> tuple[pd.Series, pd.Series]:
+
+def _row_problems(
+    frame: pd.DataFrame, extract: Extract, extract_date: pd.Timestamp, parsed: _Parsed | None = None
+) -> tuple[pd.Series, pd.Series]:
     """Every rule each row breaks, as one text per row index (rows with none are absent), with the value; and the
     same rules without the values (for reports: a value may be an identifier)."""
     import pandera.pandas as pa
@@ -606,7 +647,9 @@ def _row_problems(frame: pd.DataFrame, extract: Extract, extract_date: pd.Timest
     except pa.errors.SchemaErrors as err:
         crashed = err.failure_cases[err.failure_cases["index"].isna()]
         if len(crashed):  # a check that raised is a bug in this package, not in the data
-            raise RuntimeError(f"{extract.file}: a validation check failed to run: {crashed.iloc[0]['failure_case']}")
+            raise RuntimeError(
+                f"{extract.file}: a validation check failed to run: {crashed.iloc[0]['failure_case']}"
+            ) from err
         cases = err.failure_cases
     values = cases["failure_case"].astype(object).where(cases["failure_case"].notna(), None)
     text = [
@@ -619,8 +662,10 @@ def _row_problems(frame: pd.DataFrame, extract: Extract, extract_date: pd.Timest
         by_row.setdefault(i, []).append((t, r))
     rows = sorted(by_row)
     index = np.array(rows, dtype=np.int64)
-    return (pd.Series(["; ".join(t for t, _ in by_row[i]) for i in rows], index=index, dtype=object),
-            pd.Series([[r for _, r in by_row[i]] for i in rows], index=index, dtype=object))
+    return (
+        pd.Series(["; ".join(t for t, _ in by_row[i]) for i in rows], index=index, dtype=object),
+        pd.Series([[r for _, r in by_row[i]] for i in rows], index=index, dtype=object),
+    )
 
 
 def _typed(frame: pd.DataFrame, extract: Extract, parsed: _Parsed | None = None) -> pd.DataFrame:
@@ -662,8 +707,10 @@ def _codes(arr: pyarrow.ChunkedArray) -> tuple[np.ndarray, np.ndarray, int]:
         distinct = pc.unique(arr)
         codes = pc.index_in(arr, value_set=distinct).fill_null(-1).to_numpy(zero_copy_only=False)
         return codes, codes >= 0, len(distinct.drop_null())
-    codes = np.concatenate([c.indices.fill_null(-1).to_numpy(zero_copy_only=False) for c in encoded.chunks]
-                           or [np.zeros(0, dtype=np.int32)])
+    codes = np.concatenate(
+        [c.indices.fill_null(-1).to_numpy(zero_copy_only=False) for c in encoded.chunks]
+        or [np.zeros(0, dtype=np.int32)]
+    )
     return codes, codes >= 0, sizes.pop() if sizes else 0
 
 
@@ -700,9 +747,14 @@ def _duplicates(frame: pd.DataFrame, keys: list[str]) -> tuple[np.ndarray, np.nd
     return involved[~first], involved[first][group[~first]]
 
 
-def validate_extract(raw: pd.DataFrame, extract: Extract, extract_date: pd.Timestamp,
-                     accepted: dict[str, pd.DataFrame], consume: bool = False,
-                     lines: Callable[[np.ndarray], np.ndarray] | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+def validate_extract(
+    raw: pd.DataFrame,
+    extract: Extract,
+    extract_date: pd.Timestamp,
+    accepted: dict[str, pd.DataFrame],
+    consume: bool = False,
+    lines: Callable[[np.ndarray], np.ndarray] | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Split one extract into accepted (typed) rows and rows set aside (as received, with line and problems).
 
     `accepted` holds the accepted rows of the extracts validated before (at least the columns that references
@@ -730,8 +782,10 @@ def validate_extract(raw: pd.DataFrame, extract: Extract, extract_date: pd.Times
             dup = pd.Series(False, index=raw.index)
             dup.iloc[dup_rows] = True
             first_line = lines(first_rows)
-            texts = pd.Series([f"duplicate {' + '.join(keys)} (first seen on line {n})" for n in first_line],
-                              index=raw.index[dup_rows])
+            texts = pd.Series(
+                [f"duplicate {' + '.join(keys)} (first seen on line {n})" for n in first_line],
+                index=raw.index[dup_rows],
+            )
             found.add(dup, texts, f"duplicate {' + '.join(keys)}")
 
     for ref in extract.references:
@@ -739,7 +793,11 @@ def validate_extract(raw: pd.DataFrame, extract: Extract, extract_date: pd.Times
         known = parent[ref.target] if parent is not None else pd.Series([], dtype="string")
         values = raw[ref.column]
         missing = values.notna() & ~isin(values, known)
-        texts = f"{ref.column} '" + values[missing].astype(str) + f"' not found among the accepted rows of {EXTRACTS[ref.extract].file}"
+        texts = (
+            f"{ref.column} '"
+            + values[missing].astype(str)
+            + f"' not found among the accepted rows of {EXTRACTS[ref.extract].file}"
+        )
         found.add(missing, texts, f"{ref.column} not found among the accepted rows of {EXTRACTS[ref.extract].file}")
         del values, known, parent
 
@@ -749,7 +807,7 @@ def validate_extract(raw: pd.DataFrame, extract: Extract, extract_date: pd.Times
     bad[list(found.problems)] = True
     set_aside = raw[bad].copy()
     set_aside.insert(0, "line", pd.Series(lines(np.flatnonzero(bad.to_numpy())), index=set_aside.index))
-    set_aside["problems"] = [ "; ".join(found.problems[int(i)]) for i in set_aside.index]
+    set_aside["problems"] = ["; ".join(found.problems[int(i)]) for i in set_aside.index]
     rules = [found.rules[int(i)] for i in set_aside.index]
 
     keep = ~bad.to_numpy()
@@ -790,6 +848,7 @@ def _special_rules(name, raw, typed, accepted, found: _Collector) -> None:
 
 # --- the whole folder --------------------------------------------------------------
 
+
 def _today() -> date:
     """The machine's date (a function, so tests can move it)."""
     return date.today()
@@ -810,20 +869,28 @@ def read_info(data_dir: Path) -> dict[str, object]:
         at = pd.Series(_LineNumbers(path, len(frame))(repeated.index.to_numpy()), index=repeated.to_numpy())
         for f in dict.fromkeys(repeated):
             numbers = [str(n) for n in at[[f]]]
-            problems.append(f"{extract.file}: the field '{f}' is given on {len(numbers)} rows (lines "
-                            f"{', '.join(numbers[:-1])} and {numbers[-1]}); give it once.")
+            problems.append(
+                f"{extract.file}: the field '{f}' is given on {len(numbers)} rows (lines "
+                f"{', '.join(numbers[:-1])} and {numbers[-1]}); give it once."
+            )
     values = dict(zip(frame["field"], frame["value"]))
-    problems += [f"{extract.file}: no row for the field '{f}'." for f in EXTRACT_INFO_FIELDS if pd.isna(values.get(f, np.nan))]
+    problems += [
+        f"{extract.file}: no row for the field '{f}'." for f in EXTRACT_INFO_FIELDS if pd.isna(values.get(f, np.nan))
+    ]
     info: dict[str, object] = {"area_name": values.get("area_name")}
     if "extract_date" in values and not pd.isna(values["extract_date"]) and "extract_date" not in set(repeated):
         parsed = parse_dates(pd.Series([values["extract_date"]]))[0]
         today = _today()
         if pd.isna(parsed):
-            problems.append(f"{extract.file}: extract_date '{values['extract_date']}' is not a date; write {DATE_FORMS}.")
+            problems.append(
+                f"{extract.file}: extract_date '{values['extract_date']}' is not a date; write {DATE_FORMS}."
+            )
         elif parsed.date() > today:
-            problems.append(f"{extract.file}: extract_date '{values['extract_date']}' ({parsed:%d %B %Y}) is after today "
-                            f"({today:%d %B %Y}): an extract cannot be taken in the future. Write the day it was "
-                            f"taken, as {DATE_FORMS}.")
+            problems.append(
+                f"{extract.file}: extract_date '{values['extract_date']}' ({parsed:%d %B %Y}) is after today "
+                f"({today:%d %B %Y}): an extract cannot be taken in the future. Write the day it was "
+                f"taken, as {DATE_FORMS}."
+            )
         else:
             info["extract_date"] = parsed.date()
     if problems:
@@ -916,8 +983,14 @@ def validate_folder(data_dir: Path, on_extract: OnExtract | None = None) -> Vali
         else:
             on_extract(name, table, aside)
         del table, aside
-    return Validated(info=info, tables=tables, set_aside=set_aside, ignored_columns={k: v for k, v in ignored.items() if v},
-                     sizes=sizes, problems=reasons)
+    return Validated(
+        info=info,
+        tables=tables,
+        set_aside=set_aside,
+        ignored_columns={k: v for k, v in ignored.items() if v},
+        sizes=sizes,
+        problems=reasons,
+    )
 
 
 def describe_problems(set_aside: pd.DataFrame, top: int = 5) -> str:

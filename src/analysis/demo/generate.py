@@ -3,8 +3,8 @@
 `generate(out_dir)` writes every extract of the data contract (`contract.EXTRACTS`)
 as `<name>.csv`. All the data are invented: no real child, pupil or school is
 behind any row. The volumes are shaped like Rotherham's published figures
-(docs/methods-references.md): about 25,000 children aged 10 to 17, a few hundred
-youth justice outcomes a year (mostly diversion), about 50 first time entrants
+(docs/methodology.md, Published figures the project reproduces): about 25,000
+children aged 10 to 17, a few hundred youth justice outcomes a year (mostly diversion), about 50 first time entrants
 a year, a caseload of 150 to 200 children in any quarter, and a borough-wide
 school census with suspensions and permanent exclusions.
 
@@ -98,11 +98,25 @@ DANGLING_OFFSET = 500_000  # references to records that do not exist start this 
 
 # --- Population: shares of the 10-17 population by detailed ethnicity ------------------------
 POP_SHARE = {
-    "WBRI": 0.8670, "WIRI": 0.0015, "WIRT": 0.0015, "WROM": 0.0035, "WOTH": 0.0385,
-    "MWBC": 0.0080, "MWBA": 0.0030, "MWAS": 0.0080, "MOTH": 0.0060,
-    "AIND": 0.0025, "APKN": 0.0290, "ABAN": 0.0010, "CHNE": 0.0015, "AOTH": 0.0060,
-    "BCRB": 0.0010, "BAFR": 0.0090, "BOTH": 0.0030,
-    "OARB": 0.0050, "OOTH": 0.0050,
+    "WBRI": 0.8670,
+    "WIRI": 0.0015,
+    "WIRT": 0.0015,
+    "WROM": 0.0035,
+    "WOTH": 0.0385,
+    "MWBC": 0.0080,
+    "MWBA": 0.0030,
+    "MWAS": 0.0080,
+    "MOTH": 0.0060,
+    "AIND": 0.0025,
+    "APKN": 0.0290,
+    "ABAN": 0.0010,
+    "CHNE": 0.0015,
+    "AOTH": 0.0060,
+    "BCRB": 0.0010,
+    "BAFR": 0.0090,
+    "BOTH": 0.0030,
+    "OARB": 0.0050,
+    "OOTH": 0.0050,
 }
 POP_TOTAL = 25_000
 POP_AGE_WEIGHTS = np.array([1.04, 1.035, 1.03, 1.02, 1.0, 0.98, 0.965, 0.95])  # ages 10..17
@@ -145,22 +159,36 @@ SERIOUSNESS_BLANK = 0.02
 TIER_THRESHOLDS = np.array([2.0, 3.1, 4.9, 6.5])
 OUTCOMES_BY_TIER = {
     "Diversion": {
-        "COMMUNITY_RESOLUTION_POLICE_FACILITATED": 113, "COMMUNITY_RESOLUTION_OTHER_AGENCY_FACILITATED": 16,
-        "COMMUNITY_RESOLUTION_WITH_YJS_INVOLVEMENT": 129, "NO_FURTHER_ACTION_OUTCOME_20_21": 87,
-        "NO_FURTHER_ACTION_OUTCOME_22": 60, "NO_FURTHER_ACTION_OUTCOME_22_DEFERRED_PROSECUTION": 7,
-        "YOUTH_RESTORATIVE_DISPOSAL": 8, "OTHER_INFORMAL_ACTION": 6,
+        "COMMUNITY_RESOLUTION_POLICE_FACILITATED": 113,
+        "COMMUNITY_RESOLUTION_OTHER_AGENCY_FACILITATED": 16,
+        "COMMUNITY_RESOLUTION_WITH_YJS_INVOLVEMENT": 129,
+        "NO_FURTHER_ACTION_OUTCOME_20_21": 87,
+        "NO_FURTHER_ACTION_OUTCOME_22": 60,
+        "NO_FURTHER_ACTION_OUTCOME_22_DEFERRED_PROSECUTION": 7,
+        "YOUTH_RESTORATIVE_DISPOSAL": 8,
+        "OTHER_INFORMAL_ACTION": 6,
     },
     "Pre-court": {"YOUTH_CAUTION": 40, "YOUTH_CONDITIONAL_CAUTION": 60},
     "First-tier": {
-        "REFERRAL_ORDER": 23, "CONDITIONAL_DISCHARGE": 6, "FINE": 4, "DISQUALIFICATION_FROM_DRIVING": 1.5,
-        "COMPENSATION_ORDER": 1, "ABSOLUTE_DISCHARGE": 0.7, "BIND_OVER": 0.7, "DEFERRED_SENTENCE": 1,
+        "REFERRAL_ORDER": 23,
+        "CONDITIONAL_DISCHARGE": 6,
+        "FINE": 4,
+        "DISQUALIFICATION_FROM_DRIVING": 1.5,
+        "COMPENSATION_ORDER": 1,
+        "ABSOLUTE_DISCHARGE": 0.7,
+        "BIND_OVER": 0.7,
+        "DEFERRED_SENTENCE": 1,
         "REPARATION_ORDER": 0.6,
     },
     "Community": {"YOUTH_REHABILITATION_ORDER": 80, "YOUTH_REHABILITATION_ORDER_ISS": 20},
     "Custody": {"DETENTION_AND_TRAINING_ORDER": 85, "SECTION_250": 12, "SECTION_254": 2, "SECTION_259": 1},
 }
 OUTCOME_DELAY_DAYS = {  # tier: (min, max) days from offence to outcome
-    "Diversion": (7, 56), "Pre-court": (14, 70), "First-tier": (30, 182), "Community": (30, 182), "Custody": (30, 150),
+    "Diversion": (7, 56),
+    "Pre-court": (14, 70),
+    "First-tier": (30, 182),
+    "Community": (30, 182),
+    "Custody": (30, 150),
 }
 NO_OUTCOME_SHARE = 0.03
 SECOND_OUTCOME_SHARE = 0.15  # of court offences below custody: a compensation order or disqualification as well
@@ -172,36 +200,95 @@ SCHOOLS = {"PRIMARY": 100, "SECONDARY": 16, "SPECIAL": 7, "AP": 2}  # at scale 1
 SPECIAL_SHARE = 0.015
 SIXTH_FORM_STAY = (0.45, 0.9)  # P(in Year 12 | Year 11), P(in Year 13 | Year 12)
 YJS_SIXTH_FORM_STAY = (0.25, 0.8)
-SUSPENSION_BASE = {3: 0.0035, 4: 0.005, 5: 0.008, 6: 0.012, 7: 0.039, 8: 0.054, 9: 0.065, 10: 0.068,
-                   11: 0.05, 12: 0.009, 13: 0.005}
+SUSPENSION_BASE = {
+    3: 0.0035,
+    4: 0.005,
+    5: 0.008,
+    6: 0.012,
+    7: 0.039,
+    8: 0.054,
+    9: 0.065,
+    10: 0.068,
+    11: 0.05,
+    12: 0.009,
+    13: 0.005,
+}
 YEAR_FACTOR = {2019: 0.75, 2020: 0.8, 2021: 1.0, 2022: 1.05, 2023: 1.1, 2024: 1.12, 2025: 1.15}
-SESSIONS = {1: 0.08, 2: 0.30, 3: 0.06, 4: 0.22, 5: 0.03, 6: 0.12, 8: 0.05, 10: 0.06, 12: 0.03, 14: 0.02,
-            16: 0.01, 20: 0.01, 30: 0.01}
+SESSIONS = {
+    1: 0.08,
+    2: 0.30,
+    3: 0.06,
+    4: 0.22,
+    5: 0.03,
+    6: 0.12,
+    8: 0.05,
+    10: 0.06,
+    12: 0.03,
+    14: 0.02,
+    16: 0.01,
+    20: 0.01,
+    30: 0.01,
+}
 SUSPENSION_REASONS = {
-    "persistent_disruptive": 46, "verbal_adult": 14, "physical_pupils": 12, "other": 6, "physical_adult": 5,
-    "verbal_pupil": 5, "damage": 2, "drug_alcohol": 2, "offensive_weapon": 1, "bullying": 1, "racist_abuse": 1,
-    "sexual_misconduct": 1, "theft": 0.6, "media_technology": 0.6, "abuse_sex_gender": 0.3,
-    "abuse_disability": 0.1, "public_health": 0.4,
+    "persistent_disruptive": 46,
+    "verbal_adult": 14,
+    "physical_pupils": 12,
+    "other": 6,
+    "physical_adult": 5,
+    "verbal_pupil": 5,
+    "damage": 2,
+    "drug_alcohol": 2,
+    "offensive_weapon": 1,
+    "bullying": 1,
+    "racist_abuse": 1,
+    "sexual_misconduct": 1,
+    "theft": 0.6,
+    "media_technology": 0.6,
+    "abuse_sex_gender": 0.3,
+    "abuse_disability": 0.1,
+    "public_health": 0.4,
 }
 PERM_REASONS = {
-    "persistent_disruptive": 35, "physical_pupils": 15, "physical_adult": 13, "drug_alcohol": 10,
-    "offensive_weapon": 8, "verbal_adult": 8, "other": 4, "sexual_misconduct": 2, "damage": 2,
-    "bullying": 1, "racist_abuse": 1, "theft": 1,
+    "persistent_disruptive": 35,
+    "physical_pupils": 15,
+    "physical_adult": 13,
+    "drug_alcohol": 10,
+    "offensive_weapon": 8,
+    "verbal_adult": 8,
+    "other": 4,
+    "sexual_misconduct": 2,
+    "damage": 2,
+    "bullying": 1,
+    "racist_abuse": 1,
+    "theft": 1,
 }
-POST_EXCLUSION = {"PRU": 70, "ALTERNATIVE_PROVISION": 8, "NEW_SCHOOL": 8, "REINSTATED": 3,
-                  "ELECTIVE_HOME_EDUCATION": 3, "NOT_IN_EDUCATION": 2, "NOT_KNOWN": 2, "": 4}
+POST_EXCLUSION = {
+    "PRU": 70,
+    "ALTERNATIVE_PROVISION": 8,
+    "NEW_SCHOOL": 8,
+    "REINSTATED": 3,
+    "ELECTIVE_HOME_EDUCATION": 3,
+    "NOT_IN_EDUCATION": 2,
+    "NOT_KNOWN": 2,
+    "": 4,
+}
 LINK_ERROR_RATE = 0.004  # pupil links that point at another child's pupil record
 COVID_CLOSURES = (("2020-03-23", "2020-07-21", 0.08), ("2021-01-05", "2021-03-07", 0.1))
 
 # --- AssetPlus assessments -------------------------------------------------------------
 # Children on a youth conditional caution or above are assessed with AssetPlus near each such outcome. The share
-# flagged Y for each concern is shaped like the 2022-23 plan's 42 children (docs/methods-references.md): substance misuse 17,
-# mental health 15, speech and language 20, NEET 9, child in need 18, child protection 19, CCE/CSE 4.
+# flagged Y for each concern is shaped like the 2022-23 plan's 42 children (docs/methodology.md, published figure
+# 1.5): substance misuse 17, mental health 15, speech and language 20, NEET 9, child in need 18, child protection 19,
+# CCE/CSE 4.
 ASSESSMENT_SHARE = 0.9  # of YCC-or-above outcome occasions with an assessment
 ASSESSMENT_FLAG_RATES = {
-    "concerns_substance_misuse": 17 / 42, "concerns_mental_health": 15 / 42,
-    "concerns_speech_language_communication": 20 / 42, "neet": 9 / 42, "children_in_need": 18 / 42,
-    "child_protection_plan": 19 / 42, "exploitation_concerns": 4 / 42,
+    "concerns_substance_misuse": 17 / 42,
+    "concerns_mental_health": 15 / 42,
+    "concerns_speech_language_communication": 20 / 42,
+    "neet": 9 / 42,
+    "children_in_need": 18 / 42,
+    "child_protection_plan": 19 / 42,
+    "exploitation_concerns": 4 / 42,
 }
 ASSESSMENT_STICKY = ("children_in_need", "child_protection_plan")  # "now or before": once Y, always Y
 ASSESSMENT_CHANGE = 0.12  # chance another flag differs at a later assessment
@@ -211,6 +298,7 @@ ASSESSMENT_BLANK = 0.03  # chance a flag is not recorded
 # ======================================================================================
 # Dates (int days since 1970-01-01) and small helpers
 # ======================================================================================
+
 
 def _day(text: str) -> int:
     return int(np.datetime64(text, "D").astype(np.int64))
@@ -265,6 +353,7 @@ def _within(counts):
 # ======================================================================================
 # Column builders (categoricals keep large tables small)
 # ======================================================================================
+
 
 def _fmt_ids(kind: str, nums) -> np.ndarray:
     prefix, width = IDS[kind]
@@ -328,6 +417,7 @@ def _int_col(values, blank=None) -> pd.arrays.IntegerArray:
 # Population
 # ======================================================================================
 
+
 def _population(rng, scale):
     eth = list(POP_SHARE)
     eth_all = eth + ["NOBT"]  # every detailed code except REFU; the census leaves no one unknown
@@ -340,14 +430,20 @@ def _population(rng, scale):
     expected = POP_TOTAL * scale * age_w[a] * sex_w[s] * share[e]
     pop = rng.poisson(expected)
     order = np.lexsort((np.array(eth_all)[e], s, a))
-    df = pd.DataFrame({
-        "source": POPULATION_SOURCE,
-        "vintage": POPULATION_VINTAGE,
-        "age": ages[a],
-        "sex": (s + 1).astype(str),
-        "ethnicity": np.array(eth_all)[e],
-        "population": pop,
-    }).iloc[order].reset_index(drop=True)
+    df = (
+        pd.DataFrame(
+            {
+                "source": POPULATION_SOURCE,
+                "vintage": POPULATION_VINTAGE,
+                "age": ages[a],
+                "sex": (s + 1).astype(str),
+                "ethnicity": np.array(eth_all)[e],
+                "population": pop,
+            }
+        )
+        .iloc[order]
+        .reset_index(drop=True)
+    )
     return df
 
 
@@ -356,13 +452,15 @@ LOOKED_AFTER_RATE = 0.012  # about 120 per 10,000 children aged 10 to 17 (Englan
 
 def _looked_after_population(rng, population):
     by = population.groupby(["age", "sex"], as_index=False)["population"].sum()
-    return pd.DataFrame({
-        "source": "Synthetic demo count (shaped like SSDA903, children looked after at 31 March)",
-        "vintage": "31 March 2025",
-        "age": by["age"],
-        "sex": by["sex"],
-        "looked_after": rng.poisson(by["population"].to_numpy() * LOOKED_AFTER_RATE),
-    })
+    return pd.DataFrame(
+        {
+            "source": "Synthetic demo count (shaped like SSDA903, children looked after at 31 March)",
+            "vintage": "31 March 2025",
+            "age": by["age"],
+            "sex": by["sex"],
+            "looked_after": rng.poisson(by["population"].to_numpy() * LOOKED_AFTER_RATE),
+        }
+    )
 
 
 def _ethnicity(rng, n, group_factor=None, unknown=None):
@@ -386,6 +484,7 @@ def _ethnicity(rng, n, group_factor=None, unknown=None):
 # ======================================================================================
 # Youth justice: children, offences, outcomes, caseload, remands
 # ======================================================================================
+
 
 def _youth_justice(rng, scale, start, ed):
     burn = start - 365
@@ -424,8 +523,13 @@ def _youth_justice(rng, scale, start, ed):
     ev_score = np.maximum.reduceat(np.where(score_blank, base, score), off_starts)
 
     # tiers
-    latent = (rng.logistic(size=ne) + 0.6 * np.minimum(k, 4) + 3.0 * (q[ev_child] - 0.36)
-              - 0.7 * female[ev_child] + 0.55 * (ev_score - 3))
+    latent = (
+        rng.logistic(size=ne)
+        + 0.6 * np.minimum(k, 4)
+        + 3.0 * (q[ev_child] - 0.36)
+        - 0.7 * female[ev_child]
+        + 0.55 * (ev_score - 3)
+    )
     raw = np.searchsorted(TIER_THRESHOLDS, latent)
     prev_max = pd.Series(raw).groupby(ev_child).cummax().groupby(ev_child).shift(1).fillna(-1).to_numpy(np.int64)
     tier = np.maximum(raw, prev_max - 1)
@@ -444,14 +548,16 @@ def _youth_justice(rng, scale, start, ed):
     # --- offences and outcomes inside the history window ----------------------------------
     in_window = ev_date >= start
     off_keep = in_window[off_event]
-    off = pd.DataFrame({
-        "child": ev_child[off_event][off_keep],
-        "event": off_event[off_keep],
-        "date": ev_date[off_event][off_keep],
-        "category": np.array(cat_keys, dtype=object)[cat_idx][off_keep],
-        "score": score[off_keep],
-        "score_blank": score_blank[off_keep],
-    })
+    off = pd.DataFrame(
+        {
+            "child": ev_child[off_event][off_keep],
+            "event": off_event[off_keep],
+            "date": ev_date[off_event][off_keep],
+            "category": np.array(cat_keys, dtype=object)[cat_idx][off_keep],
+            "score": score[off_keep],
+            "score_blank": score_blank[off_keep],
+        }
+    )
     off["seq"] = np.arange(len(off))
     off = off.sort_values(["date", "child", "seq"], kind="stable").reset_index(drop=True)
     off["offence_num"] = np.arange(1, len(off) + 1)
@@ -485,14 +591,24 @@ def _youth_justice(rng, scale, start, ed):
     r = rng.random(len(has_ev))
     months = lambda lo, hi: np.round(rng.uniform(lo, hi, len(has_ev)) * 30.44).astype(np.int64)
     rules = [  # outcome codes, probability of YJS work, episode type, duration in days
-        (("COMMUNITY_RESOLUTION_WITH_YJS_INVOLVEMENT", "NO_FURTHER_ACTION_OUTCOME_22_DEFERRED_PROSECUTION"), 1.0,
-         "DIVERSION", rng.integers(63, 121, len(has_ev))),
+        (
+            ("COMMUNITY_RESOLUTION_WITH_YJS_INVOLVEMENT", "NO_FURTHER_ACTION_OUTCOME_22_DEFERRED_PROSECUTION"),
+            1.0,
+            "DIVERSION",
+            rng.integers(63, 121, len(has_ev)),
+        ),
         (("NO_FURTHER_ACTION_OUTCOME_22",), 0.8, "DIVERSION", rng.integers(63, 121, len(has_ev))),
         (("YOUTH_RESTORATIVE_DISPOSAL",), 0.5, "DIVERSION", rng.integers(42, 91, len(has_ev))),
         (("YOUTH_CAUTION",), 0.8, "YOUTH_CAUTION", rng.integers(90, 126, len(has_ev))),
         (("YOUTH_CONDITIONAL_CAUTION",), 1.0, "YOUTH_CONDITIONAL_CAUTION", rng.integers(90, 126, len(has_ev))),
-        (("REFERRAL_ORDER",), 1.0, "REFERRAL_ORDER",
-         np.round(rng.choice([3, 4, 6, 9, 12], len(has_ev), p=[0.25, 0.15, 0.3, 0.15, 0.15]) * 30.44).astype(np.int64)),
+        (
+            ("REFERRAL_ORDER",),
+            1.0,
+            "REFERRAL_ORDER",
+            np.round(rng.choice([3, 4, 6, 9, 12], len(has_ev), p=[0.25, 0.15, 0.3, 0.15, 0.15]) * 30.44).astype(
+                np.int64
+            ),
+        ),
         (("REPARATION_ORDER",), 1.0, "REPARATION_ORDER", rng.integers(60, 92, len(has_ev))),
         (("YOUTH_REHABILITATION_ORDER",), 1.0, "YOUTH_REHABILITATION_ORDER", months(6, 24)),
         (("YOUTH_REHABILITATION_ORDER_ISS",), 1.0, "YRO_ISS", months(6, 12)),
@@ -511,7 +627,10 @@ def _youth_justice(rng, scale, start, ed):
     ep_child += [ev_child[has_ev][dto], ev_child[has_ev][dto]]
     ep_start += [od[dto], od[dto] + half]
     ep_len += [half, term - half]
-    ep_type += [np.full(int(dto.sum()), "DTO_CUSTODY", dtype=object), np.full(int(dto.sum()), "DTO_LICENCE", dtype=object)]
+    ep_type += [
+        np.full(int(dto.sum()), "DTO_CUSTODY", dtype=object),
+        np.full(int(dto.sum()), "DTO_LICENCE", dtype=object),
+    ]
 
     # remands and bail supervision, for court cases
     court = tier >= 2
@@ -522,15 +641,30 @@ def _youth_justice(rng, scale, start, ed):
     custodial_p = np.where(tier == 4, 0.6, 0.15)
     rtypes = list(codes.REMAND_TYPES)
     cust_idx, cust_keys = _choice(rng, {"REMAND_IN_CUSTODY": 0.9, "COURT_ORDERED_SECURE_REMAND": 0.1}, ne)
-    la_idx, la_keys = _choice(rng, {"REMAND_TO_LOCAL_AUTHORITY_ACCOMMODATION": 0.55,
-                                    "REMAND_TO_LOCAL_AUTHORITY_ACCOMMODATION_AND_CURFEW": 0.3,
-                                    "REMAND_TO_LOCAL_AUTHORITY_ACCOMMODATION_AND_TAG": 0.15}, ne)
-    rm_type = np.where(rng.random(ne) < custodial_p, np.array(cust_keys, dtype=object)[cust_idx],
-                       np.array(la_keys, dtype=object)[la_idx])
+    la_idx, la_keys = _choice(
+        rng,
+        {
+            "REMAND_TO_LOCAL_AUTHORITY_ACCOMMODATION": 0.55,
+            "REMAND_TO_LOCAL_AUTHORITY_ACCOMMODATION_AND_CURFEW": 0.3,
+            "REMAND_TO_LOCAL_AUTHORITY_ACCOMMODATION_AND_TAG": 0.15,
+        },
+        ne,
+    )
+    rm_type = np.where(
+        rng.random(ne) < custodial_p,
+        np.array(cust_keys, dtype=object)[cust_idx],
+        np.array(la_keys, dtype=object)[la_idx],
+    )
     rm_keep = remanded & (rm_start <= ed) & (rm_end >= start)
-    rm = pd.DataFrame({"child": ev_child[rm_keep], "start": rm_start[rm_keep],
-                       "end": rm_end[rm_keep], "open": rm_end[rm_keep] > ed,
-                       "type": rm_type[rm_keep]})
+    rm = pd.DataFrame(
+        {
+            "child": ev_child[rm_keep],
+            "start": rm_start[rm_keep],
+            "end": rm_end[rm_keep],
+            "open": rm_end[rm_keep] > ed,
+            "type": rm_type[rm_keep],
+        }
+    )
     rm = rm.sort_values(["start", "child"], kind="stable").reset_index(drop=True)
     rm["remand_num"] = np.arange(1, len(rm) + 1)
     assert set(rm["type"]) <= set(rtypes)
@@ -569,8 +703,14 @@ def _youth_justice(rng, scale, start, ed):
     ep_len.append(rng.integers(60, 211, npv))
     ep_type.append(np.full(npv, "PREVENTION", dtype=object))
 
-    ep = pd.DataFrame({"child": np.concatenate(ep_child), "start": np.concatenate(ep_start),
-                       "len": np.concatenate(ep_len), "type": np.concatenate(ep_type)})
+    ep = pd.DataFrame(
+        {
+            "child": np.concatenate(ep_child),
+            "start": np.concatenate(ep_start),
+            "len": np.concatenate(ep_len),
+            "type": np.concatenate(ep_type),
+        }
+    )
     ep["end"] = ep["start"] + ep["len"]
     ep["open"] = ep["end"] > ed
     ep = ep[(ep["start"] <= ed) & (ep["open"] | (ep["end"] >= start))]
@@ -589,8 +729,17 @@ def _youth_justice(rng, scale, start, ed):
     kept = np.flatnonzero(used)
     child_num = np.zeros(n + npv, dtype=np.int64)
     child_num[kept] = rng.permutation(len(kept)) + 1
-    ch = pd.DataFrame({"child": kept, "child_num": child_num[kept], "dob": all_dob[kept], "sex": all_sex[kept],
-                       "eth": all_eth[kept], "max_tier": max_tier[kept], "offender": kept < n})
+    ch = pd.DataFrame(
+        {
+            "child": kept,
+            "child_num": child_num[kept],
+            "dob": all_dob[kept],
+            "sex": all_sex[kept],
+            "eth": all_eth[kept],
+            "max_tier": max_tier[kept],
+            "offender": kept < n,
+        }
+    )
     ch = ch.sort_values("child_num").reset_index(drop=True)
     for df in (off, out, ep, rm):
         df["child_num"] = child_num[df["child"].to_numpy()]
@@ -600,6 +749,7 @@ def _youth_justice(rng, scale, start, ed):
 # ======================================================================================
 # Care episodes and SEND (for YJS children)
 # ======================================================================================
+
 
 def _care(rng, ch, ed):
     n = len(ch)
@@ -615,7 +765,7 @@ def _care(rng, ch, ed):
     e1 = np.maximum(e1, s1 + 14)
     second = lac & (rng.random(n) < 0.2) & (e1 < ed)
     s2 = e1 + rng.integers(30, 400, n)
-    second &= (s2 < np.minimum(ed, adult))
+    second &= s2 < np.minimum(ed, adult)
     e2 = np.maximum(np.minimum(s2 + np.round(rng.lognormal(np.log(300), 0.8, n)).astype(np.int64), adult), s2 + 14)
     child = np.concatenate([ch["child_num"].to_numpy()[lac], ch["child_num"].to_numpy()[second]])
     start = np.concatenate([s1[lac], s2[second]])
@@ -644,15 +794,21 @@ def _send(rng, ch, ed):
     s_end = s_start + rng.integers(365, 6 * 365, n)
     s_open = (rng.random(n) >= 0.35) | (s_end > ed)
     cn = ch["child_num"].to_numpy()
-    df = pd.DataFrame({
-        "child_num": np.concatenate([cn[ehcp], cn[prior], cn[support]]),
-        "start": np.concatenate([e_start[ehcp], p_start[prior], s_start[support]]),
-        "end": np.concatenate([e_end[ehcp], p_end[prior], s_end[support]]),
-        "open": np.concatenate([e_open[ehcp], np.zeros(int(prior.sum()), bool), s_open[support]]),
-        "status": np.concatenate([np.full(int(ehcp.sum()), "EHCP", dtype=object),
-                                  np.full(int(prior.sum()), "SEN_SUPPORT", dtype=object),
-                                  np.full(int(support.sum()), "SEN_SUPPORT", dtype=object)]),
-    })
+    df = pd.DataFrame(
+        {
+            "child_num": np.concatenate([cn[ehcp], cn[prior], cn[support]]),
+            "start": np.concatenate([e_start[ehcp], p_start[prior], s_start[support]]),
+            "end": np.concatenate([e_end[ehcp], p_end[prior], s_end[support]]),
+            "open": np.concatenate([e_open[ehcp], np.zeros(int(prior.sum()), bool), s_open[support]]),
+            "status": np.concatenate(
+                [
+                    np.full(int(ehcp.sum()), "EHCP", dtype=object),
+                    np.full(int(prior.sum()), "SEN_SUPPORT", dtype=object),
+                    np.full(int(support.sum()), "SEN_SUPPORT", dtype=object),
+                ]
+            ),
+        }
+    )
     df = df.sort_values(["start", "child_num", "status"], kind="stable").reset_index(drop=True)
     df["send_num"] = np.arange(1, len(df) + 1)
     return df
@@ -661,6 +817,7 @@ def _send(rng, ch, ed):
 # ======================================================================================
 # AssetPlus assessments (for children on a youth conditional caution or above)
 # ======================================================================================
+
 
 def _assessments(rng, yj, ed):
     """One assessment for most YCC-or-above outcome occasions, up to five weeks before the outcome.
@@ -672,8 +829,12 @@ def _assessments(rng, yj, ed):
     out = yj["outcomes"]
     ycc = codes.LEGAL_OUTCOMES["YOUTH_CONDITIONAL_CAUTION"].rank
     rank = out["legal_outcome"].map(codes.OUTCOME_RANK).to_numpy()
-    occ = out.loc[rank >= ycc, ["child_num", "outcome_date"]].drop_duplicates().sort_values(
-        ["outcome_date", "child_num"], kind="stable").reset_index(drop=True)
+    occ = (
+        out.loc[rank >= ycc, ["child_num", "outcome_date"]]
+        .drop_duplicates()
+        .sort_values(["outcome_date", "child_num"], kind="stable")
+        .reset_index(drop=True)
+    )
     n = len(occ)
     date = occ["outcome_date"].to_numpy() - rng.integers(0, 36, n)
     keep = (rng.random(n) < ASSESSMENT_SHARE) & (date <= ed)
@@ -708,13 +869,20 @@ def _assessment_frame(a):
 # Schools: pupils, exclusions, pupil link
 # ======================================================================================
 
+
 def _term_days(year: int):
     """Weekdays in the terms of academic year `year`/`year+1` and a weight for each (closures)."""
-    spans = [((year, 9, 3), (year, 10, 23)), ((year, 11, 2), (year, 12, 19)),
-             ((year + 1, 1, 5), (year + 1, 2, 13)), ((year + 1, 2, 23), (year + 1, 3, 31)),
-             ((year + 1, 4, 16), (year + 1, 5, 22)), ((year + 1, 6, 2), (year + 1, 7, 21))]
-    days = np.concatenate([np.arange(_day(f"{a[0]}-{a[1]:02d}-{a[2]:02d}"), _day(f"{b[0]}-{b[1]:02d}-{b[2]:02d}") + 1)
-                           for a, b in spans])
+    spans = [
+        ((year, 9, 3), (year, 10, 23)),
+        ((year, 11, 2), (year, 12, 19)),
+        ((year + 1, 1, 5), (year + 1, 2, 13)),
+        ((year + 1, 2, 23), (year + 1, 3, 31)),
+        ((year + 1, 4, 16), (year + 1, 5, 22)),
+        ((year + 1, 6, 2), (year + 1, 7, 21)),
+    ]
+    days = np.concatenate(
+        [np.arange(_day(f"{a[0]}-{a[1]:02d}-{a[2]:02d}"), _day(f"{b[0]}-{b[1]:02d}-{b[2]:02d}") + 1) for a, b in spans]
+    )
     days = days[((days + 3) % 7) < 5]  # 1970-01-01 was a Thursday: (d + 3) % 7 is 0 on Mondays
     w = np.ones(len(days))
     for lo, hi, f in COVID_CLOSURES:
@@ -742,8 +910,10 @@ def _schools(rng, scale, ed, ch, send):
     cn = ch["child_num"].to_numpy()
     pos = pd.Series(np.arange(len(ch)), index=cn)
     big = 10**7
-    e_start = np.full(len(ch), big); e_end = np.full(len(ch), big)
-    s_start = np.full(len(ch), big); s_end = np.full(len(ch), big)
+    e_start = np.full(len(ch), big)
+    e_end = np.full(len(ch), big)
+    s_start = np.full(len(ch), big)
+    s_end = np.full(len(ch), big)
     for status, st, en in (("EHCP", e_start, e_end), ("SEN_SUPPORT", s_start, s_end)):
         rows = send[send["status"] == status]
         # each child has at most one period of each status
@@ -755,8 +925,9 @@ def _schools(rng, scale, ed, ch, send):
     # --- general pupils --------------------------------------------------------------------
     cohorts = np.arange(c_lo, c_hi + 1)
     yjs_per_cohort = np.bincount(ccoh[yi] - c_lo, minlength=len(cohorts))
-    size = np.round(PUPILS_PER_YEAR_GROUP * scale * (1 + 0.006 * (cohorts - 2014))
-                    * rng.normal(1, 0.015, len(cohorts))).astype(np.int64)
+    size = np.round(
+        PUPILS_PER_YEAR_GROUP * scale * (1 + 0.006 * (cohorts - 2014)) * rng.normal(1, 0.015, len(cohorts))
+    ).astype(np.int64)
     size = np.maximum(size - yjs_per_cohort, 0)
     ng = int(size.sum())
     g_coh = np.repeat(cohorts, size)
@@ -767,8 +938,9 @@ def _schools(rng, scale, ed, ch, send):
     male = np.concatenate([rng.random(ng) < 0.511, csex[yi] == 1])
     eth = np.concatenate([_ethnicity(rng, ng, None, PUPIL_UNKNOWN_ETHNICITY), ch["eth"].to_numpy()[yi]])
     sen_u = rng.random(npup)
-    special = np.where(is_yjs, np.r_[np.zeros(ng, bool), ever_ehcp[yi]] & (rng.random(npup) < 0.2),
-                       sen_u < SPECIAL_SHARE)
+    special = np.where(
+        is_yjs, np.r_[np.zeros(ng, bool), ever_ehcp[yi]] & (rng.random(npup) < 0.2), sen_u < SPECIAL_SHARE
+    )
     frailty = rng.lognormal(-0.32, 0.8, npup)  # mean about 1
     offender_yjs = np.r_[np.zeros(ng, bool), ch["offender"].to_numpy()[yi]]
     yjs_mult = np.where(offender_yjs, 10.0, np.where(is_yjs, 5.0, 1.0))
@@ -789,7 +961,7 @@ def _schools(rng, scale, ed, ch, send):
     linked[yi] &= nyears[ng:] > 0
 
     # alternative provision: a few pupils move to AP for the rest of Years 7 to 11
-    p_ap = np.minimum(0.009 * yjs_mult ** 1.2 * np.minimum(frailty, 4), 0.6) * ~special
+    p_ap = np.minimum(0.009 * yjs_mult**1.2 * np.minimum(frailty, 4), 0.6) * ~special
     ap = rng.random(npup) < p_ap
     ap_from = rng.choice(np.arange(5, 12), npup, p=np.array([1, 2, 5, 8, 9, 7, 4]) / 36)
 
@@ -801,8 +973,9 @@ def _schools(rng, scale, ed, ch, send):
         off_ += n_sch[ph]
     school_num = rng.permutation(off_) + 101  # school ids S00101 upwards, shuffled
     sch_weights = {ph: rng.lognormal(0, 0.45, n_sch[ph]) for ph in SCHOOLS}
-    pick = {ph: rng.choice(n_sch[ph], npup, p=sch_weights[ph] / sch_weights[ph].sum()) + sch_offset[ph]
-            for ph in SCHOOLS}
+    pick = {
+        ph: rng.choice(n_sch[ph], npup, p=sch_weights[ph] / sch_weights[ph].sum()) + sch_offset[ph] for ph in SCHOOLS
+    }
 
     # pupil numbers: shuffled, so YJS pupils are not told apart by their ids
     pnum = rng.permutation(npup) + 1
@@ -840,14 +1013,24 @@ def _schools(rng, scale, ed, ch, send):
         ysen[special[pr[yrow]]] = 0
         sen[yrow] = ysen
 
-    pupils = {"pupil_num": np.repeat(np.arange(1, npup + 1, dtype=np.int32), ny_o), "year": year, "nc": nc,
-              "phase": phase, "school": school_num.astype(np.int32)[school], "male": male[pr],
-              "eth": eth.astype(np.int8)[pr], "sen": sen, "school_universe": school_num}
+    pupils = {
+        "pupil_num": np.repeat(np.arange(1, npup + 1, dtype=np.int32), ny_o),
+        "year": year,
+        "nc": nc,
+        "phase": phase,
+        "school": school_num.astype(np.int32)[school],
+        "male": male[pr],
+        "eth": eth.astype(np.int8)[pr],
+        "sen": sen,
+        "school_universe": school_num,
+    }
 
     # --- exclusions --------------------------------------------------------------------------
     f32 = np.float32
     lam = np.array([SUSPENSION_BASE.get(i, 0.0) for i in range(15)], dtype=f32)[nc]
-    lam *= np.array([YEAR_FACTOR.get(y, YEAR_FACTOR[max(YEAR_FACTOR)]) for y in range(1990, 2100)], dtype=f32)[year - 1990]
+    lam *= np.array([YEAR_FACTOR.get(y, YEAR_FACTOR[max(YEAR_FACTOR)]) for y in range(1990, 2100)], dtype=f32)[
+        year - 1990
+    ]
     lam *= np.where(male, f32(1.45), f32(0.5))[pr]
     lam *= np.array([2.0, 2.2, 0.8], dtype=f32)[sen]
     lam *= np.array([1.0, 1.0, 0.5, 0.8], dtype=f32)[phase]
@@ -859,8 +1042,13 @@ def _schools(rng, scale, ed, ch, send):
     mu = 1.3 * np.where(is_yjs[pr[hit]], 2.2, 1.0) * np.minimum(frailty[pr[hit]], 3) ** 0.3
     nb_n = 1.2
     n_susp = 1 + rng.negative_binomial(nb_n, nb_n / (nb_n + mu))
-    p_perm = (0.015 * (n_susp / 2.4) ** 0.8 * np.where(is_yjs[pr[hit]], 5.0, 1.0)
-              * np.array([1.0, 1.0, 0.3, 0.4])[phase[hit]] * (nc[hit] >= 1))
+    p_perm = (
+        0.015
+        * (n_susp / 2.4) ** 0.8
+        * np.where(is_yjs[pr[hit]], 5.0, 1.0)
+        * np.array([1.0, 1.0, 0.3, 0.4])[phase[hit]]
+        * (nc[hit] >= 1)
+    )
     perm = rng.random(len(hit)) < np.minimum(p_perm, 0.9)
     n_rows = n_susp + perm
     kx, _ = _within(n_rows)
@@ -893,15 +1081,19 @@ def _schools(rng, scale, ed, ch, send):
     s_idx, s_keys = _choice(rng, SESSIONS, len(py))
     sessions = np.array(s_keys)[s_idx]
     sessions = np.where(lnch, 1, sessions)
-    sessions = np.where(is_perm, rng.integers(6, 31, len(py)), sessions)  # drawn (keeps later draws), blanked on writing
+    sessions = np.where(
+        is_perm, rng.integers(6, 31, len(py)), sessions
+    )  # drawn (keeps later draws), blanked on writing
     reason_keys = list(codes.EXCLUSION_REASONS)
     ri, rk = _choice(rng, SUSPENSION_REASONS, len(py))
     pi, pk = _choice(rng, PERM_REASONS, len(py))
-    reason = np.where(is_perm, np.array([reason_keys.index(c) for c in pk])[pi],
-                      np.array([reason_keys.index(c) for c in rk])[ri])
+    reason = np.where(
+        is_perm, np.array([reason_keys.index(c) for c in pk])[pi], np.array([reason_keys.index(c) for c in rk])[ri]
+    )
     covid_year = np.isin(year[py], (2020, 2021))
-    reason = np.where((reason == reason_keys.index("public_health")) & ~covid_year,
-                      reason_keys.index("persistent_disruptive"), reason)
+    reason = np.where(
+        (reason == reason_keys.index("public_health")) & ~covid_year, reason_keys.index("persistent_disruptive"), reason
+    )
     post_keys = list(POST_EXCLUSION)
     qi, _ = _choice(rng, POST_EXCLUSION, len(py))
     post = np.where(is_perm, qi, post_keys.index(""))
@@ -916,8 +1108,16 @@ def _schools(rng, scale, ed, ch, send):
     keep = x_date <= ed
     o = np.lexsort((pupils["pupil_num"][py], x_date))
     o = o[keep[o]]
-    excl = {"date": x_date[o], "pupil_num": pupils["pupil_num"][py][o], "school": school_num[x_school][o],
-            "cat": cat[o], "sessions": sessions[o], "reason": reason[o], "nc": nc[py][o], "post": post[o]}
+    excl = {
+        "date": x_date[o],
+        "pupil_num": pupils["pupil_num"][py][o],
+        "school": school_num[x_school][o],
+        "cat": cat[o],
+        "sessions": sessions[o],
+        "reason": reason[o],
+        "nc": nc[py][o],
+        "post": post[o],
+    }
     excl["exclusion_num"] = np.arange(1, len(o) + 1)
 
     link = pd.DataFrame({"child_num": cn[yi][linked[yi]], "pupil_num": pnum[ng:][linked[yi]]})
@@ -938,115 +1138,137 @@ def _schools(rng, scale, ed, ch, send):
 # Formatting, bad rows and writing
 # ======================================================================================
 
+
 def _frames(yj, care, send, pupils, excl, link, phases, post_keys):
     """Contract-shaped frames (categorical text columns) with a numeric sort key `_key`."""
     f = {}
     ch = yj["children"]
-    f["children"] = _frame({
-        "child_id": _id_col("child", ch["child_num"]),
-        "date_of_birth": _date_col(ch["dob"]),
-        "sex": _code_col(ch["sex"].map({1: 0, 2: 1, 9: 2}), ["1", "2", "9"]),
-        "ethnicity": pd.Categorical.from_codes(ch["eth"].to_numpy(), categories=_cats(ETH_CODES)),
-        "_key": ch["child_num"].to_numpy(),
-    })
+    f["children"] = _frame(
+        {
+            "child_id": _id_col("child", ch["child_num"]),
+            "date_of_birth": _date_col(ch["dob"]),
+            "sex": _code_col(ch["sex"].map({1: 0, 2: 1, 9: 2}), ["1", "2", "9"]),
+            "ethnicity": pd.Categorical.from_codes(ch["eth"].to_numpy(), categories=_cats(ETH_CODES)),
+            "_key": ch["child_num"].to_numpy(),
+        }
+    )
     off = yj["offences"]
     cats = list(codes.OFFENCE_CATEGORIES)
-    f["offences"] = _frame({
-        "offence_id": _id_col("offence", off["offence_num"]),
-        "child_id": _id_col("child", off["child_num"]),
-        "offence_date": _date_col(off["date"]),
-        "offence_category": _code_col(off["category"].map(cats.index), cats),
-        "seriousness_score": _int_col(off["score"], off["score_blank"]),
-        "_key": off["offence_num"].to_numpy(),
-        "_date": off["date"].to_numpy(),
-    })
+    f["offences"] = _frame(
+        {
+            "offence_id": _id_col("offence", off["offence_num"]),
+            "child_id": _id_col("child", off["child_num"]),
+            "offence_date": _date_col(off["date"]),
+            "offence_category": _code_col(off["category"].map(cats.index), cats),
+            "seriousness_score": _int_col(off["score"], off["score_blank"]),
+            "_key": off["offence_num"].to_numpy(),
+            "_date": off["date"].to_numpy(),
+        }
+    )
     out = yj["outcomes"]
     lo = list(codes.LEGAL_OUTCOMES)
-    f["outcomes"] = _frame({
-        "outcome_id": _id_col("outcome", out["outcome_num"]),
-        "offence_id": _id_col("offence", out["offence_num"]),
-        "child_id": _id_col("child", out["child_num"]),
-        "outcome_date": _date_col(out["outcome_date"]),
-        "legal_outcome": _code_col(out["legal_outcome"].map(lo.index), lo),
-        "residence": _code_col(out["other"].astype(int), ["LOCAL", "OTHER"]),
-        "_key": out["outcome_num"].to_numpy(),
-        "_date": out["date"].to_numpy(),  # the offence date
-    })
+    f["outcomes"] = _frame(
+        {
+            "outcome_id": _id_col("outcome", out["outcome_num"]),
+            "offence_id": _id_col("offence", out["offence_num"]),
+            "child_id": _id_col("child", out["child_num"]),
+            "outcome_date": _date_col(out["outcome_date"]),
+            "legal_outcome": _code_col(out["legal_outcome"].map(lo.index), lo),
+            "residence": _code_col(out["other"].astype(int), ["LOCAL", "OTHER"]),
+            "_key": out["outcome_num"].to_numpy(),
+            "_date": out["date"].to_numpy(),  # the offence date
+        }
+    )
     ep = yj["caseload"]
     et = list(codes.EPISODE_TYPES)
-    f["caseload"] = _frame({
-        "episode_id": _id_col("episode", ep["episode_num"]),
-        "child_id": _id_col("child", ep["child_num"]),
-        "start_date": _date_col(ep["start"]),
-        "end_date": _date_col(ep["end"], ep["open"]),
-        "episode_type": _code_col(ep["type"].map(et.index), et),
-        "_key": ep["episode_num"].to_numpy(),
-        "_date": ep["start"].to_numpy(),
-    })
+    f["caseload"] = _frame(
+        {
+            "episode_id": _id_col("episode", ep["episode_num"]),
+            "child_id": _id_col("child", ep["child_num"]),
+            "start_date": _date_col(ep["start"]),
+            "end_date": _date_col(ep["end"], ep["open"]),
+            "episode_type": _code_col(ep["type"].map(et.index), et),
+            "_key": ep["episode_num"].to_numpy(),
+            "_date": ep["start"].to_numpy(),
+        }
+    )
     rm = yj["remands"]
     rt = list(codes.REMAND_TYPES)
-    f["remands"] = _frame({
-        "remand_id": _id_col("remand", rm["remand_num"]),
-        "child_id": _id_col("child", rm["child_num"]),
-        "start_date": _date_col(rm["start"]),
-        "end_date": _date_col(rm["end"], rm["open"]),
-        "remand_type": _code_col(rm["type"].map(rt.index), rt),
-        "_key": rm["remand_num"].to_numpy(),
-        "_date": rm["start"].to_numpy(),
-    })
-    f["care_episodes"] = _frame({
-        "care_episode_id": _id_col("care", care["care_num"]),
-        "child_id": _id_col("child", care["child_num"]),
-        "start_date": _date_col(care["start"]),
-        "end_date": _date_col(care["end"], care["open"]),
-        "placed_by_other_authority": _code_col(care["other"].astype(int), ["N", "Y"]),
-        "_key": care["care_num"].to_numpy(),
-        "_date": care["start"].to_numpy(),
-    })
-    f["send"] = _frame({
-        "send_id": _id_col("send", send["send_num"]),
-        "child_id": _id_col("child", send["child_num"]),
-        "start_date": _date_col(send["start"]),
-        "end_date": _date_col(send["end"], send["open"]),
-        "send_status": _code_col((send["status"] == "SEN_SUPPORT").astype(int), ["EHCP", "SEN_SUPPORT"]),
-        "_key": send["send_num"].to_numpy(),
-        "_date": send["start"].to_numpy(),
-    })
+    f["remands"] = _frame(
+        {
+            "remand_id": _id_col("remand", rm["remand_num"]),
+            "child_id": _id_col("child", rm["child_num"]),
+            "start_date": _date_col(rm["start"]),
+            "end_date": _date_col(rm["end"], rm["open"]),
+            "remand_type": _code_col(rm["type"].map(rt.index), rt),
+            "_key": rm["remand_num"].to_numpy(),
+            "_date": rm["start"].to_numpy(),
+        }
+    )
+    f["care_episodes"] = _frame(
+        {
+            "care_episode_id": _id_col("care", care["care_num"]),
+            "child_id": _id_col("child", care["child_num"]),
+            "start_date": _date_col(care["start"]),
+            "end_date": _date_col(care["end"], care["open"]),
+            "placed_by_other_authority": _code_col(care["other"].astype(int), ["N", "Y"]),
+            "_key": care["care_num"].to_numpy(),
+            "_date": care["start"].to_numpy(),
+        }
+    )
+    f["send"] = _frame(
+        {
+            "send_id": _id_col("send", send["send_num"]),
+            "child_id": _id_col("child", send["child_num"]),
+            "start_date": _date_col(send["start"]),
+            "end_date": _date_col(send["end"], send["open"]),
+            "send_status": _code_col((send["status"] == "SEN_SUPPORT").astype(int), ["EHCP", "SEN_SUPPORT"]),
+            "_key": send["send_num"].to_numpy(),
+            "_date": send["start"].to_numpy(),
+        }
+    )
     years = np.unique(pupils["year"])
     year_labels = [f"{y}/{(y + 1) % 100:02d}" for y in years]
     max_pupil = int(pupils["pupil_num"].max())
     school_nums = pupils["school_universe"]
     # pupil ids: the rows are in pupil-number order, and every number 1..max occurs
-    pid = pd.Categorical.from_codes(pupils["pupil_num"] - 1,
-                                    categories=_cats(_fmt_ids("pupil", np.arange(1, max_pupil + 1))))
-    f["pupils"] = _frame({
-        "pupil_id": pid,
-        "academic_year": pd.Categorical.from_codes(pupils["year"] - years[0], categories=_cats(year_labels)),
-        "school_id": _small_id_col("school", pupils["school"], school_nums),
-        "phase": pd.Categorical.from_codes(pupils["phase"], categories=_cats(phases)),
-        "nc_year": _int_col(pupils["nc"]),
-        "sex": pd.Categorical.from_codes((~pupils["male"]).astype(np.int8), categories=_cats(["M", "F"])),
-        "ethnicity": pd.Categorical.from_codes(pupils["eth"], categories=_cats(ETH_CODES)),
-        "sen_provision": pd.Categorical.from_codes(pupils["sen"], categories=_cats(["E", "K", "N"])),
-        "_key": pupils["pupil_num"].astype(np.int64) * 64 + (pupils["year"] - 1990),
-    })
-    f["exclusions"] = _frame({
-        "exclusion_id": _id_col("exclusion", excl["exclusion_num"]),
-        "pupil_id": _id_col("pupil", excl["pupil_num"]),
-        "school_id": _small_id_col("school", excl["school"], school_nums),
-        "category": pd.Categorical.from_codes(excl["cat"], categories=_cats(["FIXD", "PERM", "LNCH"])),
-        "start_date": _date_col(excl["date"]),
-        "sessions": _int_col(excl["sessions"], excl["cat"] == 1),  # blank for permanent exclusions
-        "reason": pd.Categorical.from_codes(excl["reason"], categories=_cats(list(codes.EXCLUSION_REASONS))),
-        "nc_year": _int_col(excl["nc"]),
-        "post_exclusion_provision": _code_col(excl["post"], post_keys),
-        "_key": excl["exclusion_num"],
-    })
-    f["pupil_link"] = _frame({
-        "child_id": _id_col("child", link["child_num"]),
-        "pupil_id": _id_col("pupil", link["pupil_num"]),
-        "_key": link["child_num"].to_numpy(),
-    })
+    pid = pd.Categorical.from_codes(
+        pupils["pupil_num"] - 1, categories=_cats(_fmt_ids("pupil", np.arange(1, max_pupil + 1)))
+    )
+    f["pupils"] = _frame(
+        {
+            "pupil_id": pid,
+            "academic_year": pd.Categorical.from_codes(pupils["year"] - years[0], categories=_cats(year_labels)),
+            "school_id": _small_id_col("school", pupils["school"], school_nums),
+            "phase": pd.Categorical.from_codes(pupils["phase"], categories=_cats(phases)),
+            "nc_year": _int_col(pupils["nc"]),
+            "sex": pd.Categorical.from_codes((~pupils["male"]).astype(np.int8), categories=_cats(["M", "F"])),
+            "ethnicity": pd.Categorical.from_codes(pupils["eth"], categories=_cats(ETH_CODES)),
+            "sen_provision": pd.Categorical.from_codes(pupils["sen"], categories=_cats(["E", "K", "N"])),
+            "_key": pupils["pupil_num"].astype(np.int64) * 64 + (pupils["year"] - 1990),
+        }
+    )
+    f["exclusions"] = _frame(
+        {
+            "exclusion_id": _id_col("exclusion", excl["exclusion_num"]),
+            "pupil_id": _id_col("pupil", excl["pupil_num"]),
+            "school_id": _small_id_col("school", excl["school"], school_nums),
+            "category": pd.Categorical.from_codes(excl["cat"], categories=_cats(["FIXD", "PERM", "LNCH"])),
+            "start_date": _date_col(excl["date"]),
+            "sessions": _int_col(excl["sessions"], excl["cat"] == 1),  # blank for permanent exclusions
+            "reason": pd.Categorical.from_codes(excl["reason"], categories=_cats(list(codes.EXCLUSION_REASONS))),
+            "nc_year": _int_col(excl["nc"]),
+            "post_exclusion_provision": _code_col(excl["post"], post_keys),
+            "_key": excl["exclusion_num"],
+        }
+    )
+    f["pupil_link"] = _frame(
+        {
+            "child_id": _id_col("child", link["child_num"]),
+            "pupil_id": _id_col("pupil", link["pupil_num"]),
+            "_key": link["child_num"].to_numpy(),
+        }
+    )
     return f
 
 
@@ -1083,6 +1305,7 @@ def _bad_kinds(name, bad: _Bad):
             v = values(len(df)) if callable(values) else values
             df[col] = v
             return df
+
         return f
 
     def cycle(options):
@@ -1098,6 +1321,7 @@ def _bad_kinds(name, bad: _Bad):
             d = pd.to_datetime(df[col]) + pd.Timedelta(days=days)
             df[col] = d.dt.strftime("%Y-%m-%d")
             return df
+
         return f
 
     def outcome_before_offence(df):
@@ -1201,9 +1425,18 @@ def _extend_categories(cats: pd.Index, values: list):
     return cats, np.array([found[v] if v is not None else -1 for v in values], dtype=np.int64)
 
 
-ID_KIND = {"children": "child", "offences": "offence", "outcomes": "outcome", "caseload": "episode",
-           "remands": "remand", "care_episodes": "care", "send": "send", "pupils": "pupil", "exclusions": "exclusion",
-           "assessments": "assessment"}
+ID_KIND = {
+    "children": "child",
+    "offences": "offence",
+    "outcomes": "outcome",
+    "caseload": "episode",
+    "remands": "remand",
+    "care_episodes": "care",
+    "send": "send",
+    "pupils": "pupil",
+    "exclusions": "exclusion",
+    "assessments": "assessment",
+}
 
 
 def _is_masked_int(dtype) -> bool:
@@ -1220,8 +1453,13 @@ def _add_bad_rows(name, df, bad: _Bad, unlinked_children, rate=BAD_ROW_RATE):
     nb = max(1, int(round(rate * n)))
     src = np.sort(bad.rng.choice(n, size=nb, replace=nb > n))
     rows = df.iloc[src].reset_index(drop=True)
-    rows = rows.astype({c: object for c in rows.columns
-                        if isinstance(rows[c].dtype, pd.CategoricalDtype) or _is_masked_int(rows[c].dtype)})
+    rows = rows.astype(
+        {
+            c: object
+            for c in rows.columns
+            if isinstance(rows[c].dtype, pd.CategoricalDtype) or _is_masked_int(rows[c].dtype)
+        }
+    )
     which = np.arange(nb) % len(kinds)
     parts = []
     next_num = (bad.max["pupil"] if name == "pupils" else int(df["_key"].max())) + 1

@@ -34,12 +34,30 @@ def by_tier(children: pd.DataFrame, period: Period) -> pd.DataFrame:
     total = len(children)
     counts = children["tier"].value_counts()
     rows = [
-        {"measure": "caseload", "breakdown": "tier", "group": tier, "period": period.label, "kind": "share",
-         "numerator": int(counts.get(tier, 0)), "denominator": total,
-         "value": 100 * counts.get(tier, 0) / total if total else float("nan"), "unit": "% of children on the caseload"}
+        {
+            "measure": "caseload",
+            "breakdown": "tier",
+            "group": tier,
+            "period": period.label,
+            "kind": "share",
+            "numerator": int(counts.get(tier, 0)),
+            "denominator": total,
+            "value": 100 * counts.get(tier, 0) / total if total else float("nan"),
+            "unit": "% of children on the caseload",
+        }
         for tier in reversed(TIER_PRIORITY)
     ]
-    rows.append({"measure": "caseload", "breakdown": "tier", "group": figures.TOTAL, "period": period.label, "kind": "share",
-                 "numerator": total, "denominator": total, "value": 100.0 if total else float("nan"),
-                 "unit": "% of children on the caseload"})
+    rows.append(
+        {
+            "measure": "caseload",
+            "breakdown": "tier",
+            "group": figures.TOTAL,
+            "period": period.label,
+            "kind": "share",
+            "numerator": total,
+            "denominator": total,
+            "value": 100.0 if total else float("nan"),
+            "unit": "% of children on the caseload",
+        }
+    )
     return figures.frame(rows)

@@ -41,7 +41,9 @@ def in_episode(pairs: pd.DataFrame, episodes: pd.DataFrame, date_column: str = "
     return pd.Series([row in hit for row in left["_row"]], index=pairs.index, dtype=bool)
 
 
-def looked_after_on(tables: dict, pairs: pd.DataFrame, date_column: str = "date", *, include_placed_here: bool = True) -> pd.Series:
+def looked_after_on(
+    tables: dict, pairs: pd.DataFrame, date_column: str = "date", *, include_placed_here: bool = True
+) -> pd.Series:
     """Was the child looked after on the date? Children placed here by another
     authority count unless `include_placed_here` is False."""
     care = tables["care_episodes"]
@@ -82,6 +84,8 @@ def describe(tables: dict, pairs: pd.DataFrame, date_column: str = "date") -> pd
     out["ethnic_group"] = ethnic_groups(ethnicity).to_numpy()
     out["ethnicity"] = ethnicity_labels(ethnicity).to_numpy()
     out["age"] = age_on(mapped(ids, children["date_of_birth"]), out[date_column]).to_numpy()
-    out["looked_after"] = looked_after_on(tables, out, date_column).map({True: "Looked after", False: "Not looked after"})
+    out["looked_after"] = looked_after_on(tables, out, date_column).map(
+        {True: "Looked after", False: "Not looked after"}
+    )
     out["send"] = send_on(tables, out, date_column)
     return out

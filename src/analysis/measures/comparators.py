@@ -7,15 +7,18 @@ publication, so a report can set a locally computed figure beside them. Columns:
 area_type         this_yjs, police_force_area, yjs_family or england_and_wales (`codes.AREA_TYPES`)
 area_name         the area as the publication names it ("South Yorkshire PCC", "YOT Family", "National")
 measure           binary_reoffending_rate, reoffences_per_reoffender or custody_rate_per_1000
-period            the period as ``Mon YYYY to Mon YYYY`` (the MoJ's calendar-month labels), e.g. ``Jul 2019 to Jun 2020``
-value             the figure exactly as printed (``25.0``, ``4.30``, ``0.00``): the text is kept, so it reads back as published
+period            the period as ``Mon YYYY to Mon YYYY`` (the MoJ's calendar-month labels),
+                  e.g. ``Jul 2019 to Jun 2020``
+value             the figure exactly as printed (``25.0``, ``4.30``, ``0.00``): the text is kept, so it reads
+                  back as published
 unit              the unit the measure must have (see `MEASURES`)
 publication       the document the figure was copied from
-publication_date  when it was published or signed off: ``YYYY-MM-DD``, or ``YYYY-MM`` / ``YYYY`` where only that is known
+publication_date  when it was published or signed off: ``YYYY-MM-DD``, or ``YYYY-MM`` / ``YYYY`` where only
+                  that is known
 source            where in the publication (table or chart) the figure is
 
 Figures are revised between publications (the 2019/21 and 2022-23 Rotherham
-plans give different custody rates for the same years: seed_facts I-14), so the
+plans give different custody rates for the same years: docs/methodology.md, published figure I-14), so the
 same area, measure and period may appear once per publication; both rows are
 kept, and `latest` picks the most recent publication's figure. Values are as
 published, including the plans' own slips: the 2019/21 plan's text calls the
@@ -54,7 +57,9 @@ class Measure:
 MEASURES = {
     "binary_reoffending_rate": Measure("Binary reoffending rate", "%", "share", 100),
     "reoffences_per_reoffender": Measure("Reoffences per reoffender", "reoffences per reoffender", "mean", 100),
-    "custody_rate_per_1000": Measure("Custody rate per 1,000 children aged 10 to 17", "per 1,000 children aged 10 to 17", "rate", 1000),
+    "custody_rate_per_1000": Measure(
+        "Custody rate per 1,000 children aged 10 to 17", "per 1,000 children aged 10 to 17", "rate", 1000
+    ),
 }
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _PERIOD = re.compile(rf"^({'|'.join(MONTHS)}) (\d{{4}}) to ({'|'.join(MONTHS)}) (\d{{4}})$")
@@ -71,8 +76,9 @@ class ComparatorError(ValueError):
         super().__init__("\n".join(problems))
 
     def __str__(self) -> str:
-        return ("The comparators file cannot be used until these problems are fixed:"
-                + "".join(f"\n  - {p}" for p in self.problems))
+        return "The comparators file cannot be used until these problems are fixed:" + "".join(
+            f"\n  - {p}" for p in self.problems
+        )
 
 
 def period_bounds(text: str) -> tuple[pd.Timestamp, pd.Timestamp] | None:
@@ -99,12 +105,18 @@ def _date_ok(text: str) -> bool:
 def _read(path: Path) -> list[list[str]]:
     name = path.name
     if not path.exists():
-        raise ComparatorError([f"{name}: the file is missing ({path}). It ships with the product as "
-                               "data/reference/comparators.csv; restore it from git or point comparators_path at a copy."])
+        raise ComparatorError(
+            [
+                f"{name}: the file is missing ({path}). It ships with the product as "
+                "data/reference/comparators.csv; restore it from git or point comparators_path at a copy."
+            ]
+        )
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as err:
-        raise ComparatorError([f"{name}: cannot be read as UTF-8 text (byte {err.start}). Save it as 'CSV UTF-8'."]) from None
+        raise ComparatorError(
+            [f"{name}: cannot be read as UTF-8 text (byte {err.start}). Save it as 'CSV UTF-8'."]
+        ) from None
     rows = list(csv.reader(text.splitlines()))
     if not rows:
         raise ComparatorError([f"{name}: the file is empty; it needs the header row {','.join(COLUMNS)}."])
@@ -126,7 +138,10 @@ def check(rows: list[list[str]], name: str = "comparators.csv") -> list[str]:
         if not any(cell.strip() for cell in raw):
             continue
         if len(raw) != len(header):
-            problems.append(f"{name}, line {line}: has {len(raw)} cells, the header has {len(header)} (a comma in an unquoted value?).")
+            problems.append(
+                f"{name}, line {line}: has {len(raw)} cells, the header has {len(header)} "
+                "(a comma in an unquoted value?)."
+            )
             continue
         row = {c: raw[i].strip() for c, i in where.items()}
 
@@ -147,18 +162,26 @@ def check(rows: list[list[str]], name: str = "comparators.csv") -> list[str]:
             bad("period", "ends before it starts")
         if row["value"]:
             if not _NUMBER.match(row["value"]):
-                bad("value", "must be a number written with digits and a decimal point, as published (no %, commas or symbols)")
+                bad(
+                    "value",
+                    "must be a number written with digits and a decimal point, as published (no %, commas or symbols)",
+                )
             elif measure is not None and float(row["value"]) > measure.maximum:
                 bad("value", f"must be at most {measure.maximum:g} for {row['measure']}")
         if measure is not None and row["unit"] and row["unit"] != measure.unit:
             bad("unit", f"must be '{measure.unit}' for {row['measure']}")
         if row["publication_date"] and not _date_ok(row["publication_date"]):
-            bad("publication_date", "must be a date written YYYY-MM-DD (or YYYY-MM, or YYYY where only the year is known)")
+            bad(
+                "publication_date",
+                "must be a date written YYYY-MM-DD (or YYYY-MM, or YYYY where only the year is known)",
+            )
         key = tuple(row[c] for c in KEY)
         if all(key):
             if key in seen:
-                problems.append(f"{name}, line {line}: repeats line {seen[key]} (same area, measure, period and publication). "
-                                "A revised figure belongs to a different publication.")
+                problems.append(
+                    f"{name}, line {line}: repeats line {seen[key]} (same area, measure, period and publication). "
+                    "A revised figure belongs to a different publication."
+                )
             else:
                 seen[key] = line
     return problems
@@ -186,8 +209,10 @@ def load(path: str | Path = DEFAULT_PATH) -> pd.DataFrame:
     bounds = df["period"].map(period_bounds)
     df["period_start"] = pd.to_datetime(bounds.str[0])
     df["period_end"] = pd.to_datetime(bounds.str[1])
-    df["publication_order"] = pd.to_datetime(df["publication_date"].where(df["publication_date"].str.len() > 4,
-                                                                          df["publication_date"] + "-01"), format="mixed")
+    df["publication_order"] = pd.to_datetime(
+        df["publication_date"].where(df["publication_date"].str.len() > 4, df["publication_date"] + "-01"),
+        format="mixed",
+    )
     return df
 
 
@@ -208,10 +233,17 @@ def table(df: pd.DataFrame, measure: str, publication: str | None = None) -> pd.
     """Areas by period for one measure (latest publication of each figure unless one is named), as published text."""
     chosen = df[df["measure"] == measure]
     chosen = chosen[chosen["publication"] == publication] if publication else latest(chosen)
-    order = list(dict.fromkeys(chosen.sort_values("area_type", key=lambda s: s.map(list(codes.AREA_TYPES).index),
-                                                  kind="stable")["area_name"]))
+    order = list(
+        dict.fromkeys(
+            chosen.sort_values("area_type", key=lambda s: s.map(list(codes.AREA_TYPES).index), kind="stable")[
+                "area_name"
+            ]
+        )
+    )
     periods = list(dict.fromkeys(chosen.sort_values("period_start", kind="stable")["period"]))
-    return chosen.pivot(index="area_name", columns="period", values="value_as_published").reindex(index=order, columns=periods)
+    return chosen.pivot(index="area_name", columns="period", values="value_as_published").reindex(
+        index=order, columns=periods
+    )
 
 
 def display_kind(unit: str, decimals: int) -> str:
@@ -233,11 +265,20 @@ def as_figures(df: pd.DataFrame, measure: str) -> pd.DataFrame:
     """
     chosen = latest(df[df["measure"] == measure])
     chosen = chosen.assign(_area=chosen["area_type"].map(list(codes.AREA_TYPES).index)).sort_values(
-        ["period_start", "_area"], kind="stable")
-    rows = [{"measure": f"published_{measure}", "breakdown": "area", "group": r.area_name, "period": r.period,
-             "kind": display_kind(r.unit, r.decimals), "value": r.value,
-             "unit": f"{r.unit} (as published: {r.source})"}
-            for r in chosen.itertuples()]
+        ["period_start", "_area"], kind="stable"
+    )
+    rows = [
+        {
+            "measure": f"published_{measure}",
+            "breakdown": "area",
+            "group": r.area_name,
+            "period": r.period,
+            "kind": display_kind(r.unit, r.decimals),
+            "value": r.value,
+            "unit": f"{r.unit} (as published: {r.source})",
+        }
+        for r in chosen.itertuples()
+    ]
     return figures.frame(rows)
 
 

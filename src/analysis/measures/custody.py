@@ -1,8 +1,8 @@
 """Custody and remand: the custody rate per 1,000 children aged 10 to 17, and children remanded.
 
 Custody rate (the YJB's "rate of custody", as the youth justice plans print it: 0.12 in Apr 2018 to Mar 2019 for
-3 young people, seed_facts 1.4 and P-11). The YJB's own definition of the denominator could not be checked
-(methodology.md section 3), so this is the project's rule:
+3 young people: docs/methodology.md, published figures 1.4 and P-11). The YJB's own definition of the denominator
+could not be checked (docs/methodology.md, Custody rate), so this is the project's rule:
 
 * a **custodial sentence** is a sentencing occasion (a child's outcomes on one day count once, typed by the most
   serious, as `reoffending.occasions` does) whose most serious outcome is custodial: a detention and training order
@@ -48,7 +48,9 @@ def sentences(tables: dict) -> pd.DataFrame:
     dob = mapped(cust["child_id"], tables["children"].set_index("child_id")["date_of_birth"])
     cust = cust.assign(age_at_offence=age_on(dob, cust["offence_date"]).to_numpy())
     keep = (cust["residence"] == "LOCAL") & cust["age_at_offence"].between(10, 17).fillna(False).astype(bool)
-    return cust.loc[keep, ["child_id", "outcome_date", "legal_outcome", "offence_date", "age_at_offence"]].reset_index(drop=True)
+    return cust.loc[keep, ["child_id", "outcome_date", "legal_outcome", "offence_date", "age_at_offence"]].reset_index(
+        drop=True
+    )
 
 
 def count_in(dates: pd.Series, period: Period) -> int:
@@ -60,38 +62,65 @@ def rate(n: int, population: int, period: Period, *, group: str = figures.TOTAL,
 
     3 sentences in a population of 25,000 give 0.12 per 1,000 (the 2019 plan's figure for Apr 2018 to Mar 2019)."""
     value, lower, upper = intervals.rate(n, population, per=PER)
-    return {"measure": "custody_rate_per_1000", "breakdown": breakdown, "group": group, "period": period.label,
-            "kind": "rate", "numerator": n, "denominator": population, "value": float(value), "lower": float(lower),
-            "upper": float(upper), "unit": UNIT}
+    return {
+        "measure": "custody_rate_per_1000",
+        "breakdown": breakdown,
+        "group": group,
+        "period": period.label,
+        "kind": "rate",
+        "numerator": n,
+        "denominator": population,
+        "value": float(value),
+        "lower": float(lower),
+        "upper": float(upper),
+        "unit": UNIT,
+    }
 
 
-def rates(tables: dict, periods: list[Period], population: int, *, groups: list[str] | None = None,
-          breakdown: str = "trend") -> pd.DataFrame:
+def rates(
+    tables: dict, periods: list[Period], population: int, *, groups: list[str] | None = None, breakdown: str = "trend"
+) -> pd.DataFrame:
     """The custody rate for each period (group = the period's label unless `groups` names them)."""
     dates = sentences(tables)["outcome_date"]
     groups = groups or [p.label for p in periods]
-    return figures.frame([rate(count_in(dates, p), population, p, group=g, breakdown=breakdown)
-                          for p, g in zip(periods, groups)])
+    return figures.frame(
+        [rate(count_in(dates, p), population, p, group=g, breakdown=breakdown) for p, g in zip(periods, groups)]
+    )
 
 
 def financial_years(quarter: Quarter, n: int = 5) -> list[Period]:
     """The last `n` whole financial years ending on or before the quarter's end, oldest first, labelled
     'financial year 2025-26'."""
     last = quarter.fy if quarter.q == 4 else quarter.fy - 1
-    return [Period(Quarter(fy, 1).start, Quarter(fy, 4).end, f"financial year {Quarter(fy, 1).fy_label}")
-            for fy in range(last - n + 1, last + 1)]
+    return [
+        Period(Quarter(fy, 1).start, Quarter(fy, 4).end, f"financial year {Quarter(fy, 1).fy_label}")
+        for fy in range(last - n + 1, last + 1)
+    ]
 
 
 def remanded(tables: dict, period: Period) -> tuple[int, int]:
     """(children with a remand starting in the period, children among them remanded to custody)."""
     r = tables["remands"]
     new = r[r["start_date"].between(pd.Timestamp(period.start), pd.Timestamp(period.end))]
-    return int(new["child_id"].nunique()), int(new.loc[new["remand_type"].isin(CUSTODIAL_REMANDS), "child_id"].nunique())
+    return int(new["child_id"].nunique()), int(
+        new.loc[new["remand_type"].isin(CUSTODIAL_REMANDS), "child_id"].nunique()
+    )
 
 
-def count_figure(measure: str, n: int, period: Period, unit: str, *, group: str = figures.TOTAL,
-                 breakdown: str = "all") -> dict:
+def count_figure(
+    measure: str, n: int, period: Period, unit: str, *, group: str = figures.TOTAL, breakdown: str = "all"
+) -> dict:
     """A count with its exact 95% Poisson interval (so two periods' counts can be compared)."""
     lower, upper = intervals.poisson_count(n)
-    return {"measure": measure, "breakdown": breakdown, "group": group, "period": period.label, "kind": "count",
-            "numerator": n, "value": n, "lower": float(lower), "upper": float(upper), "unit": unit}
+    return {
+        "measure": measure,
+        "breakdown": breakdown,
+        "group": group,
+        "period": period.label,
+        "kind": "count",
+        "numerator": n,
+        "value": n,
+        "lower": float(lower),
+        "upper": float(upper),
+        "unit": unit,
+    }

@@ -38,8 +38,9 @@ def first_substantive_outcomes(tables: dict) -> pd.DataFrame:
     outcomes = tables["outcomes"]
     substantive = outcomes[outcomes["legal_outcome"].isin(codes.SUBSTANTIVE_OUTCOMES)].copy()
     substantive["rank"] = substantive["legal_outcome"].map(codes.OUTCOME_RANK)
-    first = (substantive.sort_values(["child_id", "outcome_date", "rank", "outcome_id"], ascending=[True, True, False, True])
-             .drop_duplicates("child_id"))
+    first = substantive.sort_values(
+        ["child_id", "outcome_date", "rank", "outcome_id"], ascending=[True, True, False, True]
+    ).drop_duplicates("child_id")
     first = first.merge(tables["offences"][["offence_id", "offence_date"]], on="offence_id", how="left")
     dob = mapped(first["child_id"], tables["children"].set_index("child_id")["date_of_birth"])
     first["age_at_offence"] = age_on(dob, first["offence_date"]).to_numpy()
@@ -51,7 +52,9 @@ def first_substantive_outcomes(tables: dict) -> pd.DataFrame:
 def _entering(first: pd.DataFrame, period: Period) -> pd.Series:
     """Which of `first_substantive_outcomes` make first time entrants in `period`."""
     in_period = first["outcome_date"].between(pd.Timestamp(period.start), pd.Timestamp(period.end))
-    return in_period & (first["residence"] == "LOCAL") & first["age_at_offence"].between(10, 17).fillna(False).astype(bool)
+    return (
+        in_period & (first["residence"] == "LOCAL") & first["age_at_offence"].between(10, 17).fillna(False).astype(bool)
+    )
 
 
 def entrants(tables: dict, period: Period) -> pd.DataFrame:
@@ -72,23 +75,62 @@ def by_outcome_type(fte: pd.DataFrame, period: Period) -> pd.DataFrame:
     for outcome_type in (*TABLE_TYPES, figures.TOTAL):
         chosen = fte if outcome_type == figures.TOTAL else fte[fte["outcome_type"] == outcome_type]
         n = len(chosen)
-        rows.append({"measure": "first_time_entrants", "breakdown": "outcome_type", "group": outcome_type,
-                     "period": period.label, "kind": "share", "numerator": n, "denominator": total,
-                     "value": 100 * n / total if total else float("nan"), "unit": "% of first time entrants"})
-        rows.append({"measure": "first_time_entrants_looked_after", "breakdown": "outcome_type", "group": outcome_type,
-                     "period": period.label, "kind": "count", "numerator": int(chosen["looked_after"].sum()),
-                     "value": int(chosen["looked_after"].sum()), "unit": "children"})
-    assert sum(r["numerator"] for r in rows if r["measure"] == "first_time_entrants" and r["group"] != figures.TOTAL) == total
-    assert sum(r["numerator"] for r in rows if r["measure"] == "first_time_entrants_looked_after" and r["group"] != figures.TOTAL) == lac_total
+        rows.append(
+            {
+                "measure": "first_time_entrants",
+                "breakdown": "outcome_type",
+                "group": outcome_type,
+                "period": period.label,
+                "kind": "share",
+                "numerator": n,
+                "denominator": total,
+                "value": 100 * n / total if total else float("nan"),
+                "unit": "% of first time entrants",
+            }
+        )
+        rows.append(
+            {
+                "measure": "first_time_entrants_looked_after",
+                "breakdown": "outcome_type",
+                "group": outcome_type,
+                "period": period.label,
+                "kind": "count",
+                "numerator": int(chosen["looked_after"].sum()),
+                "value": int(chosen["looked_after"].sum()),
+                "unit": "children",
+            }
+        )
+    assert (
+        sum(r["numerator"] for r in rows if r["measure"] == "first_time_entrants" and r["group"] != figures.TOTAL)
+        == total
+    )
+    assert (
+        sum(
+            r["numerator"]
+            for r in rows
+            if r["measure"] == "first_time_entrants_looked_after" and r["group"] != figures.TOTAL
+        )
+        == lac_total
+    )
     return figures.frame(rows)
 
 
 def rate(n: int, population: int, period: Period, group: str = figures.TOTAL, breakdown: str = "all") -> dict:
     """FTE rate per 100,000 children aged 10 to 17, with a 95% interval (exact Poisson below 10, Byar's above)."""
     value, lower, upper = intervals.rate(n, population, per=100_000)
-    return {"measure": "first_time_entrants_rate", "breakdown": breakdown, "group": group, "period": period.label,
-            "kind": "rate", "numerator": n, "denominator": population, "value": value, "lower": lower, "upper": upper,
-            "unit": POPULATION_UNIT}
+    return {
+        "measure": "first_time_entrants_rate",
+        "breakdown": breakdown,
+        "group": group,
+        "period": period.label,
+        "kind": "rate",
+        "numerator": n,
+        "denominator": population,
+        "value": value,
+        "lower": lower,
+        "upper": upper,
+        "unit": POPULATION_UNIT,
+    }
 
 
 def trend(tables: dict, periods: list[Period], population: int) -> pd.DataFrame:

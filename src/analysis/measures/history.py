@@ -29,7 +29,8 @@ def read_figures(path: str | Path) -> pd.DataFrame:
     """One figures file, typed as the figures record (an extra leading ``quarter`` column is kept), its text as it
     was before `figures.to_csv` guarded cells that start like a formula."""
     raw = figures_module.read_text_back(
-        pd.read_csv(path, keep_default_na=False, na_values=[""], dtype={"group": str, "period": str}))
+        pd.read_csv(path, keep_default_na=False, na_values=[""], dtype={"group": str, "period": str})
+    )
     out = figures_module.frame(raw.drop(columns=["quarter"], errors="ignore"))
     if "quarter" in raw.columns:
         out.insert(0, "quarter", raw["quarter"].astype(str).to_numpy())
@@ -69,33 +70,53 @@ def load(reports_dir: str | Path | None, quarters: list[Quarter]) -> History:
     return History(pd.concat(frames, ignore_index=True) if frames else empty, found, missing)
 
 
-def this_run(figures_dir: str | Path | None, reports_dir: str | Path | None, quarter: Quarter,
-             exclude: tuple[str, ...] = SUMMARY_REPORTS) -> tuple[pd.DataFrame | None, str]:
+def this_run(
+    figures_dir: str | Path | None,
+    reports_dir: str | Path | None,
+    quarter: Quarter,
+    exclude: tuple[str, ...] = SUMMARY_REPORTS,
+) -> tuple[pd.DataFrame | None, str]:
     """The other reports' figures for this quarter, and where they came from.
 
     First this refresh's per-report files in `figures_dir` (``figures-<notebook>.csv``); failing that, the
     quarter's published ``figures.csv`` under `reports_dir`; failing that (None, "none")."""
     if figures_dir and Path(figures_dir).is_dir():
-        files = sorted(p for p in Path(figures_dir).glob("figures-*.csv")
-                       if p.stem.removeprefix("figures-") not in exclude)
+        files = sorted(
+            p for p in Path(figures_dir).glob("figures-*.csv") if p.stem.removeprefix("figures-") not in exclude
+        )
         if files:
             return pd.concat([read_figures(p) for p in files], ignore_index=True), "this refresh"
     if reports_dir:
         path = quarter_file(reports_dir, quarter)
         if path.exists():
             fig = read_figures(path)
-            return fig[~fig["report"].isin(exclude)].reset_index(drop=True), f"the published figures for {quarter.label}"
+            return fig[~fig["report"].isin(exclude)].reset_index(
+                drop=True
+            ), f"the published figures for {quarter.label}"
     return None, "none"
 
 
-def pick(fig: pd.DataFrame | None, report: str, measure: str, breakdown: str = "all", group: str = figures_module.TOTAL,
-         period: str | None = None) -> pd.Series | None:
+def pick(
+    fig: pd.DataFrame | None,
+    report: str,
+    measure: str,
+    breakdown: str = "all",
+    group: str = figures_module.TOTAL,
+    period: str | None = None,
+) -> pd.Series | None:
     """The first figure matching, or None (also when `fig` is None)."""
     return first(fig, report=report, measure=measure, breakdown=breakdown, group=group, period=period)
 
 
-def series(hist: History, quarters: list[Quarter], report: str, measure: str, breakdown: str = "all",
-           group: str | None = figures_module.TOTAL, period_of=None) -> pd.DataFrame:
+def series(
+    hist: History,
+    quarters: list[Quarter],
+    report: str,
+    measure: str,
+    breakdown: str = "all",
+    group: str | None = figures_module.TOTAL,
+    period_of=None,
+) -> pd.DataFrame:
     """One row per quarter in `quarters` (oldest first) with the figure each quarter published.
 
     `group` (or, when `group` is None, the quarter's own label) picks the row; `period_of(quarter)` may name the
@@ -105,8 +126,18 @@ def series(hist: History, quarters: list[Quarter], report: str, measure: str, br
     found = {q.label for q in hist.found}
     for q in quarters:
         fig = hist.figures[hist.figures["quarter"] == q.label]
-        r = pick(fig, report, measure, breakdown, q.label if group is None else group,
-                 period_of(q) if period_of else None) if q.label in found else None
+        r = (
+            pick(
+                fig,
+                report,
+                measure,
+                breakdown,
+                q.label if group is None else group,
+                period_of(q) if period_of else None,
+            )
+            if q.label in found
+            else None
+        )
         base = {"quarter": q.label, "found": q.label in found, "has_figure": r is not None}
         rows.append(base | ({c: r[c] for c in figures_module.COLUMNS} if r is not None else {}))
     out = pd.DataFrame(rows)
@@ -116,8 +147,9 @@ def series(hist: History, quarters: list[Quarter], report: str, measure: str, br
     return out
 
 
-def revisions(hist: History, quarter: Quarter, now: pd.DataFrame, report: str, measures: list[str],
-              breakdown: str = "quarter") -> pd.DataFrame:
+def revisions(
+    hist: History, quarter: Quarter, now: pd.DataFrame, report: str, measures: list[str], breakdown: str = "quarter"
+) -> pd.DataFrame:
     """Where a figure for `quarter` published in that quarter's own report differs from the same figure computed
     now (`now`, this run's figures, whose rows are grouped by quarter label): later records change past figures.
 
@@ -129,6 +161,14 @@ def revisions(hist: History, quarter: Quarter, now: pd.DataFrame, report: str, m
         if then is None or again is None or then["suppressed"] or again["suppressed"]:
             continue
         if then["period"] == again["period"] and abs(then["value"] - again["value"]) > 1e-9:
-            rows.append({"measure": measure, "period": then["period"], "kind": then["kind"], "unit": then["unit"],
-                         "published": then["value"], "now": again["value"]})
+            rows.append(
+                {
+                    "measure": measure,
+                    "period": then["period"],
+                    "kind": then["kind"],
+                    "unit": then["unit"],
+                    "published": then["value"],
+                    "now": again["value"],
+                }
+            )
     return pd.DataFrame(rows, columns=["measure", "period", "kind", "unit", "published", "now"])

@@ -1,6 +1,6 @@
 """Reoffending: the national (MoJ) proven reoffending measure computed locally, the live tracker, time to reoffence.
 
-The national measure (MoJ proven reoffending, juveniles; methodology.md section 2)
+The national measure (MoJ proven reoffending, juveniles; docs/methodology.md, Reoffending)
 ------------------------------------------------------------------------------------
 * **Cohort.** Children aged 10 to 17 on the index date, living in this YJS area
   (residence LOCAL at the outcome), who in the cohort period (3 or 12 months)
@@ -11,7 +11,7 @@ The national measure (MoJ proven reoffending, juveniles; methodology.md section 
   order is part of the custodial sentence, not a non-custodial index event.
 * **Index event.** One per child per cohort: the first qualifying event in the
   period (the most serious first where two fall on the same day). The MoJ's own
-  rule is not public (methodology section 2.1); this is the project's rule. A
+  rule is not public (docs/methodology.md, Reoffending); this is the project's rule. A
   child with events in two periods is in both periods' cohorts.
 * **Index date.** The outcome date for cautions and court sentences. For
   custody the release date, which the extract does not hold: it is taken as the
@@ -31,7 +31,7 @@ The national measure (MoJ proven reoffending, juveniles; methodology.md section 
   and the 6-month wait have passed by the extract date
   (`quarters.reoffending_cohort_complete`); later cohorts are "still maturing".
 
-The live tracker (the YJB toolkit's idea, seed_facts D-19)
+The live tracker (the YJB toolkit's idea, docs/methodology.md, published figure D-19)
 ------------------------------------------------------------
 * **Tracked children.** Children aged 10 to 17 at the offence, living here, with
   any outcome (diversion included) in the 12 months to the quarter end; each
@@ -110,7 +110,7 @@ ETHNIC_GROUPS = (*codes.ETHNIC_GROUPS, codes.NOT_KNOWN)
 LOOKED_AFTER_GROUPS = ("Looked after", "Not looked after")
 SERIOUSNESS_GROUPS = ("Less serious", "Equally serious", "More serious", "Not known")
 KM_TIERS = codes.SUBSTANTIVE_TIERS
-KM_MONTHS = tuple(range(0, REOFFENDING_FOLLOW_UP_MONTHS + 1))
+KM_MONTHS = tuple(range(REOFFENDING_FOLLOW_UP_MONTHS + 1))
 KM_TABLE_MONTHS = (3, 6, 9, 12)
 DAYS_PER_MONTH = 365.25 / 12
 
@@ -119,8 +119,12 @@ DAYS_PER_MONTH = 365.25 / 12
 COHORT_BASE = "cohort_children"
 COHORT_BUNDLE = ("reoffenders", "proven_reoffences", "reoffences_per_reoffender", "reoffences_per_child")
 TRACKER_BASE = "tracked_children"
-TRACKER_BUNDLE = ("tracker_reoffenders", "tracker_reoffences", "tracker_reoffences_per_reoffender",
-                  "tracker_no_further_offence")
+TRACKER_BUNDLE = (
+    "tracker_reoffenders",
+    "tracker_reoffences",
+    "tracker_reoffences_per_reoffender",
+    "tracker_no_further_offence",
+)
 KM_BASE = "time_to_reoffence_children"
 
 
@@ -128,11 +132,16 @@ KM_BASE = "time_to_reoffence_children"
 # Outcome occasions, custody releases, index events
 # ======================================================================================
 
+
 def occasions(tables: dict) -> pd.DataFrame:
     """One row per child per outcome date: the most serious outcome that day, its tier, type and residence."""
-    o = tables["outcomes"][["outcome_id", "offence_id", "child_id", "outcome_date", "legal_outcome", "residence"]].copy()
+    o = tables["outcomes"][
+        ["outcome_id", "offence_id", "child_id", "outcome_date", "legal_outcome", "residence"]
+    ].copy()
     o["rank"] = o["legal_outcome"].map(codes.OUTCOME_RANK).astype(int)
-    o = o.sort_values(["child_id", "outcome_date", "rank", "outcome_id"], ascending=[True, True, False, True], kind="stable")
+    o = o.sort_values(
+        ["child_id", "outcome_date", "rank", "outcome_id"], ascending=[True, True, False, True], kind="stable"
+    )
     occ = o.drop_duplicates(["child_id", "outcome_date"]).copy()
     occ["tier"] = occ["legal_outcome"].map(codes.OUTCOME_TIER).astype(str)
     occ["outcome_type"] = occ["legal_outcome"].map(codes.OUTCOME_TYPE).astype(str)
@@ -150,14 +159,30 @@ def custody_releases(tables: dict, occ: pd.DataFrame | None = None) -> pd.DataFr
     cust["episode_type"] = cust["legal_outcome"].map(RELEASE_EPISODES).astype(str)
     eps = tables["caseload"]
     eps = eps[eps["episode_type"].isin(set(RELEASE_EPISODES.values()))]
-    eps = pd.DataFrame({"episode_id": eps["episode_id"].astype(str), "child_id": eps["child_id"].astype(str),
-                        "episode_type": eps["episode_type"].astype(str), "start_date": eps["start_date"],
-                        "end_date": eps["end_date"]})
-    left = pd.DataFrame({"_occ": cust.index, "child_id": cust["child_id"].astype(str),
-                         "episode_type": cust["episode_type"], "outcome_date": cust["outcome_date"]})
+    eps = pd.DataFrame(
+        {
+            "episode_id": eps["episode_id"].astype(str),
+            "child_id": eps["child_id"].astype(str),
+            "episode_type": eps["episode_type"].astype(str),
+            "start_date": eps["start_date"],
+            "end_date": eps["end_date"],
+        }
+    )
+    left = pd.DataFrame(
+        {
+            "_occ": cust.index,
+            "child_id": cust["child_id"].astype(str),
+            "episode_type": cust["episode_type"],
+            "outcome_date": cust["outcome_date"],
+        }
+    )
     m = left.merge(eps, on=["child_id", "episode_type"], how="inner")
     m["gap"] = (m["start_date"] - m["outcome_date"]).abs().dt.days
-    m = m[m["gap"] <= EPISODE_MATCH_DAYS].sort_values(["_occ", "gap", "episode_id"], kind="stable").drop_duplicates("_occ")
+    m = (
+        m[m["gap"] <= EPISODE_MATCH_DAYS]
+        .sort_values(["_occ", "gap", "episode_id"], kind="stable")
+        .drop_duplicates("_occ")
+    )
     found = m.set_index("_occ")["end_date"]
     cust["episode_found"] = cust.index.isin(found.index)
     cust["release_date"] = mapped(cust.index.to_series(), found).astype("datetime64[ns]").to_numpy()
@@ -180,12 +205,23 @@ def index_events(tables: dict) -> pd.DataFrame:
     released = released[released["release_date"].notna()].copy()
     released["index_date"] = released["release_date"]
     released["index_type"] = RELEASE
-    events = pd.concat([non_custody, released.drop(columns=["episode_type", "episode_found", "release_date"])],
-                       ignore_index=True)
+    events = pd.concat(
+        [non_custody, released.drop(columns=["episode_type", "episode_found", "release_date"])], ignore_index=True
+    )
     dob = mapped(events["child_id"], tables["children"].set_index("child_id")["date_of_birth"])
     events["age_at_index"] = age_on(dob, events["index_date"]).to_numpy()
     keep = (events["residence"] == "LOCAL") & events["age_at_index"].between(10, 17).fillna(False).astype(bool)
-    cols = ["child_id", "index_date", "index_type", "tier", "outcome_type", "legal_outcome", "rank", "outcome_date", "age_at_index"]
+    cols = [
+        "child_id",
+        "index_date",
+        "index_type",
+        "tier",
+        "outcome_type",
+        "legal_outcome",
+        "rank",
+        "outcome_date",
+        "age_at_index",
+    ]
     return events.loc[keep, cols].sort_values(["index_date", "child_id"], kind="stable").reset_index(drop=True)
 
 
@@ -211,27 +247,43 @@ def cohort(events: pd.DataFrame, period: Period) -> pd.DataFrame:
 # Proven reoffences and the national measure
 # ======================================================================================
 
+
 def proven_offences(tables: dict) -> pd.DataFrame:
     """Offences with a substantive outcome, with the date of the first one (``proven_date``)."""
     o = tables["outcomes"]
-    proven = o[o["legal_outcome"].isin(codes.SUBSTANTIVE_OUTCOMES)].groupby("offence_id")["outcome_date"].min().rename("proven_date")
+    proven = (
+        o[o["legal_outcome"].isin(codes.SUBSTANTIVE_OUTCOMES)]
+        .groupby("offence_id")["outcome_date"]
+        .min()
+        .rename("proven_date")
+    )
     return tables["offences"].merge(proven, left_on="offence_id", right_index=True, how="inner")
 
 
 def proven_reoffences(tables: dict, members: pd.DataFrame) -> pd.DataFrame:
     """One row per proven reoffence of each cohort member (see the module notes for the rule), with the member's
     ``cohort`` column if it has one (`cohorts`)."""
-    offs = proven_offences(tables)[["offence_id", "child_id", "offence_date", "proven_date", "offence_category", "seriousness_score"]]
-    m = members[[c for c in ("cohort", "child_id", "index_date") if c in members]].merge(offs, on="child_id", how="inner")
-    inside = ((m["offence_date"] > m["index_date"]) & (m["offence_date"] <= m["index_date"] + FOLLOW_UP)
-              & (m["proven_date"] <= m["index_date"] + PROVEN_BY))
+    offs = proven_offences(tables)[
+        ["offence_id", "child_id", "offence_date", "proven_date", "offence_category", "seriousness_score"]
+    ]
+    m = members[[c for c in ("cohort", "child_id", "index_date") if c in members]].merge(
+        offs, on="child_id", how="inner"
+    )
+    inside = (
+        (m["offence_date"] > m["index_date"])
+        & (m["offence_date"] <= m["index_date"] + FOLLOW_UP)
+        & (m["proven_date"] <= m["index_date"] + PROVEN_BY)
+    )
     return m[inside].reset_index(drop=True)
 
 
 def cohort_counts(members: pd.DataFrame, reoffences: pd.DataFrame) -> dict[str, int]:
     """Children in the cohort, reoffenders and proven reoffences."""
-    return {"children": int(members["child_id"].nunique()), "reoffenders": int(reoffences["child_id"].nunique()),
-            "reoffences": int(len(reoffences))}
+    return {
+        "children": int(members["child_id"].nunique()),
+        "reoffenders": int(reoffences["child_id"].nunique()),
+        "reoffences": int(len(reoffences)),
+    }
 
 
 def counts_by_cohort(tables: dict, events: pd.DataFrame, periods: list[Period]) -> list[dict[str, int]]:
@@ -241,20 +293,41 @@ def counts_by_cohort(tables: dict, events: pd.DataFrame, periods: list[Period]) 
     members = cohorts(events, periods)
     reoff = proven_reoffences(tables, members)
     reoffenders = reoff.drop_duplicates(["cohort", "child_id"])["cohort"].to_numpy()
-    children, offenders, offences = (np.bincount(c, minlength=len(periods)) for c in
-                                     (members["cohort"].to_numpy(), reoffenders, reoff["cohort"].to_numpy()))
-    return [{"children": int(n), "reoffenders": int(r), "reoffences": int(k)} for n, r, k in zip(children, offenders, offences)]
+    children, offenders, offences = (
+        np.bincount(c, minlength=len(periods))
+        for c in (members["cohort"].to_numpy(), reoffenders, reoff["cohort"].to_numpy())
+    )
+    return [
+        {"children": int(n), "reoffenders": int(r), "reoffences": int(k)}
+        for n, r, k in zip(children, offenders, offences)
+    ]
 
 
 def _share(measure: str, x: int, n: int, unit: str, **keys) -> dict:
     lower, upper = intervals.wilson(x, n)
-    return {"measure": measure, "kind": "share", "numerator": x, "denominator": n,
-            "value": 100 * x / n if n else np.nan, "lower": 100 * lower, "upper": 100 * upper, "unit": unit, **keys}
+    return {
+        "measure": measure,
+        "kind": "share",
+        "numerator": x,
+        "denominator": n,
+        "value": 100 * x / n if n else np.nan,
+        "lower": 100 * lower,
+        "upper": 100 * upper,
+        "unit": unit,
+        **keys,
+    }
 
 
 def _mean(measure: str, x: int, n: int, unit: str, **keys) -> dict:
-    return {"measure": measure, "kind": "mean", "numerator": x, "denominator": n, "value": x / n if n else np.nan,
-            "unit": unit, **keys}
+    return {
+        "measure": measure,
+        "kind": "mean",
+        "numerator": x,
+        "denominator": n,
+        "value": x / n if n else np.nan,
+        "unit": unit,
+        **keys,
+    }
 
 
 def _count(measure: str, n: int, unit: str, **keys) -> dict:
@@ -283,13 +356,20 @@ def cohort_label(period: Period, months: int) -> str:
     return f"{months}-month cohort, {period.label}"
 
 
-def national_measure(tables: dict, cohorts: list[tuple[Period, int]], events: pd.DataFrame | None = None) -> pd.DataFrame:
+def national_measure(
+    tables: dict, cohorts: list[tuple[Period, int]], events: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """The national measure for each (cohort period, length in months), one group per cohort."""
     events = index_events(tables) if events is None else events
     rows = []
     for (period, months), counts in zip(cohorts, counts_by_cohort(tables, events, [p for p, _ in cohorts])):
-        rows += cohort_rows(counts, breakdown="cohort", group=cohort_label(period, months), period=period.label,
-                            population=f"cohort:{period.label}")
+        rows += cohort_rows(
+            counts,
+            breakdown="cohort",
+            group=cohort_label(period, months),
+            period=period.label,
+            population=f"cohort:{period.label}",
+        )
     return _frame(rows)
 
 
@@ -302,8 +382,13 @@ def by_index_type(tables: dict, period: Period, events: pd.DataFrame | None = No
     for group in (*INDEX_TYPES, TOTAL):
         chosen = members if group == TOTAL else members[members["index_type"] == group]
         counts = cohort_counts(chosen, reoff[reoff["child_id"].isin(chosen["child_id"])])
-        rows += cohort_rows(counts, breakdown="index_type", group=group, period=period.label,
-                            population=f"cohort:{period.label}" if group == TOTAL else f"cohort:{period.label}:{group}")
+        rows += cohort_rows(
+            counts,
+            breakdown="index_type",
+            group=group,
+            period=period.label,
+            population=f"cohort:{period.label}" if group == TOTAL else f"cohort:{period.label}:{group}",
+        )
     return _frame(rows)
 
 
@@ -312,8 +397,19 @@ def releases_without_date(tables: dict, period: Period) -> pd.DataFrame:
     cust = custody_releases(tables)
     cust = cust[cust["outcome_date"].between(pd.Timestamp(period.start), pd.Timestamp(period.end))]
     n = int((~cust["episode_found"]).sum())
-    return _frame([_count("custodial_sentences_without_release_episode", n, "custodial sentences",
-                          breakdown="all", group=TOTAL, period=period.label, population="custody_check")])
+    return _frame(
+        [
+            _count(
+                "custodial_sentences_without_release_episode",
+                n,
+                "custodial sentences",
+                breakdown="all",
+                group=TOTAL,
+                period=period.label,
+                population="custody_check",
+            )
+        ]
+    )
 
 
 def latest_cohorts(quarter: Quarter, extract_date: date) -> tuple[Period, Period]:
@@ -330,8 +426,15 @@ def cohort_status(quarters: list[Quarter], extract_date: date) -> pd.DataFrame:
     for q in quarters:
         period = reoffending_cohort(q, 3)
         complete = reoffending_cohort_complete(period.end, extract_date)
-        rows.append({"quarter": q, "period": period, "label": period.label, "complete": complete,
-                     "group": period.label if complete else f"{period.label} (still maturing)"})
+        rows.append(
+            {
+                "quarter": q,
+                "period": period,
+                "label": period.label,
+                "complete": complete,
+                "group": period.label if complete else f"{period.label} (still maturing)",
+            }
+        )
     return pd.DataFrame(rows, columns=["quarter", "period", "label", "complete", "group"]).astype({"complete": bool})
 
 
@@ -348,30 +451,43 @@ def history(tables: dict, quarter: Quarter, n: int = 16) -> list[Quarter]:
     return [q for q in quarter.history(n) if q >= first]
 
 
-def trend(tables: dict, quarters: list[Quarter], extract_date: date, events: pd.DataFrame | None = None) -> pd.DataFrame:
+def trend(
+    tables: dict, quarters: list[Quarter], extract_date: date, events: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """The national measure for each quarter's 3-month cohort; groups of cohorts not yet complete say so."""
     events = index_events(tables) if events is None else events
     rows, statuses = [], cohort_status(quarters, extract_date)
-    for status, counts in zip(statuses.itertuples(), counts_by_cohort(tables, events, list(statuses.get("period", [])))):
-        rows += cohort_rows(counts, breakdown="trend", group=status.group, period=status.label,
-                            population=f"cohort:{status.label}")
+    for status, counts in zip(
+        statuses.itertuples(), counts_by_cohort(tables, events, list(statuses.get("period", [])))
+    ):
+        rows += cohort_rows(
+            counts, breakdown="trend", group=status.group, period=status.label, population=f"cohort:{status.label}"
+        )
     return _frame(rows)
 
 
-def cohort_figures(tables: dict, c3: Period, c12: Period, status: pd.DataFrame, extract_date: date,
-                   events: pd.DataFrame | None = None) -> pd.DataFrame:
+def cohort_figures(
+    tables: dict, c3: Period, c12: Period, status: pd.DataFrame, extract_date: date, events: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """Every national-measure figure the report shows, in one frame so that `publish` protects them together:
     the latest complete 3- and 12-month cohorts, the 12-month cohort by index event, the 3-month cohorts of
     `status` (from `cohort_status`) and the check on custodial sentences without a release."""
     events = index_events(tables) if events is None else events
-    return pd.concat([national_measure(tables, [(c3, 3), (c12, 12)], events), by_index_type(tables, c12, events),
-                      trend(tables, list(status["quarter"]), extract_date, events), releases_without_date(tables, c12)],
-                     ignore_index=True)
+    return pd.concat(
+        [
+            national_measure(tables, [(c3, 3), (c12, 12)], events),
+            by_index_type(tables, c12, events),
+            trend(tables, list(status["quarter"]), extract_date, events),
+            releases_without_date(tables, c12),
+        ],
+        ignore_index=True,
+    )
 
 
 # ======================================================================================
 # The live tracker
 # ======================================================================================
+
 
 def _age_group(age: pd.Series) -> pd.Series:
     return pd.Series(np.select([age <= 14, age == 15, age == 16], AGE_GROUPS[:3], AGE_GROUPS[3]), index=age.index)
@@ -380,15 +496,26 @@ def _age_group(age: pd.Series) -> pd.Series:
 def tracked(tables: dict, period: Period) -> pd.DataFrame:
     """The children the tracker follows: one row each, from their first outcome occasion in `period`."""
     occ = occasions(tables)
-    inside = occ["outcome_date"].between(pd.Timestamp(period.start), pd.Timestamp(period.end)) & (occ["residence"] == "LOCAL")
+    inside = occ["outcome_date"].between(pd.Timestamp(period.start), pd.Timestamp(period.end)) & (
+        occ["residence"] == "LOCAL"
+    )
     first = occ[inside].sort_values(["child_id", "outcome_date"], kind="stable").drop_duplicates("child_id")
     first = first[["child_id", "outcome_date", "legal_outcome", "tier", "outcome_type"]]
     # the offences dealt with on that occasion
     o = tables["outcomes"][["child_id", "outcome_date", "offence_id"]].drop_duplicates()
-    dealt = first[["child_id", "outcome_date"]].merge(o, on=["child_id", "outcome_date"]).merge(
-        tables["offences"][["offence_id", "offence_date", "offence_category", "seriousness_score"]], on="offence_id")
-    dealt = dealt.sort_values(["child_id", "seriousness_score", "offence_date", "offence_id"],
-                              ascending=[True, False, False, True], na_position="last", kind="stable")
+    dealt = (
+        first[["child_id", "outcome_date"]]
+        .merge(o, on=["child_id", "outcome_date"])
+        .merge(
+            tables["offences"][["offence_id", "offence_date", "offence_category", "seriousness_score"]], on="offence_id"
+        )
+    )
+    dealt = dealt.sort_values(
+        ["child_id", "seriousness_score", "offence_date", "offence_id"],
+        ascending=[True, False, False, True],
+        na_position="last",
+        kind="stable",
+    )
     top = dealt.drop_duplicates("child_id").set_index("child_id")
     out = first.set_index("child_id")
     out["original_offence_date"] = dealt.groupby("child_id")["offence_date"].max()
@@ -411,18 +538,28 @@ def tracker_reoffences(tables: dict, children: pd.DataFrame) -> pd.DataFrame:
     first_outcome = o.groupby("offence_id")["outcome_date"].min().rename("first_outcome_date")
     offs = tables["offences"].merge(first_outcome, left_on="offence_id", right_index=True, how="inner")
     m = children[["child_id", "original_offence_date", "original_score"]].merge(
-        offs[["offence_id", "child_id", "offence_date", "seriousness_score", "offence_category"]], on="child_id")
+        offs[["offence_id", "child_id", "offence_date", "seriousness_score", "offence_category"]], on="child_id"
+    )
     m = m[m["offence_date"] > m["original_offence_date"]].reset_index(drop=True)
     now, then = m["seriousness_score"].astype("Float64"), m["original_score"].astype("Float64")
     known = (now.notna() & then.notna()).to_numpy(dtype=bool)
     diff = (now - then).fillna(0).to_numpy(dtype=float)
-    m["seriousness"] = np.select([known & (diff < 0), known & (diff == 0), known & (diff > 0)],
-                                 SERIOUSNESS_GROUPS[:3], SERIOUSNESS_GROUPS[3])
+    m["seriousness"] = np.select(
+        [known & (diff < 0), known & (diff == 0), known & (diff > 0)], SERIOUSNESS_GROUPS[:3], SERIOUSNESS_GROUPS[3]
+    )
     return m
 
 
-def _tracker_rows(children: pd.DataFrame, reoff: pd.DataFrame, *, breakdown: str, group: str, period: str,
-                  population: str, no_further: bool = False) -> list[dict]:
+def _tracker_rows(
+    children: pd.DataFrame,
+    reoff: pd.DataFrame,
+    *,
+    breakdown: str,
+    group: str,
+    period: str,
+    population: str,
+    no_further: bool = False,
+) -> list[dict]:
     n = len(children)
     mine = reoff[reoff["child_id"].isin(children["child_id"])]
     r, k = int(mine["child_id"].nunique()), len(mine)
@@ -434,7 +571,9 @@ def _tracker_rows(children: pd.DataFrame, reoff: pd.DataFrame, *, breakdown: str
         _mean("tracker_reoffences_per_reoffender", k, r, "further offences per child who reoffended", **keys),
     ]
     if no_further:  # the plan's "no further offence" figure, for the whole cohort only (it mirrors the reoffenders)
-        rows.insert(1, _share("tracker_no_further_offence", n - r, n, "% of children tracked with no further offence", **keys))
+        rows.insert(
+            1, _share("tracker_no_further_offence", n - r, n, "% of children tracked with no further offence", **keys)
+        )
     return rows
 
 
@@ -460,35 +599,63 @@ TRACKER_NESTED = tuple((f"diversion_{name}", name) for name in DIVERSION_BREAKDO
 def tracker(children: pd.DataFrame, reoff: pd.DataFrame, period: Period) -> pd.DataFrame:
     """Tracker figures: the whole cohort, each breakdown, reoffences by seriousness, and diversion alone by
     age, sex and offence type. Every table has its total (``All``) row."""
-    rows = _tracker_rows(children, reoff, breakdown="all", group=TOTAL, period=period.label, population="all",
-                         no_further=True)
+    rows = _tracker_rows(
+        children, reoff, breakdown="all", group=TOTAL, period=period.label, population="all", no_further=True
+    )
     groups = breakdown_groups(children)
     for name, (column, labels) in groups.items():
         for label in labels:
-            rows += _tracker_rows(children[children[column] == label], reoff, breakdown=name, group=label,
-                                  period=period.label, population=f"{name}={label}")
+            rows += _tracker_rows(
+                children[children[column] == label],
+                reoff,
+                breakdown=name,
+                group=label,
+                period=period.label,
+                population=f"{name}={label}",
+            )
         rows += _tracker_rows(children, reoff, breakdown=name, group=TOTAL, period=period.label, population="all")
     keys = {"breakdown": "seriousness", "period": period.label}
     counts = reoff["seriousness"].value_counts()
     for label in SERIOUSNESS_GROUPS:
-        rows.append(_count("tracker_reoffences", int(counts.get(label, 0)), "further offences", group=label,
-                           population=f"seriousness={label}", **keys))
+        rows.append(
+            _count(
+                "tracker_reoffences",
+                int(counts.get(label, 0)),
+                "further offences",
+                group=label,
+                population=f"seriousness={label}",
+                **keys,
+            )
+        )
     rows.append(_count("tracker_reoffences", len(reoff), "further offences", group=TOTAL, population="all", **keys))
     diverted = children[children["tier"] == "Diversion"]
     diversion_groups = breakdown_groups(diverted)
     for name in DIVERSION_BREAKDOWNS:
         column, labels = diversion_groups[name]
         for label in labels:
-            rows += _tracker_rows(diverted[diverted[column] == label], reoff, breakdown=f"diversion_{name}", group=label,
-                                  period=period.label, population=f"tier=Diversion&{name}={label}")
-        rows += _tracker_rows(diverted, reoff, breakdown=f"diversion_{name}", group=TOTAL, period=period.label,
-                              population="tier=Diversion")
+            rows += _tracker_rows(
+                diverted[diverted[column] == label],
+                reoff,
+                breakdown=f"diversion_{name}",
+                group=label,
+                period=period.label,
+                population=f"tier=Diversion&{name}={label}",
+            )
+        rows += _tracker_rows(
+            diverted,
+            reoff,
+            breakdown=f"diversion_{name}",
+            group=TOTAL,
+            period=period.label,
+            population="tier=Diversion",
+        )
     return _frame(rows)
 
 
 # ======================================================================================
 # Time to reoffence (Kaplan-Meier)
 # ======================================================================================
+
 
 def survival_window(quarter: Quarter) -> Period:
     """The two years of index events the time-to-reoffence analysis follows: the eight quarters ending six
@@ -579,8 +746,17 @@ def kaplan_meier(days, reoffended, months=KM_MONTHS, level: float = 0.95) -> pd.
             lower, upper = 0.0, np.nan
         else:
             lower, upper = np.nan, 100.0
-        rows.append({"month": m, "children": len(days), "at_risk": at_risk, "reoffended": n_events,
-                     "share": 100 * (1 - surv), "lower": lower, "upper": upper})
+        rows.append(
+            {
+                "month": m,
+                "children": len(days),
+                "at_risk": at_risk,
+                "reoffended": n_events,
+                "share": 100 * (1 - surv),
+                "lower": lower,
+                "upper": upper,
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -595,21 +771,36 @@ def time_to_reoffence(follow: pd.DataFrame, window: Period) -> pd.DataFrame:
     rows = []
     for tier in (*KM_TIERS, TOTAL):
         chosen = follow if tier == TOTAL else follow[follow["tier"] == tier]
-        keys = {"breakdown": "tier", "group": tier, "period": window.label,
-                "population": "km:all" if tier == TOTAL else f"km:tier={tier}"}
+        keys = {
+            "breakdown": "tier",
+            "group": tier,
+            "period": window.label,
+            "population": "km:all" if tier == TOTAL else f"km:tier={tier}",
+        }
         rows.append(_count(KM_BASE, len(chosen), "children followed", **keys))
         km = kaplan_meier(chosen["days"], chosen["reoffended"])
         for r in km[km["month"] > 0].itertuples():
-            rows.append({"measure": km_measure(r.month), "kind": "share", "numerator": r.reoffended,
-                         "denominator": r.children, "value": r.share, "lower": r.lower, "upper": r.upper,
-                         "unit": f"% with a proven reoffence within {r.month} month{'' if r.month == 1 else 's'} "
-                                 "(Kaplan-Meier estimate)", **keys})
+            rows.append(
+                {
+                    "measure": km_measure(r.month),
+                    "kind": "share",
+                    "numerator": r.reoffended,
+                    "denominator": r.children,
+                    "value": r.share,
+                    "lower": r.lower,
+                    "upper": r.upper,
+                    "unit": f"% with a proven reoffence within {r.month} month{'' if r.month == 1 else 's'} "
+                    "(Kaplan-Meier estimate)",
+                    **keys,
+                }
+            )
     return _frame(rows)
 
 
 # ======================================================================================
 # Publishing: suppression that also covers figures linked across tables
 # ======================================================================================
+
 
 def _nested_pairs(f: pd.DataFrame, nested: tuple[tuple[str, str], ...]) -> list[tuple[np.ndarray, np.ndarray]]:
     """For each (inner, outer) pair of breakdowns, the positions of the rows that match (same measure, group and
@@ -633,14 +824,16 @@ def _differences(f: pd.DataFrame, mask: pd.Series, pairs: list[tuple[np.ndarray,
     for inner, outer in pairs:
         shown = ~withheld[inner] & ~withheld[outer]
         i, o = inner[shown], outer[shown]
-        virtual = pd.DataFrame({"kind": kind[i], "numerator": num[o] - num[i], "denominator": den[o] - den[i],
-                                "numerator_2": np.nan})
+        virtual = pd.DataFrame(
+            {"kind": kind[i], "numerator": num[o] - num[i], "denominator": den[o] - den[i], "numerator_2": np.nan}
+        )
         withheld[i[suppression.primary(virtual, up_to).to_numpy()]] = True
     return pd.Series(withheld, index=mask.index)
 
 
-def protect(fig: pd.DataFrame, up_to: int, base: str, bundle: tuple[str, ...] = (),
-            nested: tuple[tuple[str, str], ...] = ()) -> pd.Series:
+def protect(
+    fig: pd.DataFrame, up_to: int, base: str, bundle: tuple[str, ...] = (), nested: tuple[tuple[str, str], ...] = ()
+) -> pd.Series:
     """Which rows must be withheld, so that none can be worked out from the others.
 
     `fig` has a ``population`` column naming the children a row is about (the
@@ -680,8 +873,9 @@ def protect(fig: pd.DataFrame, up_to: int, base: str, bundle: tuple[str, ...] = 
             return mask.set_axis(fig.index)
 
 
-def publish(rep, fig: pd.DataFrame, base: str, bundle: tuple[str, ...] = (),
-            nested: tuple[tuple[str, str], ...] = ()) -> pd.DataFrame:
+def publish(
+    rep, fig: pd.DataFrame, base: str, bundle: tuple[str, ...] = (), nested: tuple[tuple[str, str], ...] = ()
+) -> pd.DataFrame:
     """Publish through ``rep.publish`` with `protect` added to the standard rules (it withholds at least as much)."""
     population = fig["population"].to_numpy()
 

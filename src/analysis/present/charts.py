@@ -25,20 +25,23 @@ DUO = ("#12436D", "#F46A25")
 FOCUS, CONTEXT = "#12436D", "#BFBFBF"
 TEXT_GREY = "#3D3D3D"
 
-matplotlib.rcParams.update({
-    "font.family": "DejaVu Sans",
-    "font.size": 11,
-    "axes.spines.top": False,
-    "axes.spines.right": False,
-    "axes.spines.left": False,
-    "axes.edgecolor": TEXT_GREY,
-    "axes.titlelocation": "left",
-    "axes.grid": False,
-    "svg.hashsalt": "yjs",
-    # Titles, labels and source lines carry text from input files (area names, publications): a "$" in them must
-    # show as a dollar sign, not start matplotlib's maths (which draws "$x$" as an italic x, and fails on "$\\frac{")
-    "text.parse_math": False,
-})
+matplotlib.rcParams.update(
+    {
+        "font.family": "DejaVu Sans",
+        "font.size": 11,
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+        "axes.spines.left": False,
+        "axes.edgecolor": TEXT_GREY,
+        "axes.titlelocation": "left",
+        "axes.grid": False,
+        "svg.hashsalt": "yjs",
+        # Titles, labels and source lines carry text from input files (area names, publications): a "$" in them
+        # must show as a dollar sign, not start matplotlib's maths (which draws "$x$" as an italic x, and fails on
+        # "$\\frac{")
+        "text.parse_math": False,
+    }
+)
 
 
 @dataclass
@@ -70,15 +73,34 @@ def frame(fig, ax, title: str, subtitle: str, source: str) -> None:
     top = 0.12 + 0.27 * len(title_lines) + 0.2 * len(subtitle_lines) + 0.1
     bottom = 0.1 + 0.16 * len(source_lines)
     fig.text(0.01, 1 - 0.1 / height_in, "\n".join(title_lines), fontsize=14, fontweight="bold", ha="left", va="top")
-    fig.text(0.01, 1 - (0.16 + 0.27 * len(title_lines)) / height_in, "\n".join(subtitle_lines), fontsize=10.5,
-             color=TEXT_GREY, ha="left", va="top")
+    fig.text(
+        0.01,
+        1 - (0.16 + 0.27 * len(title_lines)) / height_in,
+        "\n".join(subtitle_lines),
+        fontsize=10.5,
+        color=TEXT_GREY,
+        ha="left",
+        va="top",
+    )
     fig.text(0.01, 0.08 / height_in, "\n".join(source_lines), fontsize=8.5, color=TEXT_GREY, ha="left", va="bottom")
     fig.tight_layout(rect=(0, bottom / height_in, 1, 1 - top / height_in))
 
 
-def horizontal_bars(labels, values, suppressed=None, *, title: str, subtitle: str, source: str,
-                    value_format=lambda v: f"{v:,.0f}", lower=None, upper=None, colours=None, reference=None,
-                    reference_label: str = ""):
+def horizontal_bars(
+    labels,
+    values,
+    suppressed=None,
+    *,
+    title: str,
+    subtitle: str,
+    source: str,
+    value_format=lambda v: f"{v:,.0f}",
+    lower=None,
+    upper=None,
+    colours=None,
+    reference=None,
+    reference_label: str = "",
+):
     """One bar per label (top to bottom in the order given); withheld values drawn as a '[c]' label only."""
     labels = list(labels)
     values = np.asarray(values, dtype=float)
@@ -91,8 +113,15 @@ def horizontal_bars(labels, values, suppressed=None, *, title: str, subtitle: st
     if lower is not None and upper is not None:
         lo, hi = np.asarray(lower, float), np.asarray(upper, float)
         ok = shown & ~np.isnan(lo) & ~np.isnan(hi)
-        ax.errorbar(values[ok], y[ok], xerr=[values[ok] - lo[ok], hi[ok] - values[ok]], fmt="none",
-                    ecolor=TEXT_GREY, capsize=3, lw=1.2)
+        ax.errorbar(
+            values[ok],
+            y[ok],
+            xerr=[values[ok] - lo[ok], hi[ok] - values[ok]],
+            fmt="none",
+            ecolor=TEXT_GREY,
+            capsize=3,
+            lw=1.2,
+        )
     span = np.nanmax(np.where(shown, upper if upper is not None else values, np.nan), initial=0) if shown.any() else 1
     span = span if span > 0 else 1
     tips = values.copy()
@@ -115,8 +144,17 @@ def horizontal_bars(labels, values, suppressed=None, *, title: str, subtitle: st
     return fig
 
 
-def lines(x_labels, series: dict, *, title: str, subtitle: str, source: str, y_label: str = "",
-          bands: dict | None = None, value_format=lambda v: f"{v:,.0f}"):
+def lines(
+    x_labels,
+    series: dict,
+    *,
+    title: str,
+    subtitle: str,
+    source: str,
+    y_label: str = "",
+    bands: dict | None = None,
+    value_format=lambda v: f"{v:,.0f}",
+):
     """Lines labelled at their last point (no legend); optional shaded interval bands per series."""
     fig, ax = new(height=5.0)
     x = np.arange(len(x_labels))
@@ -131,9 +169,15 @@ def lines(x_labels, series: dict, *, title: str, subtitle: str, source: str, y_l
         last = np.where(~np.isnan(values))[0]
         if len(last):
             j = last[-1]
-            ax.annotate(f"{name}: {value_format(values[j])}" if len(series) > 1 else value_format(values[j]),
-                        (x[j], values[j]), xytext=(6, 0), textcoords="offset points", va="center", fontsize=9.5,
-                        color=colour)
+            ax.annotate(
+                f"{name}: {value_format(values[j])}" if len(series) > 1 else value_format(values[j]),
+                (x[j], values[j]),
+                xytext=(6, 0),
+                textcoords="offset points",
+                va="center",
+                fontsize=9.5,
+                color=colour,
+            )
     step = max(1, -(-len(x_labels) // 10))  # at most about ten labels on the axis
     ax.set_xticks(x[::step], list(x_labels)[::step], rotation=0, fontsize=9)
     ax.set_ylabel(y_label, color=TEXT_GREY)

@@ -44,18 +44,29 @@ def caution(n: float | None, noun: str = "children") -> str:
     return f" (based on {int(n):,} {noun}, so treat with caution)"
 
 
-def change(current: float, previous: float, lower_now: float, upper_now: float, lower_then: float, upper_then: float,
-           unit: str = "", decimals: int = 1) -> str:
+def change(
+    current: float,
+    previous: float,
+    lower_now: float,
+    upper_now: float,
+    lower_then: float,
+    upper_then: float,
+    unit: str = "",
+    decimals: int = 1,
+) -> str:
     """Direction of travel in words, and whether chance could explain it (overlapping 95% intervals)."""
     if any(pd.isna(v) for v in (current, previous)):
         return "cannot be compared with the earlier period"
-    if math.isclose(current, previous, abs_tol=10 ** -decimals / 2):
+    if math.isclose(current, previous, abs_tol=10**-decimals / 2):
         return "is unchanged from the earlier period"
     direction = "up" if current > previous else "down"
     size = f"{abs(current - previous):,.{decimals}f}{unit}"
     overlap = not (lower_now > upper_then or upper_now < lower_then)
-    verdict = ("a change small enough to be chance variation at these numbers" if overlap
-               else "a change larger than chance variation would explain")
+    verdict = (
+        "a change small enough to be chance variation at these numbers"
+        if overlap
+        else "a change larger than chance variation would explain"
+    )
     return f"is {direction} {size} on the earlier period ({previous:,.{decimals}f}), {verdict}"
 
 
@@ -69,63 +80,96 @@ def largest_group(fig: pd.DataFrame, measure: str) -> str | None:
 
 # --- overview ---------------------------------------------------------------------------
 
+
 def data_quality(rows: pd.DataFrame, problems: dict[str, str]) -> str:
     received = rows.loc[rows["measure"] == "rows_received", "numerator"].sum()
     aside = rows.loc[rows["measure"] == "rows_set_aside", "numerator"].sum()
     if aside == 0:
         return f"All {received:,.0f} rows received met the data contract."
     share = 100 * aside / received
-    worst = rows[(rows["measure"] == "rows_set_aside") & (rows["numerator"] > 0)].sort_values("numerator", ascending=False).iloc[0]
+    worst = (
+        rows[(rows["measure"] == "rows_set_aside") & (rows["numerator"] > 0)]
+        .sort_values("numerator", ascending=False)
+        .iloc[0]
+    )
     # the reason is the validation's words, but may carry a piece of a value that broke a rule: shown as written
-    reason = formatting.plain(problems.get(worst['group'], 'rules of the contract').split(' (')[0])
-    return (f"Of {received:,.0f} rows received, {aside:,.0f} ({share:.1f}%) broke a rule of the data contract and were "
-            f"set aside; the rest were used. Most were in {worst['group']}, chiefly because of \"{reason}\". "
-            "The analyst has the rows set aside, with their reasons, to correct at source.")
+    reason = formatting.plain(problems.get(worst["group"], "rules of the contract").split(" (")[0])
+    return (
+        f"Of {received:,.0f} rows received, {aside:,.0f} ({share:.1f}%) broke a rule of the data contract and were "
+        f'set aside; the rest were used. Most were in {worst["group"]}, chiefly because of "{reason}". '
+        "The analyst has the rows set aside, with their reasons, to correct at source."
+    )
 
 
 def caseload(fig: pd.DataFrame, period_label: str) -> tuple[str, str]:
     """(chart title, sentence) for the caseload by tier."""
     total = _row(fig, "caseload")
     biggest = largest_group(fig, "caseload")
-    title = (f"Most children on the caseload were on {biggest.lower()} work" if biggest
-             else "Children on the caseload, by tier")
+    title = (
+        f"Most children on the caseload were on {biggest.lower()} work"
+        if biggest
+        else "Children on the caseload, by tier"
+    )
     if biggest:
         share = _row(fig, "caseload", biggest)
         share_text = formatting.figure(share["value"], "share")
-        title = (f"{biggest} work was the largest part of the caseload" if share["value"] < 50
-                 else f"Most children on the caseload were on {biggest.lower()} work")
-        sentence = (f"{count_phrase(total, 'child', 'children').capitalize()} were on the YJS caseload during {period_label}. "
-                    f"The largest group was {biggest.lower()} ({share_text} of the caseload).")
+        title = (
+            f"{biggest} work was the largest part of the caseload"
+            if share["value"] < 50
+            else f"Most children on the caseload were on {biggest.lower()} work"
+        )
+        sentence = (
+            f"{count_phrase(total, 'child', 'children').capitalize()} were on the YJS caseload during {period_label}. "
+            f"The largest group was {biggest.lower()} ({share_text} of the caseload)."
+        )
     elif none_shown(total):
         sentence = f"No child was on the YJS caseload during {period_label}."
     else:
-        sentence = f"{count_phrase(total, 'child', 'children').capitalize()} were on the YJS caseload during {period_label}."
+        sentence = (
+            f"{count_phrase(total, 'child', 'children').capitalize()} were on the YJS caseload during {period_label}."
+        )
     return title, sentence
 
 
-def first_time_entrants(fte: pd.DataFrame, rate_row: pd.Series, previous_rate: pd.Series | None, period_label: str) -> tuple[str, str]:
+def first_time_entrants(
+    fte: pd.DataFrame, rate_row: pd.Series, previous_rate: pd.Series | None, period_label: str
+) -> tuple[str, str]:
     """(chart title, sentences) for first time entrants and their rate."""
     total = _row(fte, "first_time_entrants")
     lac = _row(fte, "first_time_entrants_looked_after")
     biggest = largest_group(fte, "first_time_entrants")
-    title = (f"{biggest} was the most common first outcome for first time entrants" if biggest
-             else "First time entrants by outcome")
+    title = (
+        f"{biggest} was the most common first outcome for first time entrants"
+        if biggest
+        else "First time entrants by outcome"
+    )
     if none_shown(total):
         text = f"No child entered the youth justice system for the first time in the {period_label}."
         if rate_row["denominator"] == 0 and not rate_row["suppressed"]:
-            text += " There is no population figure to make a rate (the population table gives no children aged 10 to 17)."
+            text += (
+                " There is no population figure to make a rate (the population table gives no children aged 10 to 17)."
+            )
         return title, text
     no_population = not rate_row["suppressed"] and pd.isna(rate_row["value"]) and rate_row["denominator"] == 0
-    rate_text = (f"a rate that is withheld ({SYMBOL})" if rate_row["suppressed"] else
-                 "but there is no population figure to make a rate (the population table gives no children aged 10 to 17)"
-                 if no_population else
-                 f"a rate of {formatting.figure(rate_row['value'], 'rate')} per 100,000 children aged 10 to 17 "
-                 f"(95% confidence interval {formatting.interval(rate_row['lower'], rate_row['upper'], 'rate')})")
-    text = (f"{count_phrase(total, 'child', 'children').capitalize()} entered the youth justice system for the first time "
-            f"in the {period_label}, {rate_text}{caution(total['numerator'])}.")
+    rate_text = (
+        f"a rate that is withheld ({SYMBOL})"
+        if rate_row["suppressed"]
+        else "but there is no population figure to make a rate (the population table gives no children aged 10 to 17)"
+        if no_population
+        else f"a rate of {formatting.figure(rate_row['value'], 'rate')} per 100,000 children aged 10 to 17 "
+        f"(95% confidence interval {formatting.interval(rate_row['lower'], rate_row['upper'], 'rate')})"
+    )
+    text = (
+        f"{count_phrase(total, 'child', 'children').capitalize()} entered the youth justice system for the first time "
+        f"in the {period_label}, {rate_text}{caution(total['numerator'])}."
+    )
     if previous_rate is not None and not rate_row["suppressed"] and not previous_rate["suppressed"]:
-        text += (f" The rate {change(rate_row['value'], previous_rate['value'], rate_row['lower'], rate_row['upper'], previous_rate['lower'], previous_rate['upper'])}"
-                 .replace("the earlier period", f"the {previous_rate['period']}") + ".")
+        text += (
+            f" The rate {change(rate_row['value'], previous_rate['value'], rate_row['lower'], rate_row['upper'], previous_rate['lower'], previous_rate['upper'])}".replace(
+                "the earlier period", f"the {previous_rate['period']}"
+            )
+            + "."
+        )
     text += f" Of the first time entrants, {count_phrase(lac, 'child', 'children')} were looked after when they received the outcome."
     return title, text
 

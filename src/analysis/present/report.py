@@ -68,8 +68,9 @@ class Report:
         return self.mode == "restricted"
 
     # --- figures ---------------------------------------------------------------
-    def publish(self, fig: pd.DataFrame, *, about_children: bool = True, extend=None, relations=None,
-                exempt=None) -> pd.DataFrame:
+    def publish(
+        self, fig: pd.DataFrame, *, about_children: bool = True, extend=None, relations=None, exempt=None
+    ) -> pd.DataFrame:
         """Suppress small numbers and record the figures for figures.csv; returns what may be shown.
 
         `relations(fig) -> list` adds sums that cross tables to the secondary rule, and `extend(fig, mask) -> mask`
@@ -81,9 +82,16 @@ class Report:
         fig = figures_module.frame(fig).assign(report=self.name)
         if about_children:
             also = disclosure.keys(fig).isin(self.also_withhold) if self.also_withhold else None
-            safe = suppression.apply(fig, self.suppress_up_to, restricted=self.restricted, extend=extend,
-                                     relations=relations(fig) if relations else None,
-                                     exempt=exempt(fig) if exempt else None, ledger=self.ledger, also=also)
+            safe = suppression.apply(
+                fig,
+                self.suppress_up_to,
+                restricted=self.restricted,
+                extend=extend,
+                relations=relations(fig) if relations else None,
+                exempt=exempt(fig) if exempt else None,
+                ledger=self.ledger,
+                also=also,
+            )
         else:
             safe = fig
             self.ledger.protect(fig, fig["suppressed"], audited=False)
@@ -121,9 +129,11 @@ class Report:
     def banner(self) -> None:
         """The restricted-mode marker, shown at the top of every restricted report."""
         if self.restricted:
-            _display_html('<p class="restricted">RESTRICTED: contains unsuppressed small numbers. '
-                          "For the board's private session only; do not publish or forward.</p>"
-                          '<div class="restricted-mark" aria-hidden="true">RESTRICTED</div>')
+            _display_html(
+                '<p class="restricted">RESTRICTED: contains unsuppressed small numbers. '
+                "For the board's private session only; do not publish or forward.</p>"
+                '<div class="restricted-mark" aria-hidden="true">RESTRICTED</div>'
+            )
 
     def about(self, extra: str = "") -> None:
         """Quarter, period, area and extract date, as the opening lines of every report."""
@@ -145,14 +155,29 @@ class Report:
             file = f"{name}.csv"
             if file in counts.index:
                 c = counts.loc[file]
-                rows.append(f"{file}: {int(c['received']):,} received, {int(c['accepted']):,} accepted, {int(c['set_aside']):,} set aside")
-        self.say("**Data used.** " + "; ".join(rows) + ". Rows set aside broke a rule of the data contract; "
-                 "the analyst has them with their reasons (they are not in this report).")
+                rows.append(
+                    f"{file}: {int(c['received']):,} received, {int(c['accepted']):,} accepted, "
+                    f"{int(c['set_aside']):,} set aside"
+                )
+        self.say(
+            "**Data used.** " + "; ".join(rows) + ". Rows set aside broke a rule of the data contract; "
+            "the analyst has them with their reasons (they are not in this report)."
+        )
 
     # --- tables ---------------------------------------------------------------------
-    def table(self, fig: pd.DataFrame, columns: dict[str, tuple[str, str]], *, caption: str, row_header: str,
-              rows: list[str] | None = None, interval: str | None = None, note: str = "",
-              breakdown: str | None = None, decimals: dict[str, int] | None = None) -> None:
+    def table(
+        self,
+        fig: pd.DataFrame,
+        columns: dict[str, tuple[str, str]],
+        *,
+        caption: str,
+        row_header: str,
+        rows: list[str] | None = None,
+        interval: str | None = None,
+        note: str = "",
+        breakdown: str | None = None,
+        decimals: dict[str, int] | None = None,
+    ) -> None:
         """Show published figures as an accessible HTML table.
 
         `columns` maps a header to (measure, field): field is "value" (formatted by
@@ -187,11 +212,16 @@ class Report:
                 cells.append(f"<td>{text}</td>")
             if interval:
                 r = first.get((interval, group))
-                cells.append("<td>[z]</td>" if r is None else
-                             f"<td>{formatting.interval(r['lower'], r['upper'], r['kind'], r['suppressed'])}</td>")
+                cells.append(
+                    "<td>[z]</td>"
+                    if r is None
+                    else f"<td>{formatting.interval(r['lower'], r['upper'], r['kind'], r['suppressed'])}</td>"
+                )
             cls = ' class="total"' if group == figures_module.TOTAL else ""
             body.append(f"<tr{cls}>" + "".join(cells) + "</tr>")
-        heads = [f'<th scope="col">{html.escape(row_header)}</th>'] + [f'<th scope="col">{html.escape(h)}</th>' for h in columns]
+        heads = [f'<th scope="col">{html.escape(row_header)}</th>'] + [
+            f'<th scope="col">{html.escape(h)}</th>' for h in columns
+        ]
         if interval:
             heads.append('<th scope="col">95% confidence interval</th>')
         foot = f'<p class="table-note">{html.escape(note)}</p>' if note else ""
@@ -201,8 +231,16 @@ class Report:
         )
 
 
-def open_report(name: str, *, quarter: str, data_dir: str, work_dir: str, output_dir: str = "",
-                suppress_up_to: int = suppression.DEFAULT_UP_TO, mode: str = "public") -> Report:
+def open_report(
+    name: str,
+    *,
+    quarter: str,
+    data_dir: str,
+    work_dir: str,
+    output_dir: str = "",
+    suppress_up_to: int = suppression.DEFAULT_UP_TO,
+    mode: str = "public",
+) -> Report:
     """Check the parameters, load the validated extract and start the report."""
     try:
         q = Quarter.parse(quarter)
@@ -216,11 +254,20 @@ def open_report(name: str, *, quarter: str, data_dir: str, work_dir: str, output
         raise ParameterError(
             f"suppress_up_to: public reports withhold counts of 1 to at least {suppression.DEFAULT_UP_TO} (the "
             f"published policy); {suppress_up_to} would publish smaller counts. Use a larger value, or "
-            'mode="restricted" for the board\'s private session.')
+            'mode="restricted" for the board\'s private session.'
+        )
     ext = extract_module.load(data_dir, work_dir)
     if q.end > ext.extract_date:
         raise ParameterError(
             f"Quarter {q.label} ends on {q.end:%d %B %Y}, after the extract was taken ({ext.extract_date:%d %B %Y}), "
-            "so its figures would be incomplete. Choose an earlier quarter or a later extract.")
-    return Report(name=name, quarter=q, extract=ext, output_dir=Path(output_dir) if output_dir else None,
-                  suppress_up_to=suppress_up_to, mode=mode, work_dir=Path(work_dir) if output_dir else None)
+            "so its figures would be incomplete. Choose an earlier quarter or a later extract."
+        )
+    return Report(
+        name=name,
+        quarter=q,
+        extract=ext,
+        output_dir=Path(output_dir) if output_dir else None,
+        suppress_up_to=suppress_up_to,
+        mode=mode,
+        work_dir=Path(work_dir) if output_dir else None,
+    )

@@ -25,15 +25,19 @@ class DisclosureError(Exception):
             + (" and " if audit.pinned and audit.shown_small else "")
             + (f"{len(audit.shown_small)} count(s) of 1 to {audit.up_to} would be shown" if audit.shown_small else "")
             + f". Tables: {listed}. Report this to the analysis team with the quarter and extract; "
-            "the check is in src/analysis/disclosure.py.")
+            "the check is in src/analysis/disclosure.py."
+        )
 
 
 def earlier_quarters(out_dir: Path, quarter: Quarter) -> list[pd.DataFrame]:
     """The figures already published for other quarters in the same output folder (an intruder has those too)."""
     from analysis.measures.history import FIGURES_FILE, read_figures
 
-    return [read_figures(path) for path in sorted(out_dir.glob(f"*/{FIGURES_FILE}"))
-            if path.parent.name != quarter.slug and not path.parent.name.startswith(".")]
+    return [
+        read_figures(path)
+        for path in sorted(out_dir.glob(f"*/{FIGURES_FILE}"))
+        if path.parent.name != quarter.slug and not path.parent.name.startswith(".")
+    ]
 
 
 def _quarter_ledger(folder: Path, names: list[str], earlier: list[pd.DataFrame]):
@@ -59,8 +63,9 @@ def audit_quarter(folder: Path, names: list[str], parameters: dict, earlier: lis
 AUDIT_ROUNDS = 3  # times the reports may be asked to withhold more before the refresh stops
 
 
-def widen(folder: Path, runs: dict[str, NotebookRun], parameters: dict,
-           earlier: list[pd.DataFrame] = ()) -> dict[str, int]:
+def widen(
+    folder: Path, runs: dict[str, NotebookRun], parameters: dict, earlier: list[pd.DataFrame] = ()
+) -> dict[str, int]:
     """Ask the reports to withhold the further figures the quarter's audit needs (see disclosure.widen); {} if no
     further figure would do, or in restricted mode."""
     from analysis.safety import disclosure

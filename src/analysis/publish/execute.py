@@ -25,9 +25,10 @@ class NotebookRun:
         """Where a failed report's notebook and page are, for the terminal."""
         notebook = folder / "notebooks" / f"{self.name}.ipynb"
         return (f"The notebook with its error is {notebook}" if self.notebook else "No notebook was kept") + (
-            f"; its page shows what it reached: {folder / (self.name + '.html')}" if self.page
-            else "; there is no page (the report stopped before its outputs were saved).")
-
+            f"; its page shows what it reached: {folder / (self.name + '.html')}"
+            if self.page
+            else "; there is no page (the report stopped before its outputs were saved)."
+        )
 
 
 KERNEL = "yjs-analysis"
@@ -82,8 +83,9 @@ def _logged_kernels(log: Path) -> type:
     return LoggedKernelManager
 
 
-def execute(notebook: str, output: str, parameters: dict, cwd: str, kernel: str,
-             log: str) -> tuple[str, float, float, str | None]:
+def execute(
+    notebook: str, output: str, parameters: dict, cwd: str, kernel: str, log: str
+) -> tuple[str, float, float, str | None]:
     """Run one notebook (in a worker process), its kernel's own messages going to `log`. Returns (name, start time
     (epoch seconds), end time, error or None)."""
     papermill = papermill_module()
@@ -94,9 +96,18 @@ def execute(notebook: str, output: str, parameters: dict, cwd: str, kernel: str,
     try:
         # written once, at the end (also when a cell fails), not after every cell: a report's outputs (its charts)
         # make each write cost a tenth of a second or more
-        papermill.execute_notebook(notebook, output, parameters=parameters, kernel_name=kernel, cwd=cwd,
-                                   progress_bar=False, execution_timeout=CELL_TIMEOUT, log_output=False,
-                                   request_save_on_cell_execute=False, kernel_manager_class=_logged_kernels(Path(log)))
+        papermill.execute_notebook(
+            notebook,
+            output,
+            parameters=parameters,
+            kernel_name=kernel,
+            cwd=cwd,
+            progress_bar=False,
+            execution_timeout=CELL_TIMEOUT,
+            log_output=False,
+            request_save_on_cell_execute=False,
+            kernel_manager_class=_logged_kernels(Path(log)),
+        )
     except PapermillExecutionError as err:
         error = f"cell {err.exec_count} failed with {err.ename}: {err.evalue}"
     except Exception as err:  # a dead kernel or a missing kernel is still the analyst's to read
@@ -122,9 +133,14 @@ def keep_unfinished(notebook: str, output: str, parameters: dict, kernel: str, n
             nb = parameterize_notebook(nb, parameters, kernel_name=kernel)
         except Exception:  # the error cell is what matters
             pass
-        nb.cells.insert(0, nbformat.v4.new_code_cell(
-            "# This report did not finish, and what its cells showed was lost; none of the cells below has outputs.",
-            outputs=[nbformat.v4.new_output("error", ename=name, evalue=error, traceback=[f"{name}: {error}"])]))
+        nb.cells.insert(
+            0,
+            nbformat.v4.new_code_cell(
+                "# This report did not finish, and what its cells showed was lost; "
+                "none of the cells below has outputs.",
+                outputs=[nbformat.v4.new_output("error", ename=name, evalue=error, traceback=[f"{name}: {error}"])],
+            ),
+        )
         nb.metadata[UNFINISHED] = True
         nbformat.write(nb, output)
     except Exception:  # nothing to keep: the index and the terminal say so

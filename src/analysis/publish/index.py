@@ -10,8 +10,16 @@ from analysis.data.quarters import Quarter
 from analysis.publish.execute import NotebookRun
 
 
-def index_page(q: Quarter, area: str, extract_date, run_time: datetime, runs: list[NotebookRun], out_dir: Path,
-               pack: str | None = None, pdf_note: str | None = None) -> str:
+def index_page(
+    q: Quarter,
+    area: str,
+    extract_date,
+    run_time: datetime,
+    runs: list[NotebookRun],
+    out_dir: Path,
+    pack: str | None = None,
+    pdf_note: str | None = None,
+) -> str:
     """The quarter's index: each report with its one-line finding, the extract and run dates, neighbouring quarters.
     Like the reports, it runs no script and fetches nothing (rendering.CONTENT_SECURITY_POLICY)."""
     from analysis.publish.rendering import CONTENT_SECURITY_POLICY
@@ -20,17 +28,27 @@ def index_page(q: Quarter, area: str, extract_date, run_time: datetime, runs: li
     for run in runs:
         if run.error:
             name = html.escape(run.name)
-            title = (f'<a href="notebooks/{name}.ipynb">{html.escape(run.title)}</a>' if run.notebook
-                     else html.escape(run.title))
-            reached = (f'<a href="{name}.html">what it reached</a>' if run.page else
-                       "no page: it stopped before its outputs were saved" + (
-                           "; the notebook, linked here, shows the error" if run.notebook else ""))
-            items.append(f'<li>{title} <strong class="failed">did not finish</strong>: {html.escape(run.error)} '
-                         f'({reached})</li>')
+            title = (
+                f'<a href="notebooks/{name}.ipynb">{html.escape(run.title)}</a>'
+                if run.notebook
+                else html.escape(run.title)
+            )
+            reached = (
+                f'<a href="{name}.html">what it reached</a>'
+                if run.page
+                else "no page: it stopped before its outputs were saved"
+                + ("; the notebook, linked here, shows the error" if run.notebook else "")
+            )
+            items.append(
+                f'<li>{title} <strong class="failed">did not finish</strong>: {html.escape(run.error)} ({reached})</li>'
+            )
         else:
             pdf_link = f' (<a href="{html.escape(run.name)}.pdf">PDF</a>)' if pack else ""
-            items.append(f'<li><a href="{html.escape(run.name)}.html">{html.escape(run.title)}</a>{pdf_link}'
-                         + (f"<br><span>{html.escape(run.headline)}</span>" if run.headline else "") + "</li>")
+            items.append(
+                f'<li><a href="{html.escape(run.name)}.html">{html.escape(run.title)}</a>{pdf_link}'
+                + (f"<br><span>{html.escape(run.headline)}</span>" if run.headline else "")
+                + "</li>"
+            )
     neighbours = []
     for label, other in (("Previous quarter", q.previous), ("Same quarter last year", q.same_quarter_last_year)):
         if (out_dir / other.slug / "index.html").exists():
@@ -50,10 +68,10 @@ ul.reports span {{ font-size: 16px; color: #505a5f; }} .failed {{ color: #d4351c
 <p><strong>Area:</strong> {html.escape(area)}<br><strong>Quarter:</strong> {q.label} ({q.period.months})<br>
 <strong>Extract taken:</strong> {extract_text}<br><strong>Reports produced:</strong> {run_time:%d %B %Y at %H:%M} UTC</p>
 <h2>Reports</h2>
-<ul class="reports">{''.join(items)}</ul>
-<p>{' '.join(part for part in (pack_link, html.escape(pdf_note or '')) if part)}</p>
+<ul class="reports">{"".join(items)}</ul>
+<p>{" ".join(part for part in (pack_link, html.escape(pdf_note or "")) if part)}</p>
 <h2>Other quarters</h2>
-<p>{' &middot; '.join(neighbours) if neighbours else 'No earlier quarter has been produced in this folder yet.'}</p>
+<p>{" &middot; ".join(neighbours) if neighbours else "No earlier quarter has been produced in this folder yet."}</p>
 <h2>For analysts</h2>
 <p><a href="figures.csv">Every figure in these reports</a> (CSV; <a href="figures_vocabulary.md">what the columns mean</a>)
 and the <a href="manifest.json">run manifest</a> (parameters, input checksums, package versions). Small numbers are

@@ -11,7 +11,7 @@ import sys
 import threading
 import time
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from analysis.present.report import ParameterError
@@ -29,8 +29,10 @@ class RefreshBusy(ParameterError):
 def output_message(err: OSError, out_dir: Path) -> str:
     where = err.filename or out_dir
     if err.errno in (errno.ENOSPC, errno.EDQUOT):
-        what = (f"the disk is full (no space left on the device holding {where}). Free some space, or choose another "
-                "--out (and --work), and run again.")
+        what = (
+            f"the disk is full (no space left on the device holding {where}). Free some space, or choose another "
+            "--out (and --work), and run again."
+        )
     elif err.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
         what = f"{where} cannot be written to (a read-only folder or disk, or no permission). Choose another --out."
     elif err.errno in (errno.EEXIST, errno.ENOTDIR) and not Path(out_dir).is_dir():
@@ -56,8 +58,10 @@ def _holder_text(holder: Path) -> str:
     except (KeyError, TypeError, ValueError):
         return ""
     if info.get("host") == socket.gethostname() and not _alive(int(info["pid"])):
-        text += ("; that process has ended, so a process it started still holds the lock: end it (look for "
-                 "python or chromium processes), then run again")
+        text += (
+            "; that process has ended, so a process it started still holds the lock: end it (look for "
+            "python or chromium processes), then run again"
+        )
     return text
 
 
@@ -84,12 +88,21 @@ def one_at_a_time(lock_file: Path, who: str):
     try:
         lock.acquire()
     except Timeout:
-        raise RefreshBusy(f"{who} is already running{_holder_text(holder)}. One refresh of a quarter runs at a "
-                          "time: wait for it to finish, then run this again.") from None
+        raise RefreshBusy(
+            f"{who} is already running{_holder_text(holder)}. One refresh of a quarter runs at a "
+            "time: wait for it to finish, then run this again."
+        ) from None
     try:
-        holder.write_text(json.dumps({"pid": os.getpid(), "host": socket.gethostname(),
-                                      "started": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-                                      "command": " ".join(sys.argv)}))
+        holder.write_text(
+            json.dumps(
+                {
+                    "pid": os.getpid(),
+                    "host": socket.gethostname(),
+                    "started": datetime.now(UTC).isoformat(timespec="seconds"),
+                    "command": " ".join(sys.argv),
+                }
+            )
+        )
         yield
     finally:
         # Both files go while the lock is held, so the next holder's are never removed (a run that was waiting on

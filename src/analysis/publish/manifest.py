@@ -14,15 +14,36 @@ from pathlib import Path
 from analysis import paths
 from analysis.publish.options import RUNNER_PARAMETERS, SUMMARY_PARAMETERS
 
-PINNED = ("pandas", "numpy", "scipy", "statsmodels", "matplotlib", "seaborn", "pandera", "pyarrow",
-          "papermill", "nbclient", "nbconvert", "nbformat", "ipykernel", "jupyter_client")
+PINNED = (
+    "pandas",
+    "numpy",
+    "scipy",
+    "statsmodels",
+    "matplotlib",
+    "seaborn",
+    "pandera",
+    "pyarrow",
+    "papermill",
+    "nbclient",
+    "nbconvert",
+    "nbformat",
+    "ipykernel",
+    "jupyter_client",
+)
 
 
 def git_commit() -> str:
     try:
-        commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=paths.PROJECT, capture_output=True, text=True, check=True).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=paths.PROJECT,
-                               capture_output=True, text=True, check=True).stdout.strip()
+        commit = subprocess.run(
+            ["git", "rev-parse", "HEAD"], cwd=paths.PROJECT, capture_output=True, text=True, check=True
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"],
+            cwd=paths.PROJECT,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
         return commit + ("-modified" if dirty else "")
     except (OSError, subprocess.CalledProcessError):
         return "unknown"
@@ -60,17 +81,23 @@ def earlier_pdfs(old: Path, build: Path, done: list[str], pack: str, this: dict)
     def settings(manifest: dict) -> dict:
         return {k: v for k, v in (manifest.get("parameters") or {}).items() if k not in places}
 
-    differs = [what for what, same in (
-        ("a different extract", earlier.get("inputs") == this["inputs"]),
-        ("different parameters", settings(earlier) == settings(this)),
-        ("different code", earlier.get("git_commit") == this["git_commit"] != "unknown")) if not same]
+    differs = [
+        what
+        for what, same in (
+            ("a different extract", earlier.get("inputs") == this["inputs"]),
+            ("different parameters", settings(earlier) == settings(this)),
+            ("different code", earlier.get("git_commit") == this["git_commit"] != "unknown"),
+        )
+        if not same
+    ]
     if not differs and not all(path.exists() for path in pdfs):
         differs = ["a different set of finished reports"]
     if not differs and not all(_same_file(old / f"{name}.html", build / f"{name}.html") for name in done):
         differs = ["pages that have changed since"]  # the same commit, but files changed (a "-modified" commit)
     if differs:
-        return None, (" The PDFs published earlier for this quarter were removed: they were made from "
-                      f"{' and '.join(differs)}.")
+        return None, (
+            f" The PDFs published earlier for this quarter were removed: they were made from {' and '.join(differs)}."
+        )
     for source in pdfs:
         try:
             os.link(source, build / source.name)

@@ -60,7 +60,9 @@ def check_options(options: dict[str, str], notebooks: list[Path]) -> dict[str, o
     clean: dict[str, object] = {}
     for name, value in options.items():
         if name in RUNNER_PARAMETERS or name in SUMMARY_PARAMETERS:
-            raise ParameterError(f"--set {name}: this parameter is set by the refresh command itself (use its own option).")
+            raise ParameterError(
+                f"--set {name}: this parameter is set by the refresh command itself (use its own option)."
+            )
         if name not in OPTIONS and name not in declared:
             known = sorted(set(OPTIONS) | (set(declared) - set(RUNNER_PARAMETERS) - set(SUMMARY_PARAMETERS)))
             raise ParameterError(f"--set {name}: no report takes this parameter. Known parameters: {', '.join(known)}.")
@@ -75,7 +77,8 @@ def check_options(options: dict[str, str], notebooks: list[Path]) -> dict[str, o
         raise ParameterError(
             f"--set suppress_up_to: public reports withhold counts of 1 to at least {DEFAULT_UP_TO} (the published "
             f"policy); {clean['suppress_up_to']} would publish smaller counts. Use a larger value, or "
-            "--set mode=restricted for the board's private session.")
+            "--set mode=restricted for the board's private session."
+        )
     # What the reports would otherwise find wrong only once they run.
     if {"nc_year_from", "nc_year_to"} & set(clean):
         _check_nc_years(clean, defaults)
@@ -98,8 +101,10 @@ def _check_nc_years(clean: dict[str, object], defaults: dict[str, str]) -> None:
         if name in clean:
             value = clean[name]
             if not low <= value <= high:
-                raise ParameterError(f"--set {name}: national curriculum years run from {low} (reception) to {high} "
-                                     f"(as in the data contract); {value} is not one of them.")
+                raise ParameterError(
+                    f"--set {name}: national curriculum years run from {low} (reception) to {high} "
+                    f"(as in the data contract); {value} is not one of them."
+                )
             years[name] = value
         else:
             try:
@@ -108,9 +113,11 @@ def _check_nc_years(clean: dict[str, object], defaults: dict[str, str]) -> None:
                 return  # no report declares the other one: nothing to compare
     if years["nc_year_from"] > years["nc_year_to"]:
         given = " and ".join(f"{n}={years[n]}" for n in ("nc_year_from", "nc_year_to") if n in clean)
-        raise ParameterError(f"--set {given}: nc_year_from ({years['nc_year_from']}) must not be after nc_year_to "
-                             f"({years['nc_year_to']}); the exclusions report compares the years from one to the "
-                             "other.")
+        raise ParameterError(
+            f"--set {given}: nc_year_from ({years['nc_year_from']}) must not be after nc_year_to "
+            f"({years['nc_year_to']}); the exclusions report compares the years from one to the "
+            "other."
+        )
 
 
 def _check_comparators(value: str) -> str:
@@ -120,8 +127,10 @@ def _check_comparators(value: str) -> str:
 
     path = Path(value).expanduser().resolve()
     if not path.exists():
-        raise ParameterError(f"--set comparators_path: {path} does not exist. Give the path of the comparator file "
-                             "(the product's own is data/reference/comparators.csv).")
+        raise ParameterError(
+            f"--set comparators_path: {path} does not exist. Give the path of the comparator file "
+            "(the product's own is data/reference/comparators.csv)."
+        )
     if not path.is_file():
         raise ParameterError(f"--set comparators_path: {path} is a folder; give the comparator file itself.")
     try:

@@ -15,8 +15,17 @@ import threading
 from pathlib import Path
 
 CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "msedge")
-FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-         "--disable-sync", "--no-first-run", "--disable-quic", "--no-pdf-header-footer")
+FLAGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+    "--no-pdf-header-footer",
+)
 
 
 def find_chromium() -> str | None:
@@ -43,9 +52,13 @@ def print_pdf(html: Path, pdf: Path, browser: str, timeout: int = 120, stop: thr
         with _guard:
             if stop is not None and stop.is_set():
                 raise Stopped(f"{pdf.name} was not printed: the refresh stopped")
-            proc = subprocess.Popen([browser, *FLAGS, f"--user-data-dir={profile}", f"--print-to-pdf={pdf}",
-                                     html.resolve().as_uri()], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                    stdin=subprocess.DEVNULL, preexec_fn=child_setup())
+            proc = subprocess.Popen(
+                [browser, *FLAGS, f"--user-data-dir={profile}", f"--print-to-pdf={pdf}", html.resolve().as_uri()],
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                stdin=subprocess.DEVNULL,
+                preexec_fn=child_setup(),
+            )
             _running.add(proc)
         try:
             with proc:

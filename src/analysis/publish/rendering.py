@@ -13,8 +13,9 @@ TEMPLATES = Path(__file__).parent / "templates"
 # Every page (the reports and the quarter's index) tells the browser to run no script and fetch nothing: its charts
 # are inline PNGs and its styles inline, so nothing else is needed, and text from an input file that slipped past
 # escaping still could not run or call out.
-CONTENT_SECURITY_POLICY = ("default-src 'none'; img-src data:; style-src 'unsafe-inline'; base-uri 'none'; "
-                           "form-action 'none'")
+CONTENT_SECURITY_POLICY = (
+    "default-src 'none'; img-src data:; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'"
+)
 _one_at_a_time = threading.Lock()
 
 

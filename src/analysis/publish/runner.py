@@ -25,7 +25,7 @@ from concurrent.futures import (
 )
 from contextlib import ExitStack
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
@@ -111,9 +111,18 @@ def _render(nb: Path, run: NotebookRun, build: Path, heading: str) -> pd.DataFra
     return None
 
 
-def refresh(quarter: str, data_dir: Path, out_dir: Path, *, work_dir: Path | None = None,
-            notebooks_dir: Path = paths.NOTEBOOKS, options: dict[str, str] | None = None,
-            parallel: bool = True, progress: bool = True, pdf: bool = True) -> RefreshResult:
+def refresh(
+    quarter: str,
+    data_dir: Path,
+    out_dir: Path,
+    *,
+    work_dir: Path | None = None,
+    notebooks_dir: Path = paths.NOTEBOOKS,
+    options: dict[str, str] | None = None,
+    parallel: bool = True,
+    progress: bool = True,
+    pdf: bool = True,
+) -> RefreshResult:
     """Run the whole refresh for one quarter. Raises ParameterError / QuarterError / ExtractError before anything
     runs (before anything is published, for a file whose rows cannot be read at all: that is found while the first
     reports' kernels start, and stops them too); RefreshBusy (a ParameterError) if the same quarter is being
@@ -133,11 +142,15 @@ def refresh(quarter: str, data_dir: Path, out_dir: Path, *, work_dir: Path | Non
     info, _, _ = check_files(data_dir)
     extract_date = pd.Timestamp(info["extract_date"])
     if pd.Timestamp(q.end) > extract_date:
-        raise ParameterError(f"Quarter {q.label} ends on {q.end:%d %B %Y}, after the extract was taken "
-                             f"({extract_date:%d %B %Y}): its figures would be incomplete.")
+        raise ParameterError(
+            f"Quarter {q.label} ends on {q.end:%d %B %Y}, after the extract was taken "
+            f"({extract_date:%d %B %Y}): its figures would be incomplete."
+        )
     if out_dir.exists() and not out_dir.is_dir():
-        raise OutputError(f"--out {out_dir} is a file, not a folder. Choose a folder (it is made if it does not "
-                          "exist). Nothing was published.")
+        raise OutputError(
+            f"--out {out_dir} is a file, not a folder. Choose a folder (it is made if it does not "
+            "exist). Nothing was published."
+        )
     build = out_dir / f".build-{q.slug}"
     main_thread = threading.current_thread() is threading.main_thread()
     interrupt_handler = signal.getsignal(signal.SIGINT)
@@ -147,13 +160,16 @@ def refresh(quarter: str, data_dir: Path, out_dir: Path, *, work_dir: Path | Non
         # One run at a time per output folder and quarter (they would share the folder built aside), and per work
         # folder and quarter (they would share the audit's figures): held until the quarter is published.
         with ExitStack() as held:
-            held.enter_context(one_at_a_time(out_dir / f".refresh-{q.slug}.lock",
-                                              f"A refresh of {q.label} into {out_dir}"))
-            held.enter_context(one_at_a_time(work / ".refresh.lock",
-                                              f"A refresh of {q.label} using the work folder {work}"))
+            held.enter_context(
+                one_at_a_time(out_dir / f".refresh-{q.slug}.lock", f"A refresh of {q.label} into {out_dir}")
+            )
+            held.enter_context(
+                one_at_a_time(work / ".refresh.lock", f"A refresh of {q.label} using the work folder {work}")
+            )
             try:
-                result = _refresh(q, notebooks, chosen, data_dir, out_dir, work, build, parallel, progress, pdf,
-                                  timings, clock)
+                result = _refresh(
+                    q, notebooks, chosen, data_dir, out_dir, work, build, parallel, progress, pdf, timings, clock
+                )
                 with interrupts_wait():  # from here the quarter is published: Ctrl-C no longer stops it
                     _publish(build, out_dir / q.slug)
                     held.close()
@@ -178,9 +194,20 @@ def _publish(build: Path, final: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
-def _refresh(q: Quarter, notebooks: list[Path], chosen: dict, data_dir: Path, out_dir: Path, work: Path,
-             build: Path, parallel: bool, progress: bool, pdf: bool, timings: dict[str, float],
-             clock: float) -> RefreshResult:
+def _refresh(
+    q: Quarter,
+    notebooks: list[Path],
+    chosen: dict,
+    data_dir: Path,
+    out_dir: Path,
+    work: Path,
+    build: Path,
+    parallel: bool,
+    progress: bool,
+    pdf: bool,
+    timings: dict[str, float],
+    clock: float,
+) -> RefreshResult:
     """Everything `refresh` does once it holds the locks, up to a complete quarter in `build` (not yet published)."""
     from tqdm.auto import tqdm
 
@@ -188,10 +215,17 @@ def _refresh(q: Quarter, notebooks: list[Path], chosen: dict, data_dir: Path, ou
     build.mkdir(parents=True)
     (build / "notebooks").mkdir()
 
-    base = {"quarter": q.label, "data_dir": str(data_dir), "work_dir": str(work), "output_dir": str(build / "notebooks"),
-            "suppress_up_to": DEFAULT_UP_TO, "mode": "public",
-            # for summary notebooks: this run's figures, and earlier quarters' folders for history
-            "figures_dir": str(build / "notebooks"), "reports_dir": str(out_dir)} | chosen
+    base = {
+        "quarter": q.label,
+        "data_dir": str(data_dir),
+        "work_dir": str(work),
+        "output_dir": str(build / "notebooks"),
+        "suppress_up_to": DEFAULT_UP_TO,
+        "mode": "public",
+        # for summary notebooks: this run's figures, and earlier quarters' folders for history
+        "figures_dir": str(build / "notebooks"),
+        "reports_dir": str(out_dir),
+    } | chosen
     runs: dict[str, NotebookRun] = {}
     kernel = kernel_name()
     papermill = papermill_module()
@@ -204,20 +238,36 @@ def _refresh(q: Quarter, notebooks: list[Path], chosen: dict, data_dir: Path, ou
     for nb in notebooks:
         declared = set(papermill.inspect_notebook(str(nb)))
         params = {k: v for k, v in base.items() if k in declared}
-        jobs[nb.stem] = (str(nb), str(build / "notebooks" / nb.name), params, str(nb.parent), kernel,
-                        str(kernel_logs / f"{nb.stem}.log"))
+        jobs[nb.stem] = (
+            str(nb),
+            str(build / "notebooks" / nb.name),
+            params,
+            str(nb.parent),
+            kernel,
+            str(kernel_logs / f"{nb.stem}.log"),
+        )
     # Summary notebooks (90 to 99) read the other reports' figures, so they run once those are done. The others
     # start longest first (by the previous run's times), so the workers finish close together.
-    stages = [longest_first([nb for nb in notebooks if not is_summary(nb)], previous_seconds(out_dir / q.slug)),
-              [nb for nb in notebooks if is_summary(nb)]]
+    stages = [
+        longest_first([nb for nb in notebooks if not is_summary(nb)], previous_seconds(out_dir / q.slug)),
+        [nb for nb in notebooks if is_summary(nb)],
+    ]
 
     from analysis.publish import pdf as pdf_module
     from analysis.publish.pdf import find_chromium, join_pack, print_page
 
     browser = find_chromium() if pdf else None
     pack_name = f"committee-pack-{q.slug}.pdf"
-    pdf_note = (None if browser else "PDFs were not made: " +
-                ("switched off for this run." if not pdf else "no Chromium was found (install Debian's chromium package, or set CHROMIUM)."))
+    pdf_note = (
+        None
+        if browser
+        else "PDFs were not made: "
+        + (
+            "switched off for this run."
+            if not pdf
+            else "no Chromium was found (install Debian's chromium package, or set CHROMIUM)."
+        )
+    )
     busy: dict[str, list[tuple[float, float]]] = {"rendering": [], "pdf": []}
     stopping = threading.Event()  # set when the run stops early: no further page is printed
 
@@ -267,9 +317,13 @@ def _refresh(q: Quarter, notebooks: list[Path], chosen: dict, data_dir: Path, ou
             stack.push(stop)
             validating = checking.submit(extract_module.load, data_dir, work)
             biggest = max(len(stage) for stage in stages)
-            pool = (stack.enter_context(ProcessPoolExecutor(max_workers=max(1, min(biggest, os.cpu_count() or 1)),
-                                                            **workers))
-                    if parallel and biggest > 1 else None)
+            pool = (
+                stack.enter_context(
+                    ProcessPoolExecutor(max_workers=max(1, min(biggest, os.cpu_count() or 1)), **workers)
+                )
+                if parallel and biggest > 1
+                else None
+            )
             if pool:
                 pools.append(pool)
                 stack.push(stop)
@@ -334,7 +388,9 @@ def _refresh(q: Quarter, notebooks: list[Path], chosen: dict, data_dir: Path, ou
                 audit = audit_quarter(work / "disclosure", [nb.stem for nb in notebooks], base, earlier)
             timings["audit"] = time.perf_counter() - begun
             bar.close()
-            finished = {nb.stem: finishing[nb.stem].result() for nb in notebooks}  # raises what rendering or printing raised
+            finished = {
+                nb.stem: finishing[nb.stem].result() for nb in notebooks
+            }  # raises what rendering or printing raised
     except BaseException:
         if bar is not None:
             bar.close()
@@ -363,7 +419,7 @@ def _refresh(q: Quarter, notebooks: list[Path], chosen: dict, data_dir: Path, ou
     figures_module.to_csv(allfigs, build / "figures.csv")  # text that starts like a formula is made text
     shutil.copy(Path(__file__).parent / "reference" / "figures_vocabulary.md", build / "figures_vocabulary.md")
 
-    run_time = datetime.now(timezone.utc)
+    run_time = datetime.now(UTC)
     timings["total"] = time.perf_counter() - clock
     manifest = {
         "quarter": q.label,
@@ -377,8 +433,10 @@ def _refresh(q: Quarter, notebooks: list[Path], chosen: dict, data_dir: Path, ou
         "git_commit": git_commit(),
         "kernel": kernel,
         "disclosure_audit": audit.record(),
-        "notebooks": {r.name: {"status": "failed" if r.error else "ok", "error": r.error}
-                      for r in (runs[nb.stem] for nb in notebooks)},
+        "notebooks": {
+            r.name: {"status": "failed" if r.error else "ok", "error": r.error}
+            for r in (runs[nb.stem] for nb in notebooks)
+        },
         "pdfs": "printed by this run" if not pdf_note else "none: " + pdf_note,
         # Everything that changes from one run to the next is here; the rest is reproducible.
         "run": {
@@ -389,23 +447,28 @@ def _refresh(q: Quarter, notebooks: list[Path], chosen: dict, data_dir: Path, ou
         },
     }
     if not browser:  # the quarter's PDFs already published stay only if this run would have printed the same
-        kept, why = earlier_pdfs(out_dir / q.slug, build, [nb.stem for nb in notebooks if not runs[nb.stem].error],
-                                  pack_name, manifest)
+        kept, why = earlier_pdfs(
+            out_dir / q.slug, build, [nb.stem for nb in notebooks if not runs[nb.stem].error], pack_name, manifest
+        )
         if kept:
             printed_at = kept["printed_at"]
             manifest["pdfs"] = "kept from an earlier run of this quarter with the same extract, parameters and code"
             manifest["run"]["pdfs_printed_at"] = printed_at
             when = datetime.fromisoformat(printed_at) if printed_at else None
-            pdf_note = ("The PDFs were printed " + (f"on {when:%d %B %Y at %H:%M} UTC " if when else "")
-                        + "by an earlier run of this quarter from the same extract, parameters and code; this run "
-                        "did not print them again, and its pages are the same.")
+            pdf_note = (
+                "The PDFs were printed "
+                + (f"on {when:%d %B %Y at %H:%M} UTC " if when else "")
+                + "by an earlier run of this quarter from the same extract, parameters and code; this run "
+                "did not print them again, and its pages are the same."
+            )
         elif why:
             pdf_note += why
             manifest["pdfs"] = "none: " + pdf_note
     (build / "manifest.json").write_text(json.dumps(manifest, indent=2))
     ordered = [runs[nb.stem] for nb in notebooks]
     pack = pack_name if (build / pack_name).exists() else None
-    (build / "index.html").write_text(index_page(q, ext.area_name, ext.extract_date, run_time, ordered, out_dir,
-                                                 pack, pdf_note), encoding="utf-8")
+    (build / "index.html").write_text(
+        index_page(q, ext.area_name, ext.extract_date, run_time, ordered, out_dir, pack, pdf_note), encoding="utf-8"
+    )
 
     return RefreshResult(folder=out_dir / q.slug, runs=ordered, timings=timings)

@@ -19,8 +19,17 @@ NAME = "Zebedee Canaryfield"
 POSTCODE = "ZZ99 9ZQ"
 FREE_TEXT = "CANARY NOTE seen near the canal bridge"
 
-CHILD_FILES = ("children", "offences", "outcomes", "caseload", "remands", "care_episodes", "send", "assessments",
-               "pupil_link")
+CHILD_FILES = (
+    "children",
+    "offences",
+    "outcomes",
+    "caseload",
+    "remands",
+    "care_episodes",
+    "send",
+    "assessments",
+    "pupil_link",
+)
 PUPIL_FILES = ("pupils", "exclusions", "pupil_link")
 
 
@@ -55,8 +64,16 @@ def plant(folder: Path) -> dict[str, str]:
     offences.to_csv(folder / "offences.csv", index=False, lineterminator="\n")
 
     day = date.fromisoformat(dob)
-    return {"child id": CHILD_ID, "pupil id": PUPIL_ID, "name": NAME, "postcode": POSTCODE, "free text": FREE_TEXT,
-            "date of birth": dob, "date of birth (UK)": f"{day:%d/%m/%Y}", "date of birth (words)": f"{day.day} {day:%B %Y}"}
+    return {
+        "child id": CHILD_ID,
+        "pupil id": PUPIL_ID,
+        "name": NAME,
+        "postcode": POSTCODE,
+        "free text": FREE_TEXT,
+        "date of birth": dob,
+        "date of birth (UK)": f"{day:%d/%m/%Y}",
+        "date of birth (words)": f"{day.day} {day:%B %Y}",
+    }
 
 
 def _text(path: Path) -> str:

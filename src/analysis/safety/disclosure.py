@@ -89,8 +89,7 @@ class _Parent(dict):
             self[max(ra, rb)] = min(ra, rb)
 
 
-def build(fig: pd.DataFrame, up_to: int, declared: list[dict] | None = None,
-          audited: pd.Series | None = None) -> Model:
+def build(fig: pd.DataFrame, up_to: int, declared: list[dict] | None = None, audited: pd.Series | None = None) -> Model:
     """The model of the counts behind `fig` (true values, before any are blanked).
 
     `declared` are sums the reports state (row label: coefficient, over the rows' numerators); `audited` marks
@@ -123,13 +122,18 @@ def build(fig: pd.DataFrame, up_to: int, declared: list[dict] | None = None,
     # breakdown or report); a breakdown's total counts as the same group in every breakdown (one cohort); a
     # share's base is its table's total.
     same: dict[tuple, int] = {}
-    for i, (row, fieldname) in enumerate(slots):
+    for i, (row, _field) in enumerate(slots):
         if values[i] == 0:
             continue
         group = m(row, "group")
         # small counts are linked only within a measure: across measures, equal small numbers are mostly chance
-        key = ("*" if group == TOTAL else m(row, "breakdown"), group, m(row, "period"), values[i],
-               m(row, "measure") if values[i] <= up_to else "*")
+        key = (
+            "*" if group == TOTAL else m(row, "breakdown"),
+            group,
+            m(row, "period"),
+            values[i],
+            m(row, "measure") if values[i] <= up_to else "*",
+        )
         if key in same:
             parent.union(same[key], i)
         else:
@@ -154,9 +158,14 @@ def build(fig: pd.DataFrame, up_to: int, declared: list[dict] | None = None,
     for (row, fieldname), q in slot_of.items():
         value[q] = values[index[(row, fieldname)]]
         members[q].append(row)
-    model = Model(up_to, value, [list(dict.fromkeys(r)) for r in members], slot_of,
-                  groups=[sorted({m(r, "group") for r in rows_}) for rows_ in members],
-                  table_of={r: tuple(m(r, c) for c in TABLE) for r in rows})
+    model = Model(
+        up_to,
+        value,
+        [list(dict.fromkeys(r)) for r in members],
+        slot_of,
+        groups=[sorted({m(r, "group") for r in rows_}) for rows_ in members],
+        table_of={r: tuple(m(r, c) for c in TABLE) for r in rows},
+    )
 
     def add(relation: dict[int, float]) -> None:
         relation = {q: c for q, c in relation.items() if c}
@@ -208,12 +217,21 @@ def lowest_possible(model: Model, withheld: pd.Series) -> np.ndarray:
     """What the intruder knows as each quantity's least value: 1, since zeros are shown, unless one of its tables
     withholds a 0 or shows nothing at all (then a withheld cell there may be 0)."""
     hidden = withheld.to_dict()
-    blurred = {model.table_of[r] for q, rows in enumerate(model.rows) if model.value[q] == 0
-               for r in rows if hidden.get(r, False) and r in model.table_of}
+    blurred = {
+        model.table_of[r]
+        for q, rows in enumerate(model.rows)
+        if model.value[q] == 0
+        for r in rows
+        if hidden.get(r, False) and r in model.table_of
+    }
     shows = {t for r, t in model.table_of.items() if not hidden.get(r, False)}
     blurred |= set(model.table_of.values()) - shows
-    return np.array([0.0 if model.value[q] == 0 or any(model.table_of.get(r) in blurred for r in rows) else 1.0
-                     for q, rows in enumerate(model.rows)])
+    return np.array(
+        [
+            0.0 if model.value[q] == 0 or any(model.table_of.get(r) in blurred for r in rows) else 1.0
+            for q, rows in enumerate(model.rows)
+        ]
+    )
 
 
 def known(model: Model, withheld: pd.Series) -> np.ndarray:
@@ -252,8 +270,9 @@ class _Problem:
     quantity lies from 1 to k, any other is at least 1 (zeros are shown); the least is 0 where a 0 is withheld
     in the same table (see `lowest_possible`)."""
 
-    def __init__(self, model: Model, qs: list[int], rel_ids: list[int], le_ids: list[int], unknown: np.ndarray,
-                 least: np.ndarray):
+    def __init__(
+        self, model: Model, qs: list[int], rel_ids: list[int], le_ids: list[int], unknown: np.ndarray, least: np.ndarray
+    ):
         self.qs = qs
         col = {q: j for j, q in enumerate(qs)}
         small = model.small()
@@ -283,24 +302,27 @@ class _Problem:
             r += 1
         self.n = n
         self.bounds = Bounds(lower, upper)
-        self.constraints = ([LinearConstraint(coo_array((data, (rows, cols)), shape=(r, n)).tocsr(), lo, hi)]
-                            if r else [])
+        self.constraints = (
+            [LinearConstraint(coo_array((data, (rows, cols)), shape=(r, n)).tocsr(), lo, hi)] if r else []
+        )
         self.col = col
 
     def extreme(self, q: int, sign: float) -> tuple[float, np.ndarray]:
         """The smallest (sign 1) or largest (sign -1) value of quantity q, and a solution reaching it."""
         c = np.zeros(self.n)
         c[self.col[q]] = sign
-        res = milp(c, integrality=np.ones(self.n), bounds=self.bounds, constraints=self.constraints,
-                   options={"presolve": True})
+        res = milp(
+            c, integrality=np.ones(self.n), bounds=self.bounds, constraints=self.constraints, options={"presolve": True}
+        )
         if res.x is None:  # cannot happen for the true figures, which satisfy every constraint
             raise RuntimeError(f"disclosure audit: no solution ({res.message})")
         x = np.round(res.x)
         return float(x[self.col[q]]), x[: len(self.qs)]
 
 
-def _one_sum(model: Model, qs: list[int], rel_ids: list[int], le_ids: list[int], unknown: np.ndarray,
-             least: np.ndarray) -> dict[int, tuple[float, float]] | None:
+def _one_sum(
+    model: Model, qs: list[int], rel_ids: list[int], le_ids: list[int], unknown: np.ndarray, least: np.ndarray
+) -> dict[int, tuple[float, float]] | None:
     """The exact range of every quantity of a component held by one sum with coefficients of 1 and -1 (the
     common case: the withheld cells of one table), without an integer programme: each is the sum's remainder
     less what the others can take, within its own bounds. With whole-number bounds and unit coefficients every
@@ -382,8 +404,15 @@ def bounds(model: Model, withheld: pd.Series, *, focus: set | None = None) -> pd
             else:
                 solved.add(q)
         for q in targets:
-            out.append({"quantity": q, "value": model.value[q], "lowest": lo[q], "highest": hi[q],
-                        "exact": q in solved or lo[q] == hi[q]})
+            out.append(
+                {
+                    "quantity": q,
+                    "value": model.value[q],
+                    "lowest": lo[q],
+                    "highest": hi[q],
+                    "exact": q in solved or lo[q] == hi[q],
+                }
+            )
     return pd.DataFrame(out, columns=["quantity", "value", "lowest", "highest", "exact"])
 
 
@@ -490,8 +519,15 @@ class Ledger:
     def frame(self) -> pd.DataFrame:
         return pd.concat(self.parts, ignore_index=True) if self.parts else pd.DataFrame()
 
-    def protect(self, fig: pd.DataFrame, mask: pd.Series, relations=(), exempt: pd.Series | None = None,
-                extend=None, audited: bool = True) -> pd.Series:
+    def protect(
+        self,
+        fig: pd.DataFrame,
+        mask: pd.Series,
+        relations=(),
+        exempt: pd.Series | None = None,
+        extend=None,
+        audited: bool = True,
+    ) -> pd.Series:
         """`mask` widened until no withheld small count, in this table or an earlier one, is pinned (as far as
         this table's own figures can do it); `extend` (the report's own rules) is applied again after each
         widening. Records the table."""
@@ -576,8 +612,9 @@ def load_ledgers(folder: Path, names: list[str]) -> tuple[pd.DataFrame, list[dic
         frame = pd.read_pickle(folder / f"{name}.pkl").reset_index(drop=True)
         frame.index += offset
         frames.append(frame)
-        relations += [{int(k) + offset: v for k, v in r.items()}
-                      for r in json.loads((folder / f"{name}.json").read_text())]
+        relations += [
+            {int(k) + offset: v for k, v in r.items()} for r in json.loads((folder / f"{name}.json").read_text())
+        ]
         offset += len(frame)
     return (pd.concat(frames) if frames else pd.DataFrame()), relations
 
@@ -593,9 +630,14 @@ def with_earlier(ledger: pd.DataFrame, earlier: list[pd.DataFrame]) -> pd.DataFr
     quarter's to answer for."""
     parts = [ledger.assign(earlier=False, quarter="")]
     for fig in earlier:
-        parts.append(fig.assign(
-            withheld=fig["suppressed"].astype(bool).to_numpy(), exempt=True, audited=(fig["unit"] != "rows").to_numpy(),
-            earlier=True))
+        parts.append(
+            fig.assign(
+                withheld=fig["suppressed"].astype(bool).to_numpy(),
+                exempt=True,
+                audited=(fig["unit"] != "rows").to_numpy(),
+                earlier=True,
+            )
+        )
     return pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
 
 
@@ -617,12 +659,17 @@ class Audit:
         return not self.pinned and not self.shown_small
 
     def record(self) -> dict:
-        return {"rule": f"counts from 1 to {self.up_to} withheld, and enough others that none can be worked out",
-                "tables_audited": self.tables, "figures_audited": self.figures, "figures_withheld": self.withheld,
-                "small_counts_withheld": self.small_withheld,
-                # each withheld small count can take at least as many values as this range holds
-                "narrowest_range_found": list(self.narrowest) if self.narrowest else None,
-                "pinned": self.pinned, "small_counts_shown": self.shown_small}
+        return {
+            "rule": f"counts from 1 to {self.up_to} withheld, and enough others that none can be worked out",
+            "tables_audited": self.tables,
+            "figures_audited": self.figures,
+            "figures_withheld": self.withheld,
+            "small_counts_withheld": self.small_withheld,
+            # each withheld small count can take at least as many values as this range holds
+            "narrowest_range_found": list(self.narrowest) if self.narrowest else None,
+            "pinned": self.pinned,
+            "small_counts_shown": self.shown_small,
+        }
 
 
 def _table_name(fig: pd.DataFrame, row) -> str:

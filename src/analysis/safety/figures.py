@@ -3,7 +3,7 @@
 Every metric function returns its results in this shape, so the same rows feed
 suppression, the tables and charts in the report, and the quarter's
 machine-readable `figures.csv`. The vocabulary is documented in
-`reports/README.md` (copied into each quarter's folder).
+`src/analysis/publish/reference/figures_vocabulary.md` (copied into each quarter's folder).
 
 Columns
 -------
@@ -28,8 +28,20 @@ import numpy as np
 import pandas as pd
 
 COLUMNS = [
-    "report", "measure", "breakdown", "group", "period", "kind",
-    "numerator", "denominator", "value", "lower", "upper", "unit", "numerator_2", "suppressed",
+    "report",
+    "measure",
+    "breakdown",
+    "group",
+    "period",
+    "kind",
+    "numerator",
+    "denominator",
+    "value",
+    "lower",
+    "upper",
+    "unit",
+    "numerator_2",
+    "suppressed",
 ]
 KINDS = ("count", "share", "rate", "ratio", "mean")
 TOTAL = "All"
@@ -39,8 +51,10 @@ NUMBERS = ("numerator", "denominator", "value", "lower", "upper", "numerator_2")
 TEXT = ("report", "measure", "breakdown", "group", "period", "kind", "unit")
 
 
-_DTYPES = [pd.StringDtype(na_value=np.nan) if c in TEXT else np.dtype(bool) if c == "suppressed" else np.dtype(float)
-           for c in COLUMNS]
+_DTYPES = [
+    pd.StringDtype(na_value=np.nan) if c in TEXT else np.dtype(bool) if c == "suppressed" else np.dtype(float)
+    for c in COLUMNS
+]
 
 
 def _text(column: pd.Series) -> pd.Series:
@@ -52,16 +66,24 @@ def _text(column: pd.Series) -> pd.Series:
 
 def frame(rows: list[dict] | pd.DataFrame) -> pd.DataFrame:
     """Put rows into the figures shape: every column present, in order, with sensible types (the index is kept)."""
-    if (isinstance(rows, pd.DataFrame) and list(rows.columns) == COLUMNS and list(rows.dtypes) == _DTYPES
-            and not rows[list(TEXT)].isna().any().any() and rows["kind"].isin(KINDS).all()):
+    if (
+        isinstance(rows, pd.DataFrame)
+        and list(rows.columns) == COLUMNS
+        and list(rows.dtypes) == _DTYPES
+        and not rows[list(TEXT)].isna().any().any()
+        and rows["kind"].isin(KINDS).all()
+    ):
         return rows.copy(deep=False)  # in shape already (as every metric returns it); copied on write
     df = rows if isinstance(rows, pd.DataFrame) else pd.DataFrame(rows)
     out = {}
     for column in COLUMNS:
         present = column in df.columns
         if column in NUMBERS:
-            out[column] = (pd.to_numeric(df[column], errors="coerce").astype(float).to_numpy()
-                           if present else np.full(len(df), np.nan))
+            out[column] = (
+                pd.to_numeric(df[column], errors="coerce").astype(float).to_numpy()
+                if present
+                else np.full(len(df), np.nan)
+            )
         elif column in TEXT:
             out[column] = _text(df[column]) if present else pd.Series("", index=df.index, dtype=str)
         else:  # suppressed
@@ -136,6 +158,16 @@ def first(fig: pd.DataFrame | None, **where: str | None) -> pd.Series | None:
     return fig.iloc[found[0]] if len(found) else None
 
 
-def count(measure: str, n: int, *, breakdown: str = "all", group: str = TOTAL, period: str = "", unit: str = "children") -> dict:
-    return {"measure": measure, "breakdown": breakdown, "group": group, "period": period, "kind": "count",
-            "numerator": n, "value": n, "unit": unit}
+def count(
+    measure: str, n: int, *, breakdown: str = "all", group: str = TOTAL, period: str = "", unit: str = "children"
+) -> dict:
+    return {
+        "measure": measure,
+        "breakdown": breakdown,
+        "group": group,
+        "period": period,
+        "kind": "count",
+        "numerator": n,
+        "value": n,
+        "unit": unit,
+    }

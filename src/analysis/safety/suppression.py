@@ -68,8 +68,9 @@ def table_relations(fig: pd.DataFrame) -> list[Relation]:
         if kind in ("count", "share"):
             totals, parts = tables.setdefault(tuple(key), ([], []))
             (totals if group == TOTAL else parts).append(label)
-    return [{total: 1.0, **{i: -1.0 for i in parts}}
-            for totals, parts in tables.values() if parts for total in totals]
+    return [
+        {total: 1.0, **dict.fromkeys(parts, -1.0)} for totals, parts in tables.values() if parts for total in totals
+    ]
 
 
 def total_of(total, parts) -> Relation:
@@ -185,9 +186,16 @@ def withhold(fig: pd.DataFrame, mask: pd.Series, up_to: int = DEFAULT_UP_TO, res
     return out
 
 
-def apply(fig: pd.DataFrame, up_to: int = DEFAULT_UP_TO, restricted: bool = False, extend=None,
-          relations: list[Relation] | None = None, exempt: pd.Series | None = None,
-          ledger: disclosure.Ledger | None = None, also: pd.Series | None = None) -> pd.DataFrame:
+def apply(
+    fig: pd.DataFrame,
+    up_to: int = DEFAULT_UP_TO,
+    restricted: bool = False,
+    extend=None,
+    relations: list[Relation] | None = None,
+    exempt: pd.Series | None = None,
+    ledger: disclosure.Ledger | None = None,
+    also: pd.Series | None = None,
+) -> pd.DataFrame:
     """Return the figures with `suppressed` set and withheld numbers removed.
 
     `extend(fig, mask) -> mask` may widen what is withheld, for rules that span tables (a rate built on a

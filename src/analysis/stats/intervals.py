@@ -3,7 +3,7 @@
 Small, pure functions behind the report tables. Each accepts scalars or numpy
 arrays (broadcast together) and returns numpy scalars for scalar input and
 arrays for array input. Methods follow the project methodology
-(``docs/methods-references.md``):
+(``docs/methodology.md``, Confidence intervals and Worked examples):
 
 - proportions: Wilson score interval, as PHE/OHID ``phe_proportion``
   (PHEindicatormethods, ``R/utils.R``);
@@ -179,7 +179,7 @@ def katz_ratio(a, n1, b, n2, level: float = 0.95):
 
     Method: Katz et al. (1978) log interval, as scipy
     ``stats.contingency.relative_risk(a, n1, b, n2).confidence_interval()``
-    and contingencytables ``Katz_log_CI_2x2``; methodology section 1.5 (the
+    and contingencytables ``Katz_log_CI_2x2``; docs/methodology.md, Disproportionality (the
     project's choice for the Relative Rate Index)::
 
         SE[ln R] = sqrt(1/a - 1/n1 + 1/b - 1/n2)
@@ -216,7 +216,7 @@ def katz_ratio(a, n1, b, n2, level: float = 0.95):
 def share_ratio(x, n, population_share, level: float = 0.95):
     """Share-based disproportionality ratio (x/n) / population_share.
 
-    Method: methodology section 1.5, ``DR_g = (c_g/C) / (p_g/P)``. The
+    Method: docs/methodology.md, Disproportionality, ``DR_g = (c_g/C) / (p_g/P)``. The
     interval is the Wilson interval of the cohort share x/n (see
     :func:`wilson`) divided by the population share, which is treated as
     fixed because it comes from a census or mid-year estimate. This is a

@@ -15,8 +15,17 @@ from analysis.present.formatting import NOT_AVAILABLE
 from analysis.safety.suppression import SYMBOL
 
 
-def grouped_bars(labels, series: list[Series], *, title: str, subtitle: str, source: str,
-                 value_format=lambda v: f"{v:,.1f}", reference: float | None = None, reference_label: str = ""):
+def grouped_bars(
+    labels,
+    series: list[Series],
+    *,
+    title: str,
+    subtitle: str,
+    source: str,
+    value_format=lambda v: f"{v:,.1f}",
+    reference: float | None = None,
+    reference_label: str = "",
+):
     """Horizontal bars, one bar per series within each label (labels top to bottom), with a legend.
 
     Used for a cohort's share against the population's share (paired bars) and for relative rate indices of
@@ -29,7 +38,7 @@ def grouped_bars(labels, series: list[Series], *, title: str, subtitle: str, sou
     base = np.arange(len(labels))[::-1].astype(float)
     highest = [0.0]
     prepared = []
-    for j, s in enumerate(series):
+    for s in series:
         values = np.asarray(s.values, float)
         withheld = np.zeros(len(labels), bool) if s.suppressed is None else np.asarray(s.suppressed, bool)
         shown = ~withheld & ~np.isnan(values)
@@ -47,8 +56,15 @@ def grouped_bars(labels, series: list[Series], *, title: str, subtitle: str, sou
         ax.barh(y[shown], values[shown], height=height * 0.9, color=colour, label=s.name)
         if lo is not None and hi is not None:
             ok = shown & ~np.isnan(lo) & ~np.isnan(hi)
-            ax.errorbar(values[ok], y[ok], xerr=[values[ok] - lo[ok], hi[ok] - values[ok]], fmt="none",
-                        ecolor=charts.TEXT_GREY, capsize=2.5, lw=1)
+            ax.errorbar(
+                values[ok],
+                y[ok],
+                xerr=[values[ok] - lo[ok], hi[ok] - values[ok]],
+                fmt="none",
+                ecolor=charts.TEXT_GREY,
+                capsize=2.5,
+                lw=1,
+            )
         for yi, v, w, ok, t in zip(y, values, withheld, shown, top):
             text = SYMBOL if w else (NOT_AVAILABLE if np.isnan(v) else value_format(v))
             x = (t if ok and not np.isnan(t) else 0) + span * 0.01
@@ -69,11 +85,29 @@ def grouped_bars(labels, series: list[Series], *, title: str, subtitle: str, sou
     return fig
 
 
-def trend_with_reference(x_labels, name: str, values, lower, upper, *, title: str, subtitle: str, source: str,
-                         reference: float = 1.0, reference_label: str = ""):
+def trend_with_reference(
+    x_labels,
+    name: str,
+    values,
+    lower,
+    upper,
+    *,
+    title: str,
+    subtitle: str,
+    source: str,
+    reference: float = 1.0,
+    reference_label: str = "",
+):
     """analysis.charts.lines for one ratio with its interval band, plus a dashed reference line (parity)."""
-    fig = charts.lines(x_labels, {name: values}, bands={name: (lower, upper)}, title=title, subtitle=subtitle,
-                       source=source, value_format=lambda v: f"{v:,.2f}")
+    fig = charts.lines(
+        x_labels,
+        {name: values},
+        bands={name: (lower, upper)},
+        title=title,
+        subtitle=subtitle,
+        source=source,
+        value_format=lambda v: f"{v:,.2f}",
+    )
     ax = fig.axes[0]
     ax.axhline(reference, color=charts.TEXT_GREY, lw=1, ls="--")
     if reference_label:

@@ -71,7 +71,10 @@ COHORTS = {
     "caseload": "children on the caseload",
 }
 # Sub-cohorts used only as decision points (counted, not compared with the population).
-STAGE_COHORTS = {"court": "children with a court outcome", "custody": "children sentenced to custody or remanded in custody"}
+STAGE_COHORTS = {
+    "court": "children with a court outcome",
+    "custody": "children sentenced to custody or remanded in custody",
+}
 # The decision points, each measured against the one before.
 STAGES = ("any_outcome", "cautioned_or_sentenced", "court", "custody")
 
@@ -85,7 +88,9 @@ SEND_GROUPS = ("EHCP", "SEN support", "No SEN recorded")
 SEN_PROVISION_GROUPS = {"E": "EHCP", "K": "SEN support", "N": "No SEN recorded"}
 AGES = tuple(str(a) for a in range(10, 18))
 NC_YEARS = (5, 12)  # national curriculum years 5 to 12: aged 10 to 17 on 31 August at the end of the academic year
-DETAILED_NOT_KNOWN = tuple(label for code, (label, group) in codes.ETHNICITY.items() if group == NOT_KNOWN) + (NOT_KNOWN,)
+DETAILED_NOT_KNOWN = tuple(label for code, (label, group) in codes.ETHNICITY.items() if group == NOT_KNOWN) + (
+    NOT_KNOWN,
+)
 DETAILED = tuple(label for code, (label, group) in codes.ETHNICITY.items() if group != NOT_KNOWN)
 DETAILED_PARENT = {label: group for code, (label, group) in codes.ETHNICITY.items() if group != NOT_KNOWN}
 
@@ -157,7 +162,10 @@ def populations(tables: dict, quarter: Quarter) -> dict[str, Population]:
     out["ethnic_group"] = Population(groups, note, vintage, desc)
     out["ethnic_minority"] = Population(
         pd.Series({WHITE: int(groups.get(WHITE, 0)), ETHNIC_MINORITY: int(groups[groups.index != WHITE].sum())}),
-        note, vintage, desc)
+        note,
+        vintage,
+        desc,
+    )
     detailed = population_module.by(tables, "ethnicity")
     detailed.index = detailed.index.map(lambda c: codes.ETHNICITY[c][0])
     out["ethnicity"] = Population(detailed[detailed.index.isin(DETAILED)], note, vintage, desc)
@@ -172,20 +180,28 @@ def populations(tables: dict, quarter: Quarter) -> dict[str, Population]:
     # more children looked after than in the population (a population of zeros): no comparison can be made
     if looked is not None and len(looked) and la <= total:
         la_note = "; ".join(f"{s}, {v}" for s, v in sorted(set(zip(looked["source"], looked["vintage"]))))
-        out["looked_after"] = Population(pd.Series({LOOKED_AFTER: la, NOT_LOOKED_AFTER: total - la}),
-                                         f"{la_note}; {note}", f"{_vintage(looked)} and {vintage}",
-                                         "children aged 10 to 17 (looked after: by this council)")
+        out["looked_after"] = Population(
+            pd.Series({LOOKED_AFTER: la, NOT_LOOKED_AFTER: total - la}),
+            f"{la_note}; {note}",
+            f"{_vintage(looked)} and {vintage}",
+            "children aged 10 to 17 (looked after: by this council)",
+        )
     else:
         out["looked_after"] = Population(pd.Series(dtype=float), note, vintage, desc)
 
     pupils = extract_columns(tables, "pupils", ["academic_year", "nc_year", "sen_provision"])
     year = latest_census_year(pupils, quarter.end) if pupils is not None and len(pupils) else None
     if year:
-        chosen = pupils[(pupils["academic_year"] == year) & pupils["nc_year"].between(*NC_YEARS).fillna(False).astype(bool)]
+        chosen = pupils[
+            (pupils["academic_year"] == year) & pupils["nc_year"].between(*NC_YEARS).fillna(False).astype(bool)
+        ]
         send = chosen["sen_provision"].map(SEN_PROVISION_GROUPS).value_counts()
-        out["send"] = Population(send.reindex(list(SEND_GROUPS), fill_value=0).astype(int),
-                                 f"School census {year} (pupils.csv), national curriculum years 5 to 12",
-                                 f"school census {year}", "pupils in national curriculum years 5 to 12")
+        out["send"] = Population(
+            send.reindex(list(SEND_GROUPS), fill_value=0).astype(int),
+            f"School census {year} (pupils.csv), national curriculum years 5 to 12",
+            f"school census {year}",
+            "pupils in national curriculum years 5 to 12",
+        )
     else:
         out["send"] = Population(pd.Series(dtype=float), "School census: no year available", "", "pupils")
     return out
@@ -217,13 +233,15 @@ def outcomes_in(tables: dict, period: Period) -> pd.DataFrame:
     outcomes = tables["outcomes"]
     when = outcomes["outcome_date"].between(pd.Timestamp(period.start), pd.Timestamp(period.end))
     out = outcomes[when.fillna(False).astype(bool)].merge(
-        tables["offences"][["offence_id", "offence_date"]], on="offence_id", how="left")
+        tables["offences"][["offence_id", "offence_date"]], on="offence_id", how="left"
+    )
     dob = mapped(out["child_id"], tables["children"].set_index("child_id")["date_of_birth"])
     out["age_at_offence"] = age_on(dob, out["offence_date"]).to_numpy()
     out["tier"] = _tier(out["legal_outcome"]).astype(str)
     out["rank"] = _rank(out["legal_outcome"]).astype(int)
-    out["counts"] = (out["residence"] == "LOCAL").fillna(False).astype(bool) & \
-        out["age_at_offence"].between(10, 17).fillna(False).astype(bool)
+    out["counts"] = (out["residence"] == "LOCAL").fillna(False).astype(bool) & out["age_at_offence"].between(
+        10, 17
+    ).fillna(False).astype(bool)
     return out
 
 
@@ -242,29 +260,41 @@ def describe_children(tables: dict, pairs: pd.DataFrame) -> pd.DataFrame:
 def outcome_cohort(tables: dict, outcomes: pd.DataFrame, key: str, period: Period) -> Cohort:
     """One row per child with a counted outcome in `outcomes`, described on the date of their first one."""
     counted = outcomes[outcomes["counts"]]
-    first = (counted.sort_values(["child_id", "outcome_date", "rank", "outcome_id"], ascending=[True, True, False, True])
-             .drop_duplicates("child_id"))
-    pairs = pd.DataFrame({"child_id": first["child_id"].to_numpy(), "date": first["outcome_date"].to_numpy(),
-                          "age": first["age_at_offence"].to_numpy()})
+    first = counted.sort_values(
+        ["child_id", "outcome_date", "rank", "outcome_id"], ascending=[True, True, False, True]
+    ).drop_duplicates("child_id")
+    pairs = pd.DataFrame(
+        {
+            "child_id": first["child_id"].to_numpy(),
+            "date": first["outcome_date"].to_numpy(),
+            "age": first["age_at_offence"].to_numpy(),
+        }
+    )
     left_out = outcomes.loc[~outcomes["child_id"].isin(counted["child_id"]), "child_id"].nunique()
-    return Cohort(key, COHORTS.get(key, STAGE_COHORTS.get(key, key)), period, describe_children(tables, pairs), int(left_out))
+    return Cohort(
+        key, COHORTS.get(key, STAGE_COHORTS.get(key, key)), period, describe_children(tables, pairs), int(left_out)
+    )
 
 
 def caseload_cohort(tables: dict, quarter: Quarter) -> Cohort:
-    """Children on the caseload during the quarter, described on its last day; those not aged 10 to 17 then are left out."""
+    """Children on the caseload during the quarter, described on its last day; those not aged 10 to 17 then are
+    left out."""
     children = on_caseload(tables["caseload"], quarter.period)
     pairs = pd.DataFrame({"child_id": children["child_id"].to_numpy(), "date": pd.Timestamp(quarter.end)})
     out = describe_children(tables, pairs)
     in_range = out["age"].isin(AGES)
-    return Cohort("caseload", COHORTS["caseload"], quarter.period, out[in_range].reset_index(drop=True),
-                  int((~in_range).sum()))
+    return Cohort(
+        "caseload", COHORTS["caseload"], quarter.period, out[in_range].reset_index(drop=True), int((~in_range).sum())
+    )
 
 
 def custodial_remands(tables: dict, period: Period) -> pd.Series:
     """Children remanded to youth detention accommodation (a custodial remand) starting in `period`."""
     remands = tables["remands"]
     custodial = remands["remand_type"].map({c: v[1] for c, v in codes.REMAND_TYPES.items()}).fillna(False).astype(bool)
-    when = remands["start_date"].between(pd.Timestamp(period.start), pd.Timestamp(period.end)).fillna(False).astype(bool)
+    when = (
+        remands["start_date"].between(pd.Timestamp(period.start), pd.Timestamp(period.end)).fillna(False).astype(bool)
+    )
     return pd.Series(remands.loc[custodial & when, "child_id"].unique(), dtype=object)
 
 
@@ -282,7 +312,9 @@ def cohorts(tables: dict, quarter: Quarter, period: Period | None = None) -> dic
         result["caseload"] = caseload_cohort(tables, quarter)
         any_children = result["any_outcome"].children.set_index("child_id")
         court_ids = court.loc[court["counts"], "child_id"].unique()
-        custody_ids = set(court.loc[court["counts"] & (court["tier"] == "Custody"), "child_id"]) | set(custodial_remands(tables, year))
+        custody_ids = set(court.loc[court["counts"] & (court["tier"] == "Custody"), "child_id"]) | set(
+            custodial_remands(tables, year)
+        )
         custody_ids = [c for c in court_ids if c in custody_ids]
         for key, ids in (("court", court_ids), ("custody", custody_ids)):
             chosen = any_children.loc[list(ids)].reset_index()
@@ -309,7 +341,9 @@ def _katz(a, n1, b, n2):
     a population missing), so one odd population figure does not stop the report."""
     a, n1, b, n2 = (np.asarray(v, float) for v in (a, n1, b, n2))
     ok = ~(np.isnan(a) | np.isnan(n1) | np.isnan(b) | np.isnan(n2)) & (a <= n1) & (b <= n2) & (n1 > 0) & (n2 > 0)
-    ratio, lower, upper = intervals.katz_ratio(np.where(ok, a, 0), np.where(ok, n1, 0), np.where(ok, b, 0), np.where(ok, n2, 0))
+    ratio, lower, upper = intervals.katz_ratio(
+        np.where(ok, a, 0), np.where(ok, n1, 0), np.where(ok, b, 0), np.where(ok, n2, 0)
+    )
     return (np.where(ok, ratio, np.nan), np.where(ok, lower, np.nan), np.where(ok, upper, np.nan))
 
 
@@ -321,14 +355,16 @@ def group_order(breakdown: Breakdown, values: pd.Series, pop: pd.Series | None) 
     return seen
 
 
-def compare(values: pd.Series, breakdown: Breakdown, pop: Population | None, *, cohort: str, period: str,
-            label: str = "") -> pd.DataFrame:
+def compare(
+    values: pd.Series, breakdown: Breakdown, pop: Population | None, *, cohort: str, period: str, label: str = ""
+) -> pd.DataFrame:
     """Figures for one cohort and one characteristic (see compare_rows), as a figures frame with `links`."""
     return _frame(compare_rows(values, breakdown, pop, cohort=cohort, period=period, label=label))
 
 
-def compare_rows(values: pd.Series, breakdown: Breakdown, pop: Population | None, *, cohort: str, period: str,
-                 label: str = "") -> list[dict]:
+def compare_rows(
+    values: pd.Series, breakdown: Breakdown, pop: Population | None, *, cohort: str, period: str, label: str = ""
+) -> list[dict]:
     """Figures for one cohort and one characteristic: counts and shares, and (given a population) the gap, rate,
     disproportionality ratio and relative rate indices. `values` holds one group label per child.
 
@@ -348,17 +384,56 @@ def compare_rows(values: pd.Series, breakdown: Breakdown, pop: Population | None
     ckey = [key(counts_measure, b, g, period) for g in groups]
     all_key = key(counts_measure, b, figures.TOTAL, period)
     unit = f"% of {label} where {b.replace('_', ' ')} is known" if breakdown.unknown else f"% of {label}"
-    rows = [dict(measure=counts_measure, breakdown=b, group=g, period=period, kind="share", numerator=c[i],
-                 denominator=total, value=share[i], lower=100 * lo[i], upper=100 * hi[i], unit=unit, links=[])
-            for i, g in enumerate(groups)]
-    rows.append(dict(measure=counts_measure, breakdown=b, group=figures.TOTAL, period=period, kind="share",
-                     numerator=total, denominator=total, value=100.0 if total else np.nan, unit=unit, links=[]))
+    rows = [
+        dict(
+            measure=counts_measure,
+            breakdown=b,
+            group=g,
+            period=period,
+            kind="share",
+            numerator=c[i],
+            denominator=total,
+            value=share[i],
+            lower=100 * lo[i],
+            upper=100 * hi[i],
+            unit=unit,
+            links=[],
+        )
+        for i, g in enumerate(groups)
+    ]
+    rows.append(
+        dict(
+            measure=counts_measure,
+            breakdown=b,
+            group=figures.TOTAL,
+            period=period,
+            kind="share",
+            numerator=total,
+            denominator=total,
+            value=100.0 if total else np.nan,
+            unit=unit,
+            links=[],
+        )
+    )
     if breakdown.unknown and breakdown.count_unknown:
         n_all = len(values)
         ulo, uhi = intervals.wilson(unknown_n, n_all)
-        rows.append(dict(measure=counts_measure, breakdown=f"{b}_not_known", group=NOT_KNOWN, period=period, kind="share",
-                         numerator=unknown_n, denominator=n_all, value=100 * _div(unknown_n, n_all)[()],
-                         lower=100 * ulo, upper=100 * uhi, unit=f"% of all {label}", links=[]))
+        rows.append(
+            dict(
+                measure=counts_measure,
+                breakdown=f"{b}_not_known",
+                group=NOT_KNOWN,
+                period=period,
+                kind="share",
+                numerator=unknown_n,
+                denominator=n_all,
+                value=100 * _div(unknown_n, n_all)[()],
+                lower=100 * ulo,
+                upper=100 * uhi,
+                unit=f"% of all {label}",
+                links=[],
+            )
+        )
     if pop is None:
         return rows
 
@@ -379,32 +454,107 @@ def compare_rows(values: pd.Series, breakdown: Breakdown, pop: Population | None
     rate_unit = f"per 1,000 {pop.description} in the group"
     for i, g in enumerate(groups):
         base = dict(breakdown=b, group=g, period=period, numerator=c[i])
-        rows.append(dict(measure="population_share", breakdown=b, group=g, period=pop.period, kind="share",
-                         numerator=p[i], denominator=p_total, value=pop_share[i], unit=f"% of {pop.description}",
-                         links=[], population_row=True))
-        rows.append(dict(base, measure=f"{cohort}_share_gap", kind="share", denominator=total,
-                         value=gap[i] if usable else np.nan, lower=100 * lo[i] - pop_share[i] if usable else np.nan,
-                         upper=100 * hi[i] - pop_share[i] if usable else np.nan, unit="percentage points",
-                         links=[ckey[i]]))
-        rows.append(dict(base, measure=f"{cohort}_rate", kind="rate", denominator=p[i],
-                         value=rate_v[i] if rate_ok[i] else np.nan, lower=rate_lo[i] if rate_ok[i] else np.nan,
-                         upper=rate_hi[i] if rate_ok[i] else np.nan, unit=rate_unit, links=[ckey[i]]))
-        rows.append(dict(base, measure=f"{cohort}_disproportionality_ratio", kind="ratio", denominator=total,
-                         numerator_2=others[i], value=dr[i] if dr_ok[i] else np.nan,
-                         lower=dr_lo[i] if dr_ok[i] else np.nan, upper=dr_hi[i] if dr_ok[i] else np.nan,
-                         unit="share of cohort divided by share of population", links=[ckey[i], all_key]))
-        rows.append(dict(base, measure=f"{cohort}_rri_vs_others", kind="ratio", denominator=p[i], numerator_2=others[i],
-                         value=rri_o[0][i], lower=rri_o[1][i], upper=rri_o[2][i],
-                         unit="relative rate index against all other children", links=[ckey[i], all_key]))
+        rows.append(
+            dict(
+                measure="population_share",
+                breakdown=b,
+                group=g,
+                period=pop.period,
+                kind="share",
+                numerator=p[i],
+                denominator=p_total,
+                value=pop_share[i],
+                unit=f"% of {pop.description}",
+                links=[],
+                population_row=True,
+            )
+        )
+        rows.append(
+            dict(
+                base,
+                measure=f"{cohort}_share_gap",
+                kind="share",
+                denominator=total,
+                value=gap[i] if usable else np.nan,
+                lower=100 * lo[i] - pop_share[i] if usable else np.nan,
+                upper=100 * hi[i] - pop_share[i] if usable else np.nan,
+                unit="percentage points",
+                links=[ckey[i]],
+            )
+        )
+        rows.append(
+            dict(
+                base,
+                measure=f"{cohort}_rate",
+                kind="rate",
+                denominator=p[i],
+                value=rate_v[i] if rate_ok[i] else np.nan,
+                lower=rate_lo[i] if rate_ok[i] else np.nan,
+                upper=rate_hi[i] if rate_ok[i] else np.nan,
+                unit=rate_unit,
+                links=[ckey[i]],
+            )
+        )
+        rows.append(
+            dict(
+                base,
+                measure=f"{cohort}_disproportionality_ratio",
+                kind="ratio",
+                denominator=total,
+                numerator_2=others[i],
+                value=dr[i] if dr_ok[i] else np.nan,
+                lower=dr_lo[i] if dr_ok[i] else np.nan,
+                upper=dr_hi[i] if dr_ok[i] else np.nan,
+                unit="share of cohort divided by share of population",
+                links=[ckey[i], all_key],
+            )
+        )
+        rows.append(
+            dict(
+                base,
+                measure=f"{cohort}_rri_vs_others",
+                kind="ratio",
+                denominator=p[i],
+                numerator_2=others[i],
+                value=rri_o[0][i],
+                lower=rri_o[1][i],
+                upper=rri_o[2][i],
+                unit="relative rate index against all other children",
+                links=[ckey[i], all_key],
+            )
+        )
         if breakdown.reference in groups and g != breakdown.reference:
-            rows.append(dict(base, measure=f"{cohort}_rri_vs_white", kind="ratio", denominator=p[i], numerator_2=c[w],
-                             value=rri_w[0][i], lower=rri_w[1][i], upper=rri_w[2][i],
-                             unit="relative rate index against White children", links=[ckey[i], ckey[w]]))
+            rows.append(
+                dict(
+                    base,
+                    measure=f"{cohort}_rri_vs_white",
+                    kind="ratio",
+                    denominator=p[i],
+                    numerator_2=c[w],
+                    value=rri_w[0][i],
+                    lower=rri_w[1][i],
+                    upper=rri_w[2][i],
+                    unit="relative rate index against White children",
+                    links=[ckey[i], ckey[w]],
+                )
+            )
     rate_all = intervals.rate(total, p_total, per=PER)
-    rows.append(dict(measure=f"{cohort}_rate", breakdown=b, group=figures.TOTAL, period=period, kind="rate",
-                     numerator=total, denominator=p_total, value=rate_all[0] if usable and p_total else np.nan,
-                     lower=rate_all[1] if usable and p_total else np.nan, upper=rate_all[2] if usable and p_total else np.nan,
-                     unit=rate_unit, links=[all_key]))
+    rows.append(
+        dict(
+            measure=f"{cohort}_rate",
+            breakdown=b,
+            group=figures.TOTAL,
+            period=period,
+            kind="rate",
+            numerator=total,
+            denominator=p_total,
+            value=rate_all[0] if usable and p_total else np.nan,
+            lower=rate_all[1] if usable and p_total else np.nan,
+            upper=rate_all[2] if usable and p_total else np.nan,
+            unit=rate_unit,
+            links=[all_key],
+        )
+    )
     return rows
 
 
@@ -436,30 +586,76 @@ def chain_rows(cohort_map: dict[str, Cohort], breakdown: Breakdown, period: str)
         share = 100 * _div(n1, n0)
         k0 = [key(f"{before}_children", b, g, period) for g in groups]
         k1 = [key(f"{stage}_children", b, g, period) for g in groups]
-        all0, all1 = key(f"{before}_children", b, figures.TOTAL, period), key(f"{stage}_children", b, figures.TOTAL, period)
+        all0, all1 = (
+            key(f"{before}_children", b, figures.TOTAL, period),
+            key(f"{stage}_children", b, figures.TOTAL, period),
+        )
         if ref is not None and ref in groups:
             w = groups.index(ref)
             rri = _katz(n1, n0, np.full_like(n1, n1[w]), np.full_like(n0, n0[w]))
             measure, against, ref_links = f"decision_{stage}_rri_vs_white", "White children", lambda i: [k0[w], k1[w]]
-            numerator_2 = lambda i: n1[w]  # noqa: E731
+            numerator_2 = lambda i: n1[w]
         else:
             rri = _katz(n1, n0, n1.sum() - n1, n0.sum() - n0)
-            measure, against, ref_links = f"decision_{stage}_rri_vs_others", "all other children", lambda i: [all0, all1]
-            numerator_2 = lambda i: n1.sum() - n1[i]  # noqa: E731
+            measure, against, ref_links = (
+                f"decision_{stage}_rri_vs_others",
+                "all other children",
+                lambda i: [all0, all1],
+            )
+            numerator_2 = lambda i: n1.sum() - n1[i]
         for i, g in enumerate(groups):
-            rows.append(dict(measure=f"decision_{stage}_share", breakdown=b, group=g, period=period, kind="share",
-                             numerator=n1[i], denominator=n0[i], value=share[i], lower=100 * lo[i], upper=100 * hi[i],
-                             unit=f"% of {COHORTS.get(before, STAGE_COHORTS.get(before))}", links=[k0[i], k1[i]]))
+            rows.append(
+                dict(
+                    measure=f"decision_{stage}_share",
+                    breakdown=b,
+                    group=g,
+                    period=period,
+                    kind="share",
+                    numerator=n1[i],
+                    denominator=n0[i],
+                    value=share[i],
+                    lower=100 * lo[i],
+                    upper=100 * hi[i],
+                    unit=f"% of {COHORTS.get(before, STAGE_COHORTS.get(before))}",
+                    links=[k0[i], k1[i]],
+                )
+            )
             if g != ref:
-                rows.append(dict(measure=measure, breakdown=b, group=g, period=period, kind="ratio", numerator=n1[i],
-                                 denominator=n0[i], numerator_2=numerator_2(i), value=rri[0][i], lower=rri[1][i],
-                                 upper=rri[2][i], unit=f"relative rate index against {against}",
-                                 links=[k0[i], k1[i]] + ref_links(i)))
+                rows.append(
+                    dict(
+                        measure=measure,
+                        breakdown=b,
+                        group=g,
+                        period=period,
+                        kind="ratio",
+                        numerator=n1[i],
+                        denominator=n0[i],
+                        numerator_2=numerator_2(i),
+                        value=rri[0][i],
+                        lower=rri[1][i],
+                        upper=rri[2][i],
+                        unit=f"relative rate index against {against}",
+                        links=[k0[i], k1[i]] + ref_links(i),
+                    )
+                )
         t0, t1 = n0.sum(), n1.sum()
         tlo, thi = intervals.wilson(t1, t0)
-        rows.append(dict(measure=f"decision_{stage}_share", breakdown=b, group=figures.TOTAL, period=period, kind="share",
-                         numerator=t1, denominator=t0, value=100 * _div(t1, t0)[()], lower=100 * tlo, upper=100 * thi,
-                         unit=f"% of {COHORTS.get(before, STAGE_COHORTS.get(before))}", links=[all0, all1]))
+        rows.append(
+            dict(
+                measure=f"decision_{stage}_share",
+                breakdown=b,
+                group=figures.TOTAL,
+                period=period,
+                kind="share",
+                numerator=t1,
+                denominator=t0,
+                value=100 * _div(t1, t0)[()],
+                lower=100 * tlo,
+                upper=100 * thi,
+                unit=f"% of {COHORTS.get(before, STAGE_COHORTS.get(before))}",
+                links=[all0, all1],
+            )
+        )
     return rows
 
 
@@ -480,28 +676,45 @@ def build(tables: dict, quarter: Quarter) -> pd.DataFrame:
         cohort = current[ck]
         n = len(cohort.children)
         unknown = int(cohort.children["ethnic_group"].eq(NOT_KNOWN).sum())
-        for measure, value in (("cohort_children", n), ("cohort_ethnicity_not_known", unknown),
-                               ("cohort_left_out", cohort.left_out)):
-            rows.append(dict(measure=measure, breakdown="cohort", group=cohort.label.capitalize(),
-                             period=cohort.period.label, kind="count", numerator=value, value=value, unit="children",
-                             links=[]))
+        for measure, value in (
+            ("cohort_children", n),
+            ("cohort_ethnicity_not_known", unknown),
+            ("cohort_left_out", cohort.left_out),
+        ):
+            rows.append(
+                dict(
+                    measure=measure,
+                    breakdown="cohort",
+                    group=cohort.label.capitalize(),
+                    period=cohort.period.label,
+                    kind="count",
+                    numerator=value,
+                    value=value,
+                    unit="children",
+                    links=[],
+                )
+            )
     for ck in COHORTS:
         cohort = current[ck]
         for name in COMPARED:
             bd = BREAKDOWNS[name]
-            rows += compare_rows(cohort.children[name], bd, pops[bd.population_key], cohort=ck, period=cohort.period.label)
+            rows += compare_rows(
+                cohort.children[name], bd, pops[bd.population_key], cohort=ck, period=cohort.period.label
+            )
     for ck in STAGE_COHORTS:
         for name in CHAIN_BREAKDOWNS:
-            rows += compare_rows(current[ck].children[name], BREAKDOWNS[name], None, cohort=ck,
-                                 period=current[ck].period.label)
+            rows += compare_rows(
+                current[ck].children[name], BREAKDOWNS[name], None, cohort=ck, period=current[ck].period.label
+            )
     for name in CHAIN_BREAKDOWNS:
         rows += chain_rows(current, BREAKDOWNS[name], quarter.year_ending.label)
     for q in history(tables, quarter)[:-1]:
         earlier = trend_cohort(tables, q.year_ending)
         for name in TREND_BREAKDOWNS:
             bd = BREAKDOWNS[name]
-            rows += compare_rows(earlier[name], bd, pops[bd.population_key], cohort="cautioned_or_sentenced",
-                                 period=q.year_ending.label)
+            rows += compare_rows(
+                earlier[name], bd, pops[bd.population_key], cohort="cautioned_or_sentenced", period=q.year_ending.label
+            )
     fig = _frame(rows)
     # Population rows repeat for every cohort: keep one of each.
     fig = fig[~(fig["population_row"] & fig.duplicated(["measure", "breakdown", "group", "period"]))]
@@ -514,8 +727,13 @@ def trend_cohort(tables: dict, period: Period) -> pd.DataFrame:
     ids = outs.loc[outs["counts"] & outs["tier"].isin(codes.SUBSTANTIVE_TIERS), "child_id"].unique()
     children = tables["children"].set_index("child_id")
     group = ethnic_groups(pd.Series(ids).map(children["ethnicity"]))
-    return pd.DataFrame({"child_id": ids, "ethnic_group": group.to_numpy(),
-                         "ethnic_minority": group.where(group.isin([WHITE, NOT_KNOWN]), ETHNIC_MINORITY).to_numpy()})
+    return pd.DataFrame(
+        {
+            "child_id": ids,
+            "ethnic_group": group.to_numpy(),
+            "ethnic_minority": group.where(group.isin([WHITE, NOT_KNOWN]), ETHNIC_MINORITY).to_numpy(),
+        }
+    )
 
 
 # --- safe publication -------------------------------------------------------------------------------
@@ -529,9 +747,14 @@ def _parents(fig: pd.DataFrame) -> pd.Series:
     a detailed ethnic group's five-group count, and a minority group's 'ethnic minority groups' count."""
     counts = fig["measure"].str.endswith("_children")
     is_detail = counts & (fig["breakdown"] == "ethnicity") & fig["group"].isin(DETAILED)
-    is_minority = counts & (fig["breakdown"] == "ethnic_group") & fig["group"].isin(
-        [g for g in codes.ETHNIC_GROUPS if g != WHITE])
-    detail_parent = fig["measure"] + "|ethnic_group|" + fig["group"].map(DETAILED_PARENT).fillna("") + "|" + fig["period"]
+    is_minority = (
+        counts
+        & (fig["breakdown"] == "ethnic_group")
+        & fig["group"].isin([g for g in codes.ETHNIC_GROUPS if g != WHITE])
+    )
+    detail_parent = (
+        fig["measure"] + "|ethnic_group|" + fig["group"].map(DETAILED_PARENT).fillna("") + "|" + fig["period"]
+    )
     minority_parent = fig["measure"] + f"|ethnic_minority|{ETHNIC_MINORITY}|" + fig["period"]
     return detail_parent.where(is_detail, minority_parent.where(is_minority, ""))
 
@@ -539,8 +762,11 @@ def _parents(fig: pd.DataFrame) -> pd.Series:
 def _same_counts(fig: pd.DataFrame) -> pd.Series:
     """A label shared by rows holding the same count in different ethnicity tables (White, and the total of
     children whose ethnicity is known); '' otherwise."""
-    same = fig["measure"].str.endswith("_children") & fig["breakdown"].isin(ETHNIC_BREAKDOWNS) & \
-        fig["group"].isin([WHITE, figures.TOTAL])
+    same = (
+        fig["measure"].str.endswith("_children")
+        & fig["breakdown"].isin(ETHNIC_BREAKDOWNS)
+        & fig["group"].isin([WHITE, figures.TOTAL])
+    )
     return (fig["measure"] + "|" + fig["group"] + "|" + fig["period"]).where(same, "")
 
 
@@ -569,7 +795,10 @@ def identity_relations(fig: pd.DataFrame) -> list[suppression.Relation]:
                 everyone.append([total, unknown])
             if name in ETHNIC_BREAKDOWNS:
                 known.append([total])
-        if not_known is not None and (row := where.get(("cohort_ethnicity_not_known", "cohort", label, period))) is not None:
+        if (
+            not_known is not None
+            and (row := where.get(("cohort_ethnicity_not_known", "cohort", label, period))) is not None
+        ):
             relations.append(_same_sum([row], [not_known]))
         for group in (everyone, known):
             relations += [_same_sum(group[0], other) for other in group[1:]]
@@ -586,8 +815,12 @@ def _same_sum(left: list, right: list) -> suppression.Relation:
     return {c: v for c, v in relation.items() if v}
 
 
-def extend_suppression(fig: pd.DataFrame, links: pd.Series, numerators: pd.Series | None = None,
-                       relations: list[suppression.Relation] | None = None) -> pd.Series:
+def extend_suppression(
+    fig: pd.DataFrame,
+    links: pd.Series,
+    numerators: pd.Series | None = None,
+    relations: list[suppression.Relation] | None = None,
+) -> pd.Series:
     """Withhold, beyond the table-by-table rule, every figure from which a withheld count could be worked out.
 
     Repeats until nothing changes:
@@ -643,8 +876,9 @@ def publish(rep, fig: pd.DataFrame) -> pd.DataFrame:
     links = fig["links"] if "links" in fig else pd.Series([[]] * len(fig), index=fig.index)
 
     def extend(framed: pd.DataFrame, mask: pd.Series) -> pd.Series:
-        return extend_suppression(framed.assign(suppressed=mask), links.reindex(framed.index), framed["numerator"],
-                                  identity_relations(framed))
+        return extend_suppression(
+            framed.assign(suppressed=mask), links.reindex(framed.index), framed["numerator"], identity_relations(framed)
+        )
 
     return rep.publish(fig, extend=extend, exempt=not_known_counts)
 
@@ -660,8 +894,12 @@ def not_known_counts(fig: pd.DataFrame) -> pd.Series:
 # --- views for tables and charts ----------------------------------------------------------------------
 
 
-def view(fig: pd.DataFrame, breakdown: str | tuple[str, ...], period: str | None = None,
-         measures: tuple[str, ...] | None = None) -> pd.DataFrame:
+def view(
+    fig: pd.DataFrame,
+    breakdown: str | tuple[str, ...],
+    period: str | None = None,
+    measures: tuple[str, ...] | None = None,
+) -> pd.DataFrame:
     """The published rows of one or more breakdowns (and one period), for a table or chart."""
     names = (breakdown,) if isinstance(breakdown, str) else tuple(breakdown)
     wanted = list(names) + [f"{n}_not_known" for n in names]
@@ -688,5 +926,9 @@ class Context:
 
 
 def context(tables: dict, quarter: Quarter) -> Context:
-    return Context(quarter.year_ending, quarter.period, populations(tables, quarter),
-                   [q.year_ending.label for q in history(tables, quarter)])
+    return Context(
+        quarter.year_ending,
+        quarter.period,
+        populations(tables, quarter),
+        [q.year_ending.label for q in history(tables, quarter)],
+    )

@@ -60,8 +60,12 @@ GROUP_PHRASES = {
     "No SEN recorded": "children with no SEN recorded",
     TOTAL: "all children",
 }
-CHART_LABELS = {"Male": "Boys", "Female": "Girls", LOOKED_AFTER: "Looked after (this council)",
-                ETHNIC_MINORITY: "All ethnic minority groups"}
+CHART_LABELS = {
+    "Male": "Boys",
+    "Female": "Girls",
+    LOOKED_AFTER: "Looked after (this council)",
+    ETHNIC_MINORITY: "All ethnic minority groups",
+}
 VERBS = {
     "cautioned_or_sentenced": "to be cautioned or sentenced",
     "any_outcome": "to have any outcome, including diversion",
@@ -69,8 +73,11 @@ VERBS = {
     "court": "to have a court outcome",
     "custody": "to be sentenced to custody or remanded in custody",
 }
-SHORT = {"cautioned_or_sentenced": "Cautioned or sentenced", "any_outcome": "Any outcome, including diversion",
-         "caseload": "On the caseload"}
+SHORT = {
+    "cautioned_or_sentenced": "Cautioned or sentenced",
+    "any_outcome": "Any outcome, including diversion",
+    "caseload": "On the caseload",
+}
 STAGE_LABELS = {
     "any_outcome": "Any outcome",
     "cautioned_or_sentenced": "Cautioned or sentenced",
@@ -83,8 +90,11 @@ STAGE_PLACES = {
     "court": "at the decision to go to court rather than caution",
     "custody": "at custody or remand in custody",
 }
-STAGE_BEFORE = {"cautioned_or_sentenced": "with any outcome", "court": "cautioned or sentenced",
-                "custody": "with a court outcome"}
+STAGE_BEFORE = {
+    "cautioned_or_sentenced": "with any outcome",
+    "court": "cautioned or sentenced",
+    "custody": "with a court outcome",
+}
 MINORITY_GROUPS = ["Mixed", "Asian", "Black", "Other"]
 
 
@@ -122,8 +132,11 @@ def _period(ctx: Context, cohort: str) -> str:
     return ctx.quarter_period.label if cohort == "caseload" else ctx.year.label
 
 
-SHARE_READINGS = {MORE: "over-represented, and unlikely to be chance", LESS: "under-represented, and unlikely to be chance",
-                  ABOUT: "about the share the population would suggest"}
+SHARE_READINGS = {
+    MORE: "over-represented, and unlikely to be chance",
+    LESS: "under-represented, and unlikely to be chance",
+    ABOUT: "about the share the population would suggest",
+}
 
 
 def share_reading(r: pd.Series | None) -> str:
@@ -150,8 +163,9 @@ def ratio_words(value: float) -> str:
 def interval_words(r: pd.Series) -> str:
     """'95% confidence interval 1.8 to 5.8', with a caution where the figure rests on few children."""
     caution = narrative.caution(r["numerator"]).strip()[1:-1]
-    return (f"95% confidence interval {ratio_number(r['lower'])} to {ratio_number(r['upper'])}"
-            + (f"; {caution}" if caution else ""))
+    return f"95% confidence interval {ratio_number(r['lower'])} to {ratio_number(r['upper'])}" + (
+        f"; {caution}" if caution else ""
+    )
 
 
 def share_words(r: pd.Series | None) -> str:
@@ -173,12 +187,15 @@ def rri_sentence(r: pd.Series | None, group: str, verb: str, against: str) -> st
     return f"{subject} were {ratio_words(r['value'])} {against} {verb} ({interval_words(r)}): {reading(r)}."
 
 
-def readings(fig: pd.DataFrame, cohort: str, breakdown: str, period: str, groups: list[str],
-             against: str = "white") -> str:
+def readings(
+    fig: pd.DataFrame, cohort: str, breakdown: str, period: str, groups: list[str], against: str = "white"
+) -> str:
     """A bullet per group: its relative rate index against White children (or all other children), in words."""
     measure = f"{cohort}_rri_vs_{'white' if against == 'white' else 'others'}"
-    lines = [rri_sentence(row(fig, measure, breakdown, g, period), g, VERBS[cohort], other_phrase(breakdown, g, against))
-             for g in groups]
+    lines = [
+        rri_sentence(row(fig, measure, breakdown, g, period), g, VERBS[cohort], other_phrase(breakdown, g, against))
+        for g in groups
+    ]
     return "\n".join(f"- {line}" for line in lines)
 
 
@@ -198,20 +215,25 @@ COHORT_COLUMNS = {
     "Of whom ethnicity not known": ("cohort_ethnicity_not_known", "numerator"),
     "Left out by the counting rules": ("cohort_left_out", "numerator"),
 }
-COHORT_NOTE = ("Left out: outcomes for children living in another YJS area or aged over 17 at the offence, and "
-               "caseload children under 10 or over 17 at the end of the quarter. [c] withheld.")
+COHORT_NOTE = (
+    "Left out: outcomes for children living in another YJS area or aged over 17 at the offence, and "
+    "caseload children under 10 or over 17 at the end of the quarter. [c] withheld."
+)
 
 
 def cohort_text(fig: pd.DataFrame, ctx: Context) -> str:
     """Two sentences: how many children are in each cohort, and how many have no ethnicity recorded."""
+
     def get(measure, cohort):
         return row(fig, measure, "cohort", COHORTS[cohort].capitalize())
 
     a, b, c = (get("cohort_children", k) for k in COHORTS)
     unknown = [get("cohort_ethnicity_not_known", k) for k in COHORTS]
-    text = (f"In the {ctx.year.label}, {count_words(a)} were cautioned or sentenced and {count_words(b)} had an "
-            f"outcome of any kind, including diversion; {count_words(c)} aged 10 to 17 were on the YJS caseload "
-            f"during {ctx.quarter_period.label}.")
+    text = (
+        f"In the {ctx.year.label}, {count_words(a)} were cautioned or sentenced and {count_words(b)} had an "
+        f"outcome of any kind, including diversion; {count_words(c)} aged 10 to 17 were on the YJS caseload "
+        f"during {ctx.quarter_period.label}."
+    )
     if all(u is not None and not u["suppressed"] and u["numerator"] == 0 for u in unknown):
         return text + " Every child's ethnicity was recorded."
 
@@ -221,8 +243,10 @@ def cohort_text(fig: pd.DataFrame, ctx: Context) -> str:
         return f"{int(u['numerator']):,} of those {where}" if u["numerator"] else f"none of those {where}"
 
     parts = [part(u, w) for u, w in zip(unknown, ("cautioned or sentenced", "with any outcome", "on the caseload"))]
-    return (text + f" Ethnicity was not recorded for {_join(parts)}: they are counted in the table but left out of "
-            "the percentages and rates by ethnicity.")
+    return (
+        text + f" Ethnicity was not recorded for {_join(parts)}: they are counted in the table but left out of "
+        "the percentages and rates by ethnicity."
+    )
 
 
 # --- ethnicity of children cautioned or sentenced ---------------------------------------------------
@@ -242,12 +266,14 @@ def ethnicity_columns(cohort: str) -> dict:
     }
 
 
-ETHNICITY_NOTE = ("Shares are of children whose ethnicity is recorded; the 'Not known' row is a share of all the "
-                  "children. Share ratio: share of these children divided by share of the population (above 1 means "
-                  "over-represented). Rate: per 1,000 children aged 10 to 17 in the group. RRI: relative rate index, "
-                  "the group's rate divided by the comparison group's. The interval is for the RRI against White "
-                  "children. [c] withheld (a small number of children, or could reveal one); [x] not available; "
-                  "[z] not applicable.")
+ETHNICITY_NOTE = (
+    "Shares are of children whose ethnicity is recorded; the 'Not known' row is a share of all the "
+    "children. Share ratio: share of these children divided by share of the population (above 1 means "
+    "over-represented). Rate: per 1,000 children aged 10 to 17 in the group. RRI: relative rate index, "
+    "the group's rate divided by the comparison group's. The interval is for the RRI against White "
+    "children. [c] withheld (a small number of children, or could reveal one); [x] not available; "
+    "[z] not applicable."
+)
 
 
 def composition_title(fig: pd.DataFrame, cohort: str, period: str) -> str:
@@ -258,8 +284,13 @@ def composition_title(fig: pd.DataFrame, cohort: str, period: str) -> str:
     if over:
         names = capital(_join([group_phrase(r["group"]) for r in over]))
         return f"{names} made up a larger share of {label} than of all local children aged 10 to 17"
-    shown = [g for g in MINORITY_GROUPS if (r := row(fig, f"{cohort}_children", "ethnic_group", g, period)) is not None
-             and not r["suppressed"] and r["numerator"] > 0]
+    shown = [
+        g
+        for g in MINORITY_GROUPS
+        if (r := row(fig, f"{cohort}_children", "ethnic_group", g, period)) is not None
+        and not r["suppressed"]
+        and r["numerator"] > 0
+    ]
     if not shown:
         return f"No ethnic minority group's share of {label} can be shown to compare with the population"
     return f"No ethnic group was clearly over-represented among {label}"
@@ -271,54 +302,89 @@ def composition_text(fig: pd.DataFrame, cohort: str, period: str) -> str:
     label = COHORTS[cohort]
     total = row(fig, f"{cohort}_children", "ethnic_group", TOTAL, period)
     if total is None or total["suppressed"] or _missing(total["numerator"]) or total["numerator"] == 0:
-        return (f"Ethnicity was not recorded for any of the {label}, or their number is withheld, so no "
-                "comparison by ethnicity can be made.")
+        return (
+            f"Ethnicity was not recorded for any of the {label}, or their number is withheld, so no "
+            "comparison by ethnicity can be made."
+        )
     white = row(fig, f"{cohort}_children", "ethnic_group", WHITE, period)
     minority = row(fig, f"{cohort}_children", "ethnic_minority", ETHNIC_MINORITY, period)
-    text = (f"White children made up {share_words(white)} of {label} (where ethnicity was recorded) and "
-            f"{share_words(row(fig, 'population_share', 'ethnic_group', WHITE))} of all children aged 10 to 17; "
-            f"children from ethnic minority groups made up {share_words(minority)} against "
-            f"{share_words(row(fig, 'population_share', 'ethnic_minority', ETHNIC_MINORITY))}"
-            f"{narrative.caution(total['numerator'])}.")
-    ratios = [r for g in MINORITY_GROUPS if _complete(r := row(fig, f"{cohort}_disproportionality_ratio", "ethnic_group", g, period))
-              and r["numerator"] > 0]
+    text = (
+        f"White children made up {share_words(white)} of {label} (where ethnicity was recorded) and "
+        f"{share_words(row(fig, 'population_share', 'ethnic_group', WHITE))} of all children aged 10 to 17; "
+        f"children from ethnic minority groups made up {share_words(minority)} against "
+        f"{share_words(row(fig, 'population_share', 'ethnic_minority', ETHNIC_MINORITY))}"
+        f"{narrative.caution(total['numerator'])}."
+    )
+    ratios = [
+        r
+        for g in MINORITY_GROUPS
+        if _complete(r := row(fig, f"{cohort}_disproportionality_ratio", "ethnic_group", g, period))
+        and r["numerator"] > 0
+    ]
     if not ratios:
         return text + " No single ethnic minority group's share can be shown."
     top = max(ratios, key=lambda r: r["value"])
     share = row(fig, f"{cohort}_children", "ethnic_group", top["group"], period)
     pop = row(fig, "population_share", "ethnic_group", top["group"])
-    return text + (f" The most over-represented group shown was {group_phrase(top['group'])}: {share_words(share)} of "
-                   f"{label} against {share_words(pop)} of the population, a share ratio of {ratio_number(top['value'])} "
-                   f"({interval_words(top)}): {share_reading(top)}.")
+    return text + (
+        f" The most over-represented group shown was {group_phrase(top['group'])}: {share_words(share)} of "
+        f"{label} against {share_words(pop)} of the population, a share ratio of {ratio_number(top['value'])} "
+        f"({interval_words(top)}): {share_reading(top)}."
+    )
 
 
-def composition_series(fig: pd.DataFrame, cohort: str, period: str, groups: list[str],
-                       breakdown: str = "ethnic_group") -> list[Series]:
+def composition_series(
+    fig: pd.DataFrame, cohort: str, period: str, groups: list[str], breakdown: str = "ethnic_group"
+) -> list[Series]:
     """Paired bars: each group's share of the cohort (with its interval) and of the population."""
     share = [row(fig, f"{cohort}_children", breakdown, g, period) for g in groups]
     pop = [row(fig, "population_share", breakdown, g) for g in groups]
     nan = float("nan")
-    return [Series(COHORTS[cohort].capitalize(), [nan if r is None else r["value"] for r in share],
-                   [r is None or bool(r["suppressed"]) for r in share],
-                   [nan if r is None else r["lower"] for r in share], [nan if r is None else r["upper"] for r in share]),
-            Series("All children aged 10 to 17 in the area", [nan if r is None else r["value"] for r in pop],
-                   [r is not None and bool(r["suppressed"]) for r in pop])]
+    return [
+        Series(
+            COHORTS[cohort].capitalize(),
+            [nan if r is None else r["value"] for r in share],
+            [r is None or bool(r["suppressed"]) for r in share],
+            [nan if r is None else r["lower"] for r in share],
+            [nan if r is None else r["upper"] for r in share],
+        ),
+        Series(
+            "All children aged 10 to 17 in the area",
+            [nan if r is None else r["value"] for r in pop],
+            [r is not None and bool(r["suppressed"]) for r in pop],
+        ),
+    ]
 
 
 # --- across the three cohorts -----------------------------------------------------------------------
 
-def rri_series(fig: pd.DataFrame, ctx: Context, groups: list[str], breakdown: str | dict = "ethnic_group",
-               against: str = "white") -> list[Series]:
+
+def rri_series(
+    fig: pd.DataFrame, ctx: Context, groups: list[str], breakdown: str | dict = "ethnic_group", against: str = "white"
+) -> list[Series]:
     """A relative-rate chart's data: a series per cohort (values, withheld flags, intervals)."""
     nan = float("nan")
     series = []
     for cohort in COHORTS:
-        rows = [row(fig, f"{cohort}_rri_vs_{against}", breakdown if isinstance(breakdown, str) else breakdown[g], g,
-                    _period(ctx, cohort)) for g in groups]
-        series.append(Series(SHORT[cohort], [nan if r is None else r["value"] for r in rows],
-                             [r is None or bool(r["suppressed"]) for r in rows],
-                             [nan if r is None else r["lower"] for r in rows],
-                             [nan if r is None else r["upper"] for r in rows]))
+        rows = [
+            row(
+                fig,
+                f"{cohort}_rri_vs_{against}",
+                breakdown if isinstance(breakdown, str) else breakdown[g],
+                g,
+                _period(ctx, cohort),
+            )
+            for g in groups
+        ]
+        series.append(
+            Series(
+                SHORT[cohort],
+                [nan if r is None else r["value"] for r in rows],
+                [r is None or bool(r["suppressed"]) for r in rows],
+                [nan if r is None else r["lower"] for r in rows],
+                [nan if r is None else r["upper"] for r in rows],
+            )
+        )
     return series
 
 
@@ -334,14 +400,18 @@ def _found(fig, ctx, items, against):
     found = []
     for cohort in COHORTS:
         for bd, g in items:
-            found += [(r, cohort) for r in _significant(fig, f"{cohort}_rri_vs_{against}", bd, _period(ctx, cohort), [g])]
+            found += [
+                (r, cohort) for r in _significant(fig, f"{cohort}_rri_vs_{against}", bd, _period(ctx, cohort), [g])
+            ]
     return found
 
 
 def rri_chart_title(fig: pd.DataFrame, ctx: Context) -> str:
     found = _found(fig, ctx, [("ethnic_group", g) for g in MINORITY_GROUPS], "white")
     if not found:
-        return "No ethnic group was clearly more likely than White children to be in any of the three groups of children"
+        return (
+            "No ethnic group was clearly more likely than White children to be in any of the three groups of children"
+        )
     r, cohort = max(found, key=lambda x: x[0]["value"])
     return f"{capital(group_phrase(r['group']))} were {ratio_words(r['value'])} White children {VERBS[cohort]}"
 
@@ -358,8 +428,10 @@ ACROSS_COLUMNS = {
 
 
 def across_columns(against: str = "white", population_label: str = "Share of children aged 10 to 17") -> dict:
-    return {(population_label if header == "population" else header): (measure.format(against=against), f)
-            for header, (measure, f) in ACROSS_COLUMNS.items()}
+    return {
+        (population_label if header == "population" else header): (measure.format(against=against), f)
+        for header, (measure, f) in ACROSS_COLUMNS.items()
+    }
 
 
 def across_view(fig: pd.DataFrame, ctx: Context, breakdowns: tuple[str, ...]) -> pd.DataFrame:
@@ -371,8 +443,10 @@ def across_view(fig: pd.DataFrame, ctx: Context, breakdowns: tuple[str, ...]) ->
 
 
 def across_note(ctx: Context, extra: str = "") -> str:
-    return (f"Outcomes: {ctx.year.label}. Caseload: {ctx.quarter_period.label}. {extra} "
-            "[c] withheld; [x] not available; [z] not applicable.").replace("  ", " ")
+    return (
+        f"Outcomes: {ctx.year.label}. Caseload: {ctx.quarter_period.label}. {extra} "
+        "[c] withheld; [x] not available; [z] not applicable."
+    ).replace("  ", " ")
 
 
 def across_text(fig: pd.DataFrame, ctx: Context, breakdown: str, groups: list[str], against: str = "others") -> str:
@@ -381,24 +455,33 @@ def across_text(fig: pd.DataFrame, ctx: Context, breakdown: str, groups: list[st
     found = _found(fig, ctx, [(breakdown, g) for g in groups], against)
     lower = _found_lower(fig, ctx, [(breakdown, g) for g in groups], against)
     if not found:
-        text = ("No group was clearly more likely than " + ("White children" if against == "white" else "the rest")
-                + ": for each group shown the relative rate index was either close to 1 or too uncertain at these "
-                "numbers to tell.")
+        text = (
+            "No group was clearly more likely than "
+            + ("White children" if against == "white" else "the rest")
+            + ": for each group shown the relative rate index was either close to 1 or too uncertain at these "
+            "numbers to tell."
+        )
         if lower:
             text += f" {capital(_join(sorted({group_phrase(r['group']) for r, _ in lower})))} were less likely, and unlikely to be chance."
         return text
     r, cohort = max(found, key=lambda x: x[0]["value"])
-    text = (f"{capital(group_phrase(r['group']))} were {ratio_words(r['value'])} "
-            f"{other_phrase(breakdown, r['group'], against)} {VERBS[cohort]} ({interval_words(r)}), the largest "
-            "difference shown that is unlikely to be chance.")
+    text = (
+        f"{capital(group_phrase(r['group']))} were {ratio_words(r['value'])} "
+        f"{other_phrase(breakdown, r['group'], against)} {VERBS[cohort]} ({interval_words(r)}), the largest "
+        "difference shown that is unlikely to be chance."
+    )
     higher = [g for g in groups if g != r["group"] and any(x["group"] == g for x, _ in found)]
     fewer = [g for g in groups if g not in higher and g != r["group"] and any(x["group"] == g for x, _ in lower)]
     if higher:
-        text += (f" {capital(_join([group_phrase(g) for g in higher]))} were also more likely, and unlikely to be "
-                 "chance, in at least one of the three groups of children.")
+        text += (
+            f" {capital(_join([group_phrase(g) for g in higher]))} were also more likely, and unlikely to be "
+            "chance, in at least one of the three groups of children."
+        )
     if fewer:
-        text += (f" {capital(_join([group_phrase(g) for g in fewer]))} were less likely, and unlikely to be "
-                 "chance, in at least one of the three groups of children.")
+        text += (
+            f" {capital(_join([group_phrase(g) for g in fewer]))} were less likely, and unlikely to be "
+            "chance, in at least one of the three groups of children."
+        )
     return text
 
 
@@ -406,12 +489,17 @@ def _found_lower(fig, ctx, items, against):
     found = []
     for cohort in COHORTS:
         for bd, g in items:
-            found += [(r, cohort) for r in
-                      _significant(fig, f"{cohort}_rri_vs_{against}", bd, _period(ctx, cohort), [g], direction="lower")]
+            found += [
+                (r, cohort)
+                for r in _significant(
+                    fig, f"{cohort}_rri_vs_{against}", bd, _period(ctx, cohort), [g], direction="lower"
+                )
+            ]
     return found
 
 
 # --- detailed ethnicity ------------------------------------------------------------------------------
+
 
 def detailed_columns() -> dict:
     return {
@@ -423,21 +511,26 @@ def detailed_columns() -> dict:
     }
 
 
-DETAILED_NOTE = ("Most detailed groups are withheld. Withheld figures are protected within their "
-                 "broad group as well as the whole table, so none can be worked out from the tables above. "
-                 "[c] withheld; [x] not available.")
+DETAILED_NOTE = (
+    "Most detailed groups are withheld. Withheld figures are protected within their "
+    "broad group as well as the whole table, so none can be worked out from the tables above. "
+    "[c] withheld; [x] not available."
+)
 
 
 def detailed_text(fig: pd.DataFrame, ctx: Context) -> str:
     rows = [row(fig, "any_outcome_children", "ethnicity", g, ctx.year.label) for g in DETAILED]
     shown = [r for r in rows if r is not None and not r["suppressed"] and r["numerator"] > 0]
     withheld = [r for r in rows if r is not None and r["suppressed"]]
-    return (f"Of the {len(DETAILED)} detailed ethnic groups, {len(shown)} can be shown for children with any outcome "
-            f"and {len(withheld)} are withheld because they hold too few children (or could reveal such a number); "
-            "the rest had none. The five broad groups are the safer basis for conclusions.")
+    return (
+        f"Of the {len(DETAILED)} detailed ethnic groups, {len(shown)} can be shown for children with any outcome "
+        f"and {len(withheld)} are withheld because they hold too few children (or could reveal such a number); "
+        "the rest had none. The five broad groups are the safer basis for conclusions."
+    )
 
 
 # --- decision points ---------------------------------------------------------------------------------
+
 
 def chain_columns(against: str = "white") -> dict:
     return {
@@ -454,8 +547,10 @@ def chain_columns(against: str = "white") -> dict:
 
 def chain_note(against: str = "white") -> str:
     who = "White children" if against == "white" else "the other sex"
-    return (f"Each percentage is of the children at the stage before. RRI: relative rate index against {who} at that "
-            "stage. [c] withheld; [x] not available; [z] not applicable.")
+    return (
+        f"Each percentage is of the children at the stage before. RRI: relative rate index against {who} at that "
+        "stage. [c] withheld; [x] not available; [z] not applicable."
+    )
 
 
 def stage_rows(fig: pd.DataFrame, breakdown: str, group: str, period: str, against: str = "white") -> list:
@@ -464,14 +559,18 @@ def stage_rows(fig: pd.DataFrame, breakdown: str, group: str, period: str, again
     return out + [row(fig, f"decision_{s}_rri_vs_{against}", breakdown, group, period) for s in STAGES[1:]]
 
 
-def chain_title(fig: pd.DataFrame, ctx: Context, group: str = ETHNIC_MINORITY, breakdown: str = "ethnic_minority") -> str:
+def chain_title(
+    fig: pd.DataFrame, ctx: Context, group: str = ETHNIC_MINORITY, breakdown: str = "ethnic_minority"
+) -> str:
     """Where a disparity enters: the first decision point whose RRI is clearly above 1."""
     rows = stage_rows(fig, breakdown, group, ctx.year.label)
     subject = group_phrase(group)
     for stage, r in zip(STAGES, rows):
         if reading(r) == MORE:
-            return (f"A disparity for {subject} enters {STAGE_PLACES[stage]}: they were {ratio_words(r['value'])} "
-                    f"White children {VERBS[stage]}")
+            return (
+                f"A disparity for {subject} enters {STAGE_PLACES[stage]}: they were {ratio_words(r['value'])} "
+                f"White children {VERBS[stage]}"
+            )
     if all(reading(r) == TOO_FEW for r in rows):
         return f"Too few {subject} at each decision point to tell where a disparity enters"
     if all(reading(r) in (TOO_FEW, WITHHELD) for r in rows):
@@ -479,8 +578,13 @@ def chain_title(fig: pd.DataFrame, ctx: Context, group: str = ETHNIC_MINORITY, b
     return f"No decision point showed a clear disparity for {subject}"
 
 
-def chain_text(fig: pd.DataFrame, ctx: Context, group: str = ETHNIC_MINORITY, breakdown: str = "ethnic_minority",
-               against: str = "white") -> str:
+def chain_text(
+    fig: pd.DataFrame,
+    ctx: Context,
+    group: str = ETHNIC_MINORITY,
+    breakdown: str = "ethnic_minority",
+    against: str = "white",
+) -> str:
     """A sentence per decision point, in order, for one group."""
     other = other_phrase(breakdown, group, against)
     subject = group_phrase(group)
@@ -490,8 +594,10 @@ def chain_text(fig: pd.DataFrame, ctx: Context, group: str = ETHNIC_MINORITY, br
             parts.append(f"{STAGE_LABELS[stage]}: {reading(r)}.")
             continue
         lead = "Against the population" if stage == "any_outcome" else f"Of children {STAGE_BEFORE[stage]}"
-        parts.append(f"{lead}, {subject} were {ratio_words(r['value'])} {other} {VERBS[stage]} "
-                     f"({interval_words(r)}): {reading(r)}.")
+        parts.append(
+            f"{lead}, {subject} were {ratio_words(r['value'])} {other} {VERBS[stage]} "
+            f"({interval_words(r)}): {reading(r)}."
+        )
     return " ".join(parts)
 
 
@@ -504,25 +610,40 @@ def chain_series(fig: pd.DataFrame, ctx: Context, groups=((ETHNIC_MINORITY, "eth
     out = []
     for group, breakdown in groups:
         rows = stage_rows(fig, breakdown, group, ctx.year.label)
-        out.append(Series(capital(group_phrase(group)), [nan if r is None else r["value"] for r in rows],
-                          [r is None or bool(r["suppressed"]) for r in rows],
-                          [nan if r is None else r["lower"] for r in rows], [nan if r is None else r["upper"] for r in rows]))
+        out.append(
+            Series(
+                capital(group_phrase(group)),
+                [nan if r is None else r["value"] for r in rows],
+                [r is None or bool(r["suppressed"]) for r in rows],
+                [nan if r is None else r["lower"] for r in rows],
+                [nan if r is None else r["upper"] for r in rows],
+            )
+        )
     return out
 
 
 # --- other characteristics -----------------------------------------------------------------------------
 
 # (breakdown, group) pairs on the chart of other characteristics
-CHARACTERISTIC_ITEMS = [("sex", "Male"), ("sex", "Female"), ("looked_after", LOOKED_AFTER), ("send", "EHCP"),
-                        ("send", "SEN support")]
+CHARACTERISTIC_ITEMS = [
+    ("sex", "Male"),
+    ("sex", "Female"),
+    ("looked_after", LOOKED_AFTER),
+    ("send", "EHCP"),
+    ("send", "SEN support"),
+]
 CHARACTERISTIC_ROWS = {
     "sex": ["Male", "Female", TOTAL, NOT_KNOWN],
     "looked_after": [LOOKED_AFTER, LOOKED_AFTER_ELSEWHERE, NOT_LOOKED_AFTER, TOTAL],
     "send": ["EHCP", "SEN support", "No SEN recorded", TOTAL],
     "age": list(AGES) + [TOTAL],
 }
-CHARACTERISTIC_CAPTIONS = {"sex": "Sex", "looked_after": "Looked-after status", "send": "Special educational needs",
-                           "age": "Age"}
+CHARACTERISTIC_CAPTIONS = {
+    "sex": "Sex",
+    "looked_after": "Looked-after status",
+    "send": "Special educational needs",
+    "age": "Age",
+}
 POPULATION_LABELS = {
     "sex": "Share of children aged 10 to 17",
     "looked_after": "Share of children aged 10 to 17",
@@ -540,7 +661,9 @@ CHARACTERISTIC_NOTES = {
 def characteristics_chart(fig: pd.DataFrame, ctx: Context) -> tuple[list[str], list[Series]]:
     """Labels and series for the chart of RRIs against all other children by sex, looked-after status and SEND."""
     groups = [g for _, g in CHARACTERISTIC_ITEMS]
-    return [chart_label(g) for g in groups], rri_series(fig, ctx, groups, {g: b for b, g in CHARACTERISTIC_ITEMS}, "others")
+    return [chart_label(g) for g in groups], rri_series(
+        fig, ctx, groups, {g: b for b, g in CHARACTERISTIC_ITEMS}, "others"
+    )
 
 
 def characteristics_title(fig: pd.DataFrame, ctx: Context, items=None) -> str:
@@ -548,8 +671,10 @@ def characteristics_title(fig: pd.DataFrame, ctx: Context, items=None) -> str:
     if not found:
         return "No group of children was clearly more likely than other children to be in any of the three groups"
     r, cohort = max(found, key=lambda x: x[0]["value"])
-    return (f"{capital(group_phrase(r['group']))} were {ratio_words(r['value'])} "
-            f"{other_phrase(r['breakdown'], r['group'], 'others')} {VERBS[cohort]}")
+    return (
+        f"{capital(group_phrase(r['group']))} were {ratio_words(r['value'])} "
+        f"{other_phrase(r['breakdown'], r['group'], 'others')} {VERBS[cohort]}"
+    )
 
 
 def characteristics_summary(fig: pd.DataFrame, ctx: Context, cohort: str = "cautioned_or_sentenced") -> str:
@@ -559,10 +684,14 @@ def characteristics_summary(fig: pd.DataFrame, ctx: Context, cohort: str = "caut
     for bd, g in CHARACTERISTIC_ITEMS:
         found += _significant(fig, f"{cohort}_rri_vs_others", bd, _period(ctx, cohort), [g])
     if not found:
-        return (f"By sex, looked-after status and SEND, no group was clearly more likely than other children "
-                f"{VERBS[cohort]}, or the figures are withheld or too uncertain to tell.")
-    parts = [f"{group_phrase(r['group'])} ({ratio_words(r['value'])} {other_phrase(r['breakdown'], r['group'], 'others')})"
-             for r in found]
+        return (
+            f"By sex, looked-after status and SEND, no group was clearly more likely than other children "
+            f"{VERBS[cohort]}, or the figures are withheld or too uncertain to tell."
+        )
+    parts = [
+        f"{group_phrase(r['group'])} ({ratio_words(r['value'])} {other_phrase(r['breakdown'], r['group'], 'others')})"
+        for r in found
+    ]
     return f"{capital(_join(parts))} were more likely {VERBS[cohort]}, and the differences are unlikely to be chance."
 
 
@@ -574,15 +703,19 @@ def source(ctx: Context) -> str:
 def characteristics_source(ctx: Context) -> str:
     """The source line under the chart of other characteristics: each comparison population and its date."""
     looked = ctx.populations["looked_after"].source.split("; ")[0]
-    return (f"Source: YJS case management system extract; population: {ctx.populations['sex'].source}; looked after: "
-            f"{looked}; SEND: {ctx.populations['send'].source}. Lines: 95% confidence intervals. [c] = withheld.")
+    return (
+        f"Source: YJS case management system extract; population: {ctx.populations['sex'].source}; looked after: "
+        f"{looked}; SEND: {ctx.populations['send'].source}. Lines: 95% confidence intervals. [c] = withheld."
+    )
 
 
 def characteristics_alt(fig: pd.DataFrame, ctx: Context) -> str:
-    return ("Grouped bar chart of the relative rate index against all other children for boys, girls, children looked "
-            "after by this council, children with an EHCP and children on SEN support, for children cautioned or "
-            "sentenced, children with any outcome and children on the caseload, with 95% confidence intervals and a "
-            f"line at 1. {characteristics_title(fig, ctx)}. {characteristics_summary(fig, ctx)}")
+    return (
+        "Grouped bar chart of the relative rate index against all other children for boys, girls, children looked "
+        "after by this council, children with an EHCP and children on SEN support, for children cautioned or "
+        "sentenced, children with any outcome and children on the caseload, with 95% confidence intervals and a "
+        f"line at 1. {characteristics_title(fig, ctx)}. {characteristics_summary(fig, ctx)}"
+    )
 
 
 def characteristic_text(fig: pd.DataFrame, ctx: Context, breakdown: str) -> str:
@@ -598,8 +731,12 @@ TREND_GROUPS = [ETHNIC_MINORITY, *MINORITY_GROUPS]
 
 def trend_view(fig: pd.DataFrame, periods: list[str], groups: list[str] = TREND_GROUPS) -> pd.DataFrame:
     """Trend rows re-keyed for a table with a row per period: group becomes the period, measure 'measure:group'."""
-    keep = fig["measure"].isin(TREND_MEASURES) & fig["breakdown"].isin(["ethnic_group", "ethnic_minority"]) & \
-        fig["period"].isin(periods) & fig["group"].isin(groups)
+    keep = (
+        fig["measure"].isin(TREND_MEASURES)
+        & fig["breakdown"].isin(["ethnic_group", "ethnic_minority"])
+        & fig["period"].isin(periods)
+        & fig["group"].isin(groups)
+    )
     out = fig[keep].drop_duplicates(["measure", "group", "period"]).copy()
     out["measure"] = out["measure"] + ":" + out["group"]
     out["group"] = out["period"]
@@ -607,14 +744,18 @@ def trend_view(fig: pd.DataFrame, periods: list[str], groups: list[str] = TREND_
 
 
 def trend_columns() -> dict:
-    cols = {"Share from ethnic minority groups": (f"cautioned_or_sentenced_children:{ETHNIC_MINORITY}", "value"),
-            "RRI, ethnic minority groups": (f"cautioned_or_sentenced_rri_vs_white:{ETHNIC_MINORITY}", "value")}
+    cols = {
+        "Share from ethnic minority groups": (f"cautioned_or_sentenced_children:{ETHNIC_MINORITY}", "value"),
+        "RRI, ethnic minority groups": (f"cautioned_or_sentenced_rri_vs_white:{ETHNIC_MINORITY}", "value"),
+    }
     cols.update({f"RRI, {g}": (f"cautioned_or_sentenced_rri_vs_white:{g}", "value") for g in MINORITY_GROUPS})
     return cols
 
 
-TREND_NOTE = ("Each row is the 12 months to the end of a quarter. Share: of children whose ethnicity is recorded. "
-              "RRI: relative rate index against White children. [c] withheld; [x] not available.")
+TREND_NOTE = (
+    "Each row is the 12 months to the end of a quarter. Share: of children whose ethnicity is recorded. "
+    "RRI: relative rate index against White children. [c] withheld; [x] not available."
+)
 
 
 def trend_rows(fig: pd.DataFrame, periods: list[str], group: str = ETHNIC_MINORITY) -> list:
@@ -629,9 +770,12 @@ def trend_chart_data(fig: pd.DataFrame, ctx: Context, group: str = ETHNIC_MINORI
     def get(r, f):
         return nan if r is None or r["suppressed"] else r[f]
 
-    return {"labels": [p.replace("year ending ", "")[:3] + "\n" + p[-4:] for p in ctx.trend_periods],
-            "values": [get(r, "value") for r in rows], "lower": [get(r, "lower") for r in rows],
-            "upper": [get(r, "upper") for r in rows]}
+    return {
+        "labels": [p.replace("year ending ", "")[:3] + "\n" + p[-4:] for p in ctx.trend_periods],
+        "values": [get(r, "value") for r in rows],
+        "lower": [get(r, "lower") for r in rows],
+        "upper": [get(r, "upper") for r in rows],
+    }
 
 
 def trend_title(fig: pd.DataFrame, ctx: Context, group: str = ETHNIC_MINORITY) -> str:
@@ -647,12 +791,16 @@ def trend_text(fig: pd.DataFrame, ctx: Context, group: str = ETHNIC_MINORITY) ->
     shown = [(p, r) for p, r in zip(ctx.trend_periods, rows) if _complete(r)]
     subject = group_phrase(group)
     if not shown:
-        return f"The figures for {subject} cautioned or sentenced in these periods are withheld, so no trend can be shown."
+        return (
+            f"The figures for {subject} cautioned or sentenced in these periods are withheld, so no trend can be shown."
+        )
     clear = [p for p, r in shown if reading(r) == MORE]
     first_p, first = shown[0]
     last_p, last = shown[-1]
-    text = (f"In the {last_p}, {subject} were {ratio_words(last['value'])} White children to be cautioned or "
-            f"sentenced, against {ratio_number(first['value'])} times in the {first_p}.")
+    text = (
+        f"In the {last_p}, {subject} were {ratio_words(last['value'])} White children to be cautioned or "
+        f"sentenced, against {ratio_number(first['value'])} times in the {first_p}."
+    )
     if len(clear) == len(shown):
         return text + " In every period shown the difference was unlikely to be chance."
     if clear:
@@ -662,17 +810,22 @@ def trend_text(fig: pd.DataFrame, ctx: Context, group: str = ETHNIC_MINORITY) ->
 
 # --- summary and headline -------------------------------------------------------------------------------
 
+
 def no_comparison(fig: pd.DataFrame, ctx: Context) -> str | None:
     """Why the children cautioned or sentenced cannot be compared with the population at all, in words (None when
     they can): the population table counts no children aged 10 to 17, or no child was cautioned or sentenced."""
     period = ctx.year.label
     if not ctx.populations["ethnic_group"].counts.sum():
-        return ("The population table gives no children aged 10 to 17, so there is no population figure to compare "
-                f"the children cautioned or sentenced in the {period} with: no share of the population, rate or "
-                "relative rate index can be given.")
+        return (
+            "The population table gives no children aged 10 to 17, so there is no population figure to compare "
+            f"the children cautioned or sentenced in the {period} with: no share of the population, rate or "
+            "relative rate index can be given."
+        )
     total = row(fig, "cohort_children", "cohort", COHORTS["cautioned_or_sentenced"].capitalize())
     if total is not None and not total["suppressed"] and total["numerator"] == 0:
-        return f"No child was cautioned or sentenced in the {period}, so there is no one to compare with the population."
+        return (
+            f"No child was cautioned or sentenced in the {period}, so there is no one to compare with the population."
+        )
     return None
 
 
@@ -684,13 +837,17 @@ def headline(fig: pd.DataFrame, ctx: Context) -> str:
         why = no_comparison(fig, ctx)
         if why:
             return why
-        return (f"The comparison with White children of children from ethnic minority groups cautioned or sentenced "
-                f"in the {period} is withheld.")
+        return (
+            f"The comparison with White children of children from ethnic minority groups cautioned or sentenced "
+            f"in the {period} is withheld."
+        )
     share = row(fig, "cautioned_or_sentenced_children", "ethnic_minority", ETHNIC_MINORITY, period)
     pop = row(fig, "population_share", "ethnic_minority", ETHNIC_MINORITY)
-    return (f"Children from ethnic minority groups were {share_words(share)} of children cautioned or sentenced in the "
-            f"{period} against {share_words(pop)} of 10 to 17 year olds: {ratio_words(r['value'])} White children "
-            f"to be cautioned or sentenced ({reading(r)}).")
+    return (
+        f"Children from ethnic minority groups were {share_words(share)} of children cautioned or sentenced in the "
+        f"{period} against {share_words(pop)} of 10 to 17 year olds: {ratio_words(r['value'])} White children "
+        f"to be cautioned or sentenced ({reading(r)})."
+    )
 
 
 def summary(fig: pd.DataFrame, ctx: Context) -> str:
@@ -703,8 +860,10 @@ def summary(fig: pd.DataFrame, ctx: Context) -> str:
         top = max(over, key=lambda r: r["value"])
         bullets.append(rri_sentence(top, top["group"], VERBS["cautioned_or_sentenced"], "White children"))
     else:
-        bullets.append("No single ethnic group was clearly more likely than White children to be cautioned or "
-                       "sentenced; for some groups the figures are withheld or too uncertain to tell.")
+        bullets.append(
+            "No single ethnic group was clearly more likely than White children to be cautioned or "
+            "sentenced; for some groups the figures are withheld or too uncertain to tell."
+        )
     bullets.append(chain_title(fig, ctx) + ".")
     bullets.append(characteristics_summary(fig, ctx))
     label = COHORTS["cautioned_or_sentenced"].capitalize()
@@ -713,10 +872,11 @@ def summary(fig: pd.DataFrame, ctx: Context) -> str:
     if unknown is not None and not unknown["suppressed"] and unknown["numerator"] == 0:
         bullets.append("Every child cautioned or sentenced had their ethnicity recorded.")
     else:
-        how_many = ("a withheld number" if unknown is None or unknown["suppressed"]
-                    else f"{int(unknown['numerator']):,}")
-        bullets.append(f"Ethnicity was not recorded for {how_many} of the {count_words(total)} cautioned or sentenced; "
-                       "they are left out of the percentages and rates by ethnicity.")
+        how_many = "a withheld number" if unknown is None or unknown["suppressed"] else f"{int(unknown['numerator']):,}"
+        bullets.append(
+            f"Ethnicity was not recorded for {how_many} of the {count_words(total)} cautioned or sentenced; "
+            "they are left out of the percentages and rates by ethnicity."
+        )
     return "\n".join(f"- {b}" for b in bullets)
 
 

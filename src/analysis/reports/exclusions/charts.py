@@ -24,8 +24,7 @@ def _values(rows: list[pd.Series | None]):
     return value, lower, upper, withheld
 
 
-def paired_bars(fig: pd.DataFrame, measure: str, groups: list[str], *, title: str, subtitle: str,
-                source: str):
+def paired_bars(fig: pd.DataFrame, measure: str, groups: list[str], *, title: str, subtitle: str, source: str):
     """For each group, a bar for children known to the YJS and one for all pupils (the tables give the intervals:
     drawn here, they would run into the value labels)."""
     labels, rows, colours = [], [], []
@@ -35,8 +34,16 @@ def paired_bars(fig: pd.DataFrame, measure: str, groups: list[str], *, title: st
             rows.append(row(fig, f"{prefix}_{measure}", g))
             colours.append(colour)
     value, _, _, withheld = _values(rows)
-    return charts.horizontal_bars(labels, value, withheld, colours=colours, value_format=lambda v: f"{v:,.1f}%",
-                                  title=title, subtitle=subtitle, source=source)
+    return charts.horizontal_bars(
+        labels,
+        value,
+        withheld,
+        colours=colours,
+        value_format=lambda v: f"{v:,.1f}%",
+        title=title,
+        subtitle=subtitle,
+        source=source,
+    )
 
 
 def term_lines(fig: pd.DataFrame, *, title: str, subtitle: str, source: str):
@@ -46,6 +53,13 @@ def term_lines(fig: pd.DataFrame, *, title: str, subtitle: str, source: str):
     b_rows = [row(fig, f"{BOROUGH}_term_one_plus_suspension_rate", r["group"], r["period"]) for r in y_rows]
     y, y_lo, y_hi, _ = _values(y_rows)
     b, _, _, _ = _values(b_rows)
-    return charts.lines([term_axis_label(g) for g in terms["group"]], {YJS_COLUMN: y, ALL_PUPILS: b},
-                        bands={YJS_COLUMN: (y_lo, y_hi)}, value_format=lambda v: f"{v:,.1f}%",
-                        y_label="% suspended at least once", title=title, subtitle=subtitle, source=source)
+    return charts.lines(
+        [term_axis_label(g) for g in terms["group"]],
+        {YJS_COLUMN: y, ALL_PUPILS: b},
+        bands={YJS_COLUMN: (y_lo, y_hi)},
+        value_format=lambda v: f"{v:,.1f}%",
+        y_label="% suspended at least once",
+        title=title,
+        subtitle=subtitle,
+        source=source,
+    )

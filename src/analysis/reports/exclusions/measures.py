@@ -18,7 +18,7 @@ it exists (September to December), the previous year's census is used with
 every pupil moved up one NC year (`census`), and the report says so.
 
 Measures (for a period inside one academic year; DfE definitions where there
-is one, methodology section 4)
+is one, docs/methodology.md, School exclusions)
 ------------------------------------------------------------------------------
 * Suspensions are category FIXD. Lunchtime suspensions (LNCH) are counted
   separately and are in no other suspension figure, as in the DfE statistics.
@@ -83,8 +83,12 @@ UNMATCHED_FILE = "exclusions_unmatched_children.csv"
 
 # --- groups ----------------------------------------------------------------------------------
 SEN_GROUPS = {"E": "EHCP", "K": "SEN support", "N": "No SEN"}
-PHASE_GROUPS = {"PRIMARY": "Primary school", "SECONDARY": "Secondary school", "SPECIAL": "Special school",
-                "AP": "Alternative provision"}
+PHASE_GROUPS = {
+    "PRIMARY": "Primary school",
+    "SECONDARY": "Secondary school",
+    "SPECIAL": "Special school",
+    "AP": "Alternative provision",
+}
 SEX_GROUPS = dict(codes.SEX_CENSUS)
 ETHNIC_GROUPS = (*codes.ETHNIC_GROUPS, codes.NOT_KNOWN)
 LOOKED_AFTER, NOT_LOOKED_AFTER = "Looked after", "Not looked after"
@@ -95,8 +99,23 @@ BEFORE, AFTER = "Before first youth justice involvement", "On or after first you
 # September to December, spring January to March, summer April to August, so a financial-year Q3 or Q4
 # report always ends on a term boundary.
 TERMS = ("Autumn", "Spring", "Summer")
-_TERM_OF_MONTH = np.array(["", "Spring", "Spring", "Spring", "Summer", "Summer", "Summer", "Summer", "Summer",
-                           "Autumn", "Autumn", "Autumn", "Autumn"])
+_TERM_OF_MONTH = np.array(
+    [
+        "",
+        "Spring",
+        "Spring",
+        "Spring",
+        "Summer",
+        "Summer",
+        "Summer",
+        "Summer",
+        "Summer",
+        "Autumn",
+        "Autumn",
+        "Autumn",
+        "Autumn",
+    ]
+)
 _TERM_START = {"Autumn": (0, 9), "Spring": (1, 1), "Summer": (1, 4)}  # (years after the academic year starts, month)
 
 
@@ -119,7 +138,7 @@ def check_nc_years(nc_from, nc_to) -> tuple[int, int]:
 
 def nc_label(nc_from: int, nc_to: int) -> str:
     """'Years 6 to 11', 'Year 9', 'Reception to Year 6'."""
-    name = lambda n: "Reception" if n == 0 else f"Year {n}"  # noqa: E731
+    name = lambda n: "Reception" if n == 0 else f"Year {n}"
     if nc_from == nc_to:
         return name(nc_from)
     if nc_from == 0:
@@ -130,6 +149,7 @@ def nc_label(nc_from: int, nc_to: int) -> str:
 # ======================================================================================
 # Cohorts
 # ======================================================================================
+
 
 def rows_where(frame: pd.DataFrame, mask) -> pd.DataFrame:
     """frame[mask] for a mask of the frame's rows (a missing value counts as False), filtered one column at a
@@ -177,8 +197,14 @@ def set_aside_link_children(quarantine_dir: str | Path | None) -> list[str]:
     return sorted(set(rows["child_id"].str.strip()) - {""}) if "child_id" in rows else []
 
 
-def link_children(child_ids: pd.Series, pupil_link: pd.DataFrame, census_rows: pd.DataFrame, nc_from: int, nc_to: int,
-                  set_aside: list[str] | tuple = ()) -> pd.DataFrame:
+def link_children(
+    child_ids: pd.Series,
+    pupil_link: pd.DataFrame,
+    census_rows: pd.DataFrame,
+    nc_from: int,
+    nc_to: int,
+    set_aside: list[str] | tuple = (),
+) -> pd.DataFrame:
     """One row per child: child_id, pupil_id, nc_year, reason (MATCHED, or the first of UNMATCHED_REASONS that applies).
 
     A pupil linked to more than one child is a linkage error: none of those children is matched."""
@@ -246,9 +272,16 @@ def _labels(values: pd.Series, lookup) -> pd.Categorical:
     return pd.Categorical.from_codes(label_codes[codes_], categories=pd.Index(labels, dtype=str))
 
 
-def build_cohort(tables: dict, quarter: Quarter | str, nc_from: int = NC_FROM, nc_to: int = NC_TO, *,
-                 period: Period | None = None, set_aside_links: list[str] | tuple = (),
-                 census_rows: tuple[pd.DataFrame, bool] | None = None) -> Cohort:
+def build_cohort(
+    tables: dict,
+    quarter: Quarter | str,
+    nc_from: int = NC_FROM,
+    nc_to: int = NC_TO,
+    *,
+    period: Period | None = None,
+    set_aside_links: list[str] | tuple = (),
+    census_rows: tuple[pd.DataFrame, bool] | None = None,
+) -> Cohort:
     """The cohorts for `period` (by default the academic year to date at the end of `quarter`), the YJS one
     being the children on the caseload during `quarter`.
 
@@ -270,11 +303,14 @@ def build_cohort(tables: dict, quarter: Quarter | str, nc_from: int = NC_FROM, n
     borough = rows_where(cen[COHORT_COLUMNS], cen["nc_year"].between(nc_from, nc_to)).reset_index(drop=True)
     borough["pupil_id"] = borough["pupil_id"].astype("string")
     matched = linkage[linkage["reason"] == MATCHED]
-    borough["child_id"] = matched["child_id"].array.take(positions(borough["pupil_id"], matched["pupil_id"]),
-                                                         allow_fill=True)
+    borough["child_id"] = matched["child_id"].array.take(
+        positions(borough["pupil_id"], matched["pupil_id"]), allow_fill=True
+    )
     borough["yjs"] = borough["child_id"].notna().to_numpy(bool)
     borough["sen"] = _labels(borough["sen_provision"], lambda v: v.map(SEN_GROUPS).fillna(codes.NOT_KNOWN).astype(str))
-    borough["school_phase"] = _labels(borough["phase"], lambda v: v.map(PHASE_GROUPS).fillna(codes.NOT_KNOWN).astype(str))
+    borough["school_phase"] = _labels(
+        borough["phase"], lambda v: v.map(PHASE_GROUPS).fillna(codes.NOT_KNOWN).astype(str)
+    )
     borough["sex_group"] = _labels(borough["sex"], lambda v: v.map(SEX_GROUPS).fillna(codes.NOT_KNOWN).astype(str))
     borough["ethnic_group"] = _labels(borough["ethnicity"], characteristics.ethnic_groups)
     # the census codes are labelled now; a national cohort holds millions of pupils, so they are not kept
@@ -294,19 +330,38 @@ def build_cohort(tables: dict, quarter: Quarter | str, nc_from: int = NC_FROM, n
     # each pupil's totals in the period, added up by their row in the borough (days in halves: exact sums)
     susp = (ex["category"] == SUSPENSION).to_numpy(bool)
     sessions = ex["sessions"].astype("float64").to_numpy()
-    count = lambda mask: np.bincount(row[mask], minlength=len(borough)).astype(np.int64)  # noqa: E731
+    count = lambda mask: np.bincount(row[mask], minlength=len(borough)).astype(np.int64)
     borough["suspensions"] = count(susp)
     borough["days"] = np.bincount(row, weights=np.where(susp, np.nan_to_num(sessions) / 2, 0.0), minlength=len(borough))
     borough["permanent"] = count((ex["category"] == PERMANENT).to_numpy(bool))
     borough["lunchtime"] = count((ex["category"] == LUNCHTIME).to_numpy(bool))
-    return Cohort(quarter=quarter, period=period, academic_year=year, label=_period_label(period),
-                  nc_from=nc_from, nc_to=nc_to, rolled_forward=rolled, caseload=on, linkage=linkage,
-                  pupils=borough, exclusions=ex, not_in_census=not_in_census,
-                  missing_sessions=int((susp & np.isnan(sessions)).sum()), no_census=bool(cen.empty))
+    return Cohort(
+        quarter=quarter,
+        period=period,
+        academic_year=year,
+        label=_period_label(period),
+        nc_from=nc_from,
+        nc_to=nc_to,
+        rolled_forward=rolled,
+        caseload=on,
+        linkage=linkage,
+        pupils=borough,
+        exclusions=ex,
+        not_in_census=not_in_census,
+        missing_sessions=int((susp & np.isnan(sessions)).sum()),
+        no_census=bool(cen.empty),
+    )
 
 
-def yearly_cohorts(tables: dict, quarter: Quarter | str, nc_from: int = NC_FROM, nc_to: int = NC_TO, *,
-                   previous: int = 3, set_aside_links: list[str] | tuple = ()) -> list[Cohort]:
+def yearly_cohorts(
+    tables: dict,
+    quarter: Quarter | str,
+    nc_from: int = NC_FROM,
+    nc_to: int = NC_TO,
+    *,
+    previous: int = 3,
+    set_aside_links: list[str] | tuple = (),
+) -> list[Cohort]:
     """The academic year to date at the quarter's end, then up to `previous` earlier full academic years
     (newest first), each with the caseload of the same quarter of its year as the YJS cohort. Years with
     no census are left out."""
@@ -321,8 +376,17 @@ def yearly_cohorts(tables: dict, quarter: Quarter | str, nc_from: int = NC_FROM,
         cen = census(pupils, year)
         if cen[0].empty:
             break
-        out.append(build_cohort(tables, earlier, nc_from, nc_to, period=academic_year(year),
-                                set_aside_links=set_aside_links, census_rows=cen))
+        out.append(
+            build_cohort(
+                tables,
+                earlier,
+                nc_from,
+                nc_to,
+                period=academic_year(year),
+                set_aside_links=set_aside_links,
+                census_rows=cen,
+            )
+        )
     return out
 
 
@@ -333,7 +397,9 @@ def write_unmatched(cohort: Cohort, quarantine_dir: str | Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     rows = cohort.linkage[cohort.linkage["reason"] != MATCHED]
     rows = rows.assign(quarter=cohort.quarter.label, nc_years=cohort.nc_text)
-    rows[["quarter", "child_id", "pupil_id", "academic_year", "nc_year", "nc_years", "reason"]].to_csv(path, index=False)
+    rows[["quarter", "child_id", "pupil_id", "academic_year", "nc_year", "nc_years", "reason"]].to_csv(
+        path, index=False
+    )
     return path
 
 
@@ -341,12 +407,13 @@ def write_unmatched(cohort: Cohort, quarantine_dir: str | Path) -> Path:
 # Intervals for means of per-child counts
 # ======================================================================================
 
+
 def _log_mean_se(total, sumsq, n):
     """Mean of per-child values and the standard error of its log (delta method); nan where undefined."""
     total, sumsq, n = (np.asarray(v, dtype=float) for v in (total, sumsq, n))
     with np.errstate(all="ignore"):
         mean = total / n
-        var = (sumsq - n * mean ** 2) / (n - 1)
+        var = (sumsq - n * mean**2) / (n - 1)
         se = np.sqrt(np.maximum(var, 0) / n) / mean
     ok = (n >= 2) & (total > 0)
     return np.where(n > 0, mean, np.nan), np.where(ok, se, np.nan)
@@ -374,7 +441,7 @@ def mean_ratio(total1, sumsq1, n1, total2, sumsq2, n2, level: float = 0.95):
     m2, se2 = _log_mean_se(total2, sumsq2, n2)
     with np.errstate(all="ignore"):
         ratio = np.where(m2 > 0, m1 / m2, np.nan)
-        se = np.sqrt(se1 ** 2 + se2 ** 2)
+        se = np.sqrt(se1**2 + se2**2)
         return ratio, ratio * np.exp(-z * se), ratio * np.exp(z * se)
 
 
@@ -397,8 +464,14 @@ UNITS = {
 }
 ALL_MEASURES = tuple(UNITS)
 BREAKDOWN_MEASURES = ("one_plus_suspension_rate", "suspension_rate", "permanent_exclusion_rate")
-RATIO_MEASURES = ("one_plus_suspension_rate", "suspension_rate", "suspensions_per_suspended_child",
-                  "days_lost_per_suspended_child", "days_lost_per_pupil", "permanent_exclusion_rate")
+RATIO_MEASURES = (
+    "one_plus_suspension_rate",
+    "suspension_rate",
+    "suspensions_per_suspended_child",
+    "days_lost_per_suspended_child",
+    "days_lost_per_pupil",
+    "permanent_exclusion_rate",
+)
 
 
 def sums(pupils: pd.DataFrame, by: str | None = None, groups: list[str] | None = None) -> pd.DataFrame:
@@ -406,21 +479,36 @@ def sums(pupils: pd.DataFrame, by: str | None = None, groups: list[str] | None =
     and D2, permanent exclusions P, lunchtime suspensions L. Groups absent from the data get zeros."""
     p = pupils
     s, d = p["suspensions"].to_numpy(np.int64), p["days"].to_numpy(float)
-    values = {"n": np.ones(len(p)), "k": s > 0, "S": s, "S2": s ** 2, "D": d, "D2": d ** 2,
-              "P": p["permanent"].to_numpy(np.int64), "L": p["lunchtime"].to_numpy(np.int64)}
+    values = {
+        "n": np.ones(len(p)),
+        "k": s > 0,
+        "S": s,
+        "S2": s**2,
+        "D": d,
+        "D2": d**2,
+        "P": p["permanent"].to_numpy(np.int64),
+        "L": p["lunchtime"].to_numpy(np.int64),
+    }
     # Each pupil's group as a whole-number code (groups in order of first appearance; a blank group is left out
     # of the groups but counts in the total). Days come in halves, so every sum here is exact in any order.
     code, names = pd.factorize(p[by].astype(str)) if by else (np.zeros(len(p), np.int64), [TOTAL])
     named = slice(None) if (code >= 0).all() else code >= 0
-    out = pd.DataFrame({c: np.bincount(code[named], weights=np.asarray(v, float)[named], minlength=len(names))
-                        for c, v in values.items()}, index=pd.Index(list(names), dtype="str", name="group"))
+    out = pd.DataFrame(
+        {
+            c: np.bincount(code[named], weights=np.asarray(v, float)[named], minlength=len(names))
+            for c, v in values.items()
+        },
+        index=pd.Index(list(names), dtype="str", name="group"),
+    )
     if by:
         out = out.reindex(list(groups) if groups is not None else sorted(out.index), fill_value=0.0)
         out.loc[TOTAL] = [np.asarray(v, float).sum() for v in values.values()]
     return out.astype(float)
 
 
-def _cohort_rows(prefix: str, s: pd.DataFrame, measures, period: str, breakdown: str, group_of=lambda g: g) -> list[dict]:
+def _cohort_rows(
+    prefix: str, s: pd.DataFrame, measures, period: str, breakdown: str, group_of=lambda g: g
+) -> list[dict]:
     rows = []
     n, k, S, D, P = (s[c].to_numpy() for c in ("n", "k", "S", "D", "P"))
     wil_lo, wil_hi = intervals.wilson(k, n)
@@ -445,15 +533,28 @@ def _cohort_rows(prefix: str, s: pd.DataFrame, measures, period: str, breakdown:
     for measure in measures:
         kind, num, den, val, lo, hi = spec[measure]
         for i, g in enumerate(s.index):
-            pick = lambda a: a[i] if np.ndim(a) else a  # noqa: E731
-            rows.append({"measure": f"{prefix}_{measure}", "breakdown": breakdown, "group": group_of(g),
-                         "period": period, "kind": kind, "numerator": pick(num), "denominator": pick(den),
-                         "value": pick(val), "lower": pick(lo), "upper": pick(hi),
-                         "unit": unit_pupils if measure == "pupils" else UNITS[measure]})
+            pick = lambda a: a[i] if np.ndim(a) else a
+            rows.append(
+                {
+                    "measure": f"{prefix}_{measure}",
+                    "breakdown": breakdown,
+                    "group": group_of(g),
+                    "period": period,
+                    "kind": kind,
+                    "numerator": pick(num),
+                    "denominator": pick(den),
+                    "value": pick(val),
+                    "lower": pick(lo),
+                    "upper": pick(hi),
+                    "unit": unit_pupils if measure == "pupils" else UNITS[measure],
+                }
+            )
     return rows
 
 
-def _ratio_rows(y: pd.DataFrame, b: pd.DataFrame, measures, period: str, breakdown: str, group_of=lambda g: g) -> list[dict]:
+def _ratio_rows(
+    y: pd.DataFrame, b: pd.DataFrame, measures, period: str, breakdown: str, group_of=lambda g: g
+) -> list[dict]:
     """YJS figure divided by the borough figure, per group. `numerator` and `numerator_2` are the children
     (or permanent exclusions) each side rests on, so a ratio is withheld when either is small."""
     rows = []
@@ -467,7 +568,11 @@ def _ratio_rows(y: pd.DataFrame, b: pd.DataFrame, measures, period: str, breakdo
         "suspensions_per_suspended_child": (mean_ratio(y["S"], y["S2"], ky, b["S"], b["S2"], kb), ky, kb),
         "days_lost_per_suspended_child": (mean_ratio(y["D"], y["D2"], ky, b["D"], b["D2"], kb), ky, kb),
         "days_lost_per_pupil": (mean_ratio(y["D"], y["D2"], ny, b["D"], b["D2"], nb), ky, kb),
-        "permanent_exclusion_rate": (intervals.katz_ratio(np.where(ok_p, Py, 0), ny, np.where(ok_p, Pb, 0), nb), Py, Pb),
+        "permanent_exclusion_rate": (
+            intervals.katz_ratio(np.where(ok_p, Py, 0), ny, np.where(ok_p, Pb, 0), nb),
+            Py,
+            Pb,
+        ),
     }
     for measure in measures:
         (ratio, lo, hi), num, num2 = computed[measure]
@@ -475,10 +580,21 @@ def _ratio_rows(y: pd.DataFrame, b: pd.DataFrame, measures, period: str, breakdo
         if measure == "permanent_exclusion_rate":
             ratio, lo, hi = (np.where(ok_p, a, np.nan) for a in (ratio, lo, hi))
         for i, g in enumerate(y.index):
-            rows.append({"measure": f"{RATIO}_{measure}", "breakdown": breakdown, "group": group_of(g),
-                         "period": period, "kind": "ratio", "numerator": num[i], "numerator_2": num2[i],
-                         "value": ratio[i], "lower": lo[i], "upper": hi[i],
-                         "unit": f"YJS figure divided by borough figure ({UNITS[measure]})"})
+            rows.append(
+                {
+                    "measure": f"{RATIO}_{measure}",
+                    "breakdown": breakdown,
+                    "group": group_of(g),
+                    "period": period,
+                    "kind": "ratio",
+                    "numerator": num[i],
+                    "numerator_2": num2[i],
+                    "value": ratio[i],
+                    "lower": lo[i],
+                    "upper": hi[i],
+                    "unit": f"YJS figure divided by borough figure ({UNITS[measure]})",
+                }
+            )
     return rows
 
 
@@ -493,8 +609,17 @@ def protect_ratios(fig: pd.DataFrame, mask: pd.Series) -> pd.Series:
     return mask | (is_ratio & component.isin(hidden))
 
 
-def compare(cohort: Cohort, *, by: str | None = None, breakdown: str = "all", groups: list[str] | None = None,
-            measures=ALL_MEASURES, ratios=RATIO_MEASURES, group: str = TOTAL, yjs_only: bool = False) -> pd.DataFrame:
+def compare(
+    cohort: Cohort,
+    *,
+    by: str | None = None,
+    breakdown: str = "all",
+    groups: list[str] | None = None,
+    measures=ALL_MEASURES,
+    ratios=RATIO_MEASURES,
+    group: str = TOTAL,
+    yjs_only: bool = False,
+) -> pd.DataFrame:
     """YJS and borough figures (and their ratios) for the cohort, overall or split by a pupil column.
 
     Without `by`, there is one group, named `group` ('All' unless given, e.g. the academic year)."""
@@ -521,10 +646,23 @@ def share_of_permanent_exclusions(cohort: Cohort, group: str = TOTAL, breakdown:
     p_yjs = int(cohort.yjs["permanent"].sum())
     p_all = int(cohort.pupils["permanent"].sum())
     lo, hi = intervals.wilson(p_yjs, p_all)
-    return figures.frame([{"measure": "yjs_share_of_permanent_exclusions", "breakdown": breakdown, "group": group,
-                           "period": cohort.period.label, "kind": "share", "numerator": p_yjs, "denominator": p_all,
-                           "value": 100 * p_yjs / p_all if p_all else np.nan, "lower": 100 * lo, "upper": 100 * hi,
-                           "unit": "% of the borough's permanent exclusions"}])
+    return figures.frame(
+        [
+            {
+                "measure": "yjs_share_of_permanent_exclusions",
+                "breakdown": breakdown,
+                "group": group,
+                "period": cohort.period.label,
+                "kind": "share",
+                "numerator": p_yjs,
+                "denominator": p_all,
+                "value": 100 * p_yjs / p_all if p_all else np.nan,
+                "lower": 100 * lo,
+                "upper": 100 * hi,
+                "unit": "% of the borough's permanent exclusions",
+            }
+        ]
+    )
 
 
 def by_year(cohorts: list[Cohort]) -> pd.DataFrame:
@@ -551,8 +689,14 @@ def by_characteristic(cohort: Cohort, breakdown: str) -> pd.DataFrame:
     column, groups = BREAKDOWNS[breakdown]
     present = set(cohort.pupils[column].unique())
     groups = [g for g in groups if g in present or g != codes.NOT_KNOWN]
-    return compare(cohort, by=column, breakdown=breakdown, groups=groups, measures=BREAKDOWN_MEASURES,
-                   ratios=("one_plus_suspension_rate",))
+    return compare(
+        cohort,
+        by=column,
+        breakdown=breakdown,
+        groups=groups,
+        measures=BREAKDOWN_MEASURES,
+        ratios=("one_plus_suspension_rate",),
+    )
 
 
 def by_looked_after(cohort: Cohort, tables: dict, on: date | None = None) -> pd.DataFrame:
@@ -566,12 +710,26 @@ def by_looked_after(cohort: Cohort, tables: dict, on: date | None = None) -> pd.
     pupils["looked_after"] = ""
     pupils.loc[yjs.index, "looked_after"] = np.where(status, LOOKED_AFTER, NOT_LOOKED_AFTER)
     view = Cohort(**{**cohort.__dict__, "pupils": pupils})
-    return compare(view, by="looked_after", breakdown="looked_after", groups=[LOOKED_AFTER, NOT_LOOKED_AFTER],
-                   measures=BREAKDOWN_MEASURES, yjs_only=True)
+    return compare(
+        view,
+        by="looked_after",
+        breakdown="looked_after",
+        groups=[LOOKED_AFTER, NOT_LOOKED_AFTER],
+        measures=BREAKDOWN_MEASURES,
+        yjs_only=True,
+    )
 
 
-def _counts_table(values: pd.Series, yjs: pd.Series, measure: str, groups: list[str], period: str, breakdown: str,
-                  unit: str, kind: str = "count") -> list[dict]:
+def _counts_table(
+    values: pd.Series,
+    yjs: pd.Series,
+    measure: str,
+    groups: list[str],
+    period: str,
+    breakdown: str,
+    unit: str,
+    kind: str = "count",
+) -> list[dict]:
     """Counts (or shares of the total) of YJS and borough events by group, with an 'All' row."""
     rows = []
     for prefix, mask in ((YJS, yjs.to_numpy(bool)), (BOROUGH, np.ones(len(values), bool))):
@@ -579,8 +737,16 @@ def _counts_table(values: pd.Series, yjs: pd.Series, measure: str, groups: list[
         total = int(mask.sum())
         for g in [*groups, TOTAL]:
             n = total if g == TOTAL else int(counts.get(g, 0))
-            row = {"measure": f"{prefix}_{measure}", "breakdown": breakdown, "group": g, "period": period,
-                   "kind": kind, "numerator": n, "value": n, "unit": unit}
+            row = {
+                "measure": f"{prefix}_{measure}",
+                "breakdown": breakdown,
+                "group": g,
+                "period": period,
+                "kind": kind,
+                "numerator": n,
+                "value": n,
+                "unit": unit,
+            }
             if kind == "share":
                 row.update(denominator=total, value=100 * n / total if total else np.nan)
             rows.append(row)
@@ -594,13 +760,30 @@ def by_reason(cohort: Cohort) -> pd.DataFrame:
     label = ex["reason"].map(codes.EXCLUSION_REASONS).fillna(codes.NOT_KNOWN).astype(str)
     susp = (ex["category"] == SUSPENSION).to_numpy(bool)
     perm = (ex["category"] == PERMANENT).to_numpy(bool)
-    order = label[susp].value_counts().sort_index(kind="stable").sort_values(ascending=False, kind="stable").index.tolist()
+    order = (
+        label[susp].value_counts().sort_index(kind="stable").sort_values(ascending=False, kind="stable").index.tolist()
+    )
     order += sorted(set(label[perm]) - set(order))
     period = cohort.period.label
-    rows = _counts_table(label[susp], ex.loc[susp, "yjs"], "suspensions_by_reason", order, period, "reason",
-                         "% of suspensions", kind="share")
-    rows += _counts_table(label[perm], ex.loc[perm, "yjs"], "permanent_exclusions_by_reason", order, period, "reason",
-                          "permanent exclusions")
+    rows = _counts_table(
+        label[susp],
+        ex.loc[susp, "yjs"],
+        "suspensions_by_reason",
+        order,
+        period,
+        "reason",
+        "% of suspensions",
+        kind="share",
+    )
+    rows += _counts_table(
+        label[perm],
+        ex.loc[perm, "yjs"],
+        "permanent_exclusions_by_reason",
+        order,
+        period,
+        "reason",
+        "permanent exclusions",
+    )
     return figures.frame(rows)
 
 
@@ -609,18 +792,30 @@ def by_provision(cohort: Cohort) -> pd.DataFrame:
     ex = cohort.exclusions[(cohort.exclusions["category"] == PERMANENT).to_numpy(bool)]
     label = ex["post_exclusion_provision"].map(codes.POST_EXCLUSION_PROVISION).fillna(NOT_RECORDED).astype(str)
     groups = [*codes.POST_EXCLUSION_PROVISION.values(), NOT_RECORDED]
-    return figures.frame(_counts_table(label, ex["yjs"], "permanent_exclusions_by_provision", groups,
-                                       cohort.period.label, "post_exclusion_provision", "permanent exclusions"))
+    return figures.frame(
+        _counts_table(
+            label,
+            ex["yjs"],
+            "permanent_exclusions_by_provision",
+            groups,
+            cohort.period.label,
+            "post_exclusion_provision",
+            "permanent exclusions",
+        )
+    )
 
 
 # --- terms -------------------------------------------------------------------------------------
+
 
 def term_of(dates: pd.Series) -> pd.DataFrame:
     """Academic year ('2024/25') and term ('Autumn', 'Spring', 'Summer') of each date, by the fixed-date rule."""
     d = pd.to_datetime(dates)
     first = d.dt.year - (d.dt.month < 9).astype(int)
     year = first.astype(str) + "/" + ((first + 1) % 100).astype(str).str.zfill(2)
-    return pd.DataFrame({"academic_year": year.to_numpy(), "term": _TERM_OF_MONTH[d.dt.month.to_numpy()]}, index=dates.index)
+    return pd.DataFrame(
+        {"academic_year": year.to_numpy(), "term": _TERM_OF_MONTH[d.dt.month.to_numpy()]}, index=dates.index
+    )
 
 
 def term_label(year: str, term: str) -> str:
@@ -653,25 +848,50 @@ def by_term(cohorts: list[Cohort]) -> pd.DataFrame:
         terms = _TERM_OF_MONTH[ex["start_date"].dt.month.to_numpy()]  # as term_of, without the academic year
         pupil = pd.factorize(ex["pupil_id"])[0]  # whole-number codes, to count distinct pupils
         period = c.period.label
-        labels = {t: term_label(c.academic_year, t) + ("" if complete else f" (to {c.period.end.day} {c.period.end:%B})")
-                  for t, complete in terms_in(c.period)}
-        for prefix, mask, n in ((YJS, ex["yjs"].to_numpy(bool), int(c.pupils["yjs"].sum())),
-                                (BOROUGH, np.ones(len(ex), bool), len(c.pupils))):
+        labels = {
+            t: term_label(c.academic_year, t) + ("" if complete else f" (to {c.period.end.day} {c.period.end:%B})")
+            for t, complete in terms_in(c.period)
+        }
+        for prefix, mask, n in (
+            (YJS, ex["yjs"].to_numpy(bool), int(c.pupils["yjs"].sum())),
+            (BOROUGH, np.ones(len(ex), bool), len(c.pupils)),
+        ):
             for term, group in [*labels.items(), (None, TOTAL)]:
                 sel = pupil[mask if term is None else mask & (terms == term)]
                 k = len(np.unique(sel[sel >= 0]))
                 lo, hi = intervals.wilson(k, n)
-                rows.append({"measure": f"{prefix}_term_suspensions", "breakdown": "term", "group": group,
-                             "period": period, "kind": "count", "numerator": len(sel), "value": len(sel),
-                             "unit": "suspensions"})
-                rows.append({"measure": f"{prefix}_term_one_plus_suspension_rate", "breakdown": "term", "group": group,
-                             "period": period, "kind": "share", "numerator": k, "denominator": n,
-                             "value": 100 * k / n if n else np.nan, "lower": 100 * lo, "upper": 100 * hi,
-                             "unit": "% suspended at least once in the term"})
+                rows.append(
+                    {
+                        "measure": f"{prefix}_term_suspensions",
+                        "breakdown": "term",
+                        "group": group,
+                        "period": period,
+                        "kind": "count",
+                        "numerator": len(sel),
+                        "value": len(sel),
+                        "unit": "suspensions",
+                    }
+                )
+                rows.append(
+                    {
+                        "measure": f"{prefix}_term_one_plus_suspension_rate",
+                        "breakdown": "term",
+                        "group": group,
+                        "period": period,
+                        "kind": "share",
+                        "numerator": k,
+                        "denominator": n,
+                        "value": 100 * k / n if n else np.nan,
+                        "lower": 100 * lo,
+                        "upper": 100 * hi,
+                        "unit": "% suspended at least once in the term",
+                    }
+                )
     return figures.frame(rows)
 
 
 # --- timing --------------------------------------------------------------------------------------
+
 
 def first_involvement(tables: dict) -> pd.Series:
     """Each child's first youth justice involvement: the earlier of their first caseload episode start and their
@@ -700,18 +920,31 @@ def timing(cohort: Cohort, tables: dict, until: date | None = None) -> pd.DataFr
     child_when = np.where((first_susp < mapped(first_susp.index.astype(object), first)).to_numpy(bool), BEFORE, AFTER)
     period = f"exclusions on record up to {until.day} {until:%B %Y}"
     rows = []
-    for measure, values, unit in (("timing_suspensions", when[susp], "suspensions"),
-                                  ("timing_permanent_exclusions", when[perm], "permanent exclusions"),
-                                  ("timing_children_first_suspended", child_when, "children")):
+    for measure, values, unit in (
+        ("timing_suspensions", when[susp], "suspensions"),
+        ("timing_permanent_exclusions", when[perm], "permanent exclusions"),
+        ("timing_children_first_suspended", child_when, "children"),
+    ):
         counts = pd.Series(values).value_counts()
         for g in (BEFORE, AFTER, TOTAL):
             n = len(values) if g == TOTAL else int(counts.get(g, 0))
-            rows.append({"measure": measure, "breakdown": "timing", "group": g, "period": period, "kind": "count",
-                         "numerator": n, "value": n, "unit": unit})
+            rows.append(
+                {
+                    "measure": measure,
+                    "breakdown": "timing",
+                    "group": g,
+                    "period": period,
+                    "kind": "count",
+                    "numerator": n,
+                    "value": n,
+                    "unit": unit,
+                }
+            )
     return figures.frame(rows)
 
 
 # --- linkage and data notes ------------------------------------------------------------------
+
 
 def linkage_figures(cohort: Cohort) -> pd.DataFrame:
     """Children on the caseload matched to a pupil in the NC years covered, and the rest by reason (shares of the
@@ -721,9 +954,19 @@ def linkage_figures(cohort: Cohort) -> pd.DataFrame:
     rows = []
     for g in (MATCHED, *UNMATCHED_REASONS, TOTAL):
         n = total if g == TOTAL else int(counts.get(g, 0))
-        rows.append({"measure": "caseload_pupil_match", "breakdown": "match", "group": g, "period": cohort.quarter.label,
-                     "kind": "share", "numerator": n, "denominator": total, "value": 100 * n / total if total else np.nan,
-                     "unit": "% of children on the caseload"})
+        rows.append(
+            {
+                "measure": "caseload_pupil_match",
+                "breakdown": "match",
+                "group": g,
+                "period": cohort.quarter.label,
+                "kind": "share",
+                "numerator": n,
+                "denominator": total,
+                "value": 100 * n / total if total else np.nan,
+                "unit": "% of children on the caseload",
+            }
+        )
     return figures.frame(rows)
 
 
@@ -731,9 +974,21 @@ def data_notes(cohort: Cohort) -> pd.DataFrame:
     """Exclusion records the measures could not use fully: of pupils missing from the census, and suspensions with
     no length."""
     period = cohort.period.label
-    return figures.frame([
-        figures.count("exclusions_of_pupils_not_in_census", cohort.not_in_census, breakdown="data", period=period,
-                      unit="exclusions"),
-        figures.count("suspensions_without_length", cohort.missing_sessions, breakdown="data", period=period,
-                      unit="suspensions"),
-    ])
+    return figures.frame(
+        [
+            figures.count(
+                "exclusions_of_pupils_not_in_census",
+                cohort.not_in_census,
+                breakdown="data",
+                period=period,
+                unit="exclusions",
+            ),
+            figures.count(
+                "suspensions_without_length",
+                cohort.missing_sessions,
+                breakdown="data",
+                period=period,
+                unit="suspensions",
+            ),
+        ]
+    )

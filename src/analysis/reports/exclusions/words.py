@@ -44,13 +44,16 @@ HEADLINE_ROWS = (
 )
 YEAR_ROWS = HEADLINE_ROWS[1:3] + HEADLINE_ROWS[4:8] + HEADLINE_ROWS[8:10]
 
-TABLE_NOTE = ("[c]: withheld to protect children's identities (a comparison too, when the YJS figure it rests on is "
-              "withheld, since it would give that figure back). [x]: not available. [z]: not applicable. A ratio above 1 "
-              "means the figure is higher for children known to the YJS than across the borough.")
+TABLE_NOTE = (
+    "[c]: withheld to protect children's identities (a comparison too, when the YJS figure it rests on is "
+    "withheld, since it would give that figure back). [x]: not available. [z]: not applicable. A ratio above 1 "
+    "means the figure is higher for children known to the YJS than across the borough."
+)
 SOURCE = "Source: YJS case management system; school census and exclusions return."
 
 
 # --- reading figures ------------------------------------------------------------------------
+
 
 def row(fig: pd.DataFrame, measure: str, group: str = TOTAL, period: str | None = None) -> pd.Series | None:
     return first(fig, measure=measure, group=group, period=period)
@@ -97,12 +100,15 @@ def ratio_phrase(r: pd.Series | None, what: str = "the borough rate") -> str | N
 
 # --- no data ---------------------------------------------------------------------------------
 
+
 def no_census(cohort: Cohort) -> str:
     """What is missing when the extract has no school census for the year (or the year before)."""
-    return (f"There is no school data: the extract's school census (pupils.csv) has no rows for {cohort.academic_year} "
-            "or the year before, so no child known to the YJS can be matched to a pupil and there are no pupils to "
-            "compare them with. Every figure in this report is therefore empty. Add the borough's school census (and "
-            "its exclusions return) to the extract to report suspensions and permanent exclusions.")
+    return (
+        f"There is no school data: the extract's school census (pupils.csv) has no rows for {cohort.academic_year} "
+        "or the year before, so no child known to the YJS can be matched to a pupil and there are no pupils to "
+        "compare them with. Every figure in this report is therefore empty. Add the borough's school census (and "
+        "its exclusions return) to the extract to report suspensions and permanent exclusions."
+    )
 
 
 def _none(fig: pd.DataFrame, measure: str) -> bool:
@@ -117,10 +123,13 @@ def _no_one(fig: pd.DataFrame, prefix: str = YJS, group: str = TOTAL) -> bool:
     return r is not None and not r["suppressed"] and r["denominator"] == 0
 
 
-NO_YJS_PUPILS = "No child known to the YJS was matched to a pupil in the years covered, so there is nothing to show here."
+NO_YJS_PUPILS = (
+    "No child known to the YJS was matched to a pupil in the years covered, so there is nothing to show here."
+)
 
 
 # --- the overview ----------------------------------------------------------------------------
+
 
 def table_view(fig: pd.DataFrame, rows=HEADLINE_ROWS, group: str = TOTAL) -> pd.DataFrame:
     """Published figures rearranged for a compact table: one row per measure (its label in `group`), and
@@ -142,8 +151,11 @@ def table_view(fig: pd.DataFrame, rows=HEADLINE_ROWS, group: str = TOTAL) -> pd.
 
 
 def table_columns(nc_text: str) -> dict[str, tuple[str, str]]:
-    return {YJS_COLUMN: (YJS, "value"), f"All pupils in {nc_text}": (BOROUGH, "value"),
-            "YJS compared with borough (ratio)": (RATIO, "value")}
+    return {
+        YJS_COLUMN: (YJS, "value"),
+        f"All pupils in {nc_text}": (BOROUGH, "value"),
+        "YJS compared with borough (ratio)": (RATIO, "value"),
+    }
 
 
 def overview(head: pd.DataFrame, match: pd.DataFrame, cohort: Cohort) -> list[str]:
@@ -152,25 +164,38 @@ def overview(head: pd.DataFrame, match: pd.DataFrame, cohort: Cohort) -> list[st
         return [no_census(cohort)]
     caseload, matched = row(match, "caseload_pupil_match"), row(match, "caseload_pupil_match", MATCHED)
     if shown_count(caseload) == 0:
-        return [f"No child was on the YJS caseload during {cohort.quarter.label}, so no child known to the YJS can be "
-                "compared with the borough's pupils."]
-    census = f"the {cohort.academic_year} school census" + (" (last year's, moved up a year)" if cohort.rolled_forward else "")
-    out = [f"{count(caseload, 'child', 'children').capitalize()} were on the YJS caseload during {cohort.quarter.label}; "
-           f"{number(matched)} of them ({value(matched)}) were matched to a pupil in {cohort.nc_text} in {census}: "
-           "they are the children known to the YJS in this report."]
+        return [
+            f"No child was on the YJS caseload during {cohort.quarter.label}, so no child known to the YJS can be "
+            "compared with the borough's pupils."
+        ]
+    census = f"the {cohort.academic_year} school census" + (
+        " (last year's, moved up a year)" if cohort.rolled_forward else ""
+    )
+    out = [
+        f"{count(caseload, 'child', 'children').capitalize()} were on the YJS caseload during {cohort.quarter.label}; "
+        f"{number(matched)} of them ({value(matched)}) were matched to a pupil in {cohort.nc_text} in {census}: "
+        "they are the children known to the YJS in this report."
+    ]
 
     one_y, one_b = row(head, "yjs_one_plus_suspension_rate"), row(head, "borough_one_plus_suspension_rate")
     ratio = ratio_phrase(row(head, "ratio_one_plus_suspension_rate"))
-    text = (f"In the {cohort.period.label}, {count(one_y, 'child', 'children')} ({value(one_y)}) were suspended at "
-            f"least once, against {value(one_b)} of all {number(row(head, 'borough_pupils'))} pupils in those years")
+    text = (
+        f"In the {cohort.period.label}, {count(one_y, 'child', 'children')} ({value(one_y)}) were suspended at "
+        f"least once, against {value(one_b)} of all {number(row(head, 'borough_pupils'))} pupils in those years"
+    )
     text += (f": {ratio}" if ratio else "") + narrative.caution(matched["numerator"] if shown(matched) else None) + "."
     out.append(text)
 
     susp = row(head, "yjs_suspension_rate")
-    per_y, per_b = row(head, "yjs_suspensions_per_suspended_child"), row(head, "borough_suspensions_per_suspended_child")
+    per_y, per_b = (
+        row(head, "yjs_suspensions_per_suspended_child"),
+        row(head, "borough_suspensions_per_suspended_child"),
+    )
     days_y, days_b = row(head, "yjs_days_lost_per_suspended_child"), row(head, "borough_days_lost_per_suspended_child")
-    out.append(f"They received {count(susp, 'suspension')}, {value(per_y)} per suspended child against {value(per_b)} "
-               f"across the borough, and lost {value(days_y)} school days per suspended child against {value(days_b)}.")
+    out.append(
+        f"They received {count(susp, 'suspension')}, {value(per_y)} per suspended child against {value(per_b)} "
+        f"across the borough, and lost {value(days_y)} school days per suspended child against {value(days_b)}."
+    )
 
     perm_y, perm_b = row(head, "yjs_permanent_exclusion_rate"), row(head, "borough_permanent_exclusion_rate")
     share = row(head, "yjs_share_of_permanent_exclusions")
@@ -179,27 +204,37 @@ def overview(head: pd.DataFrame, match: pd.DataFrame, cohort: Cohort) -> list[st
     elif shown(perm_y) and perm_y["numerator"] == 0:
         out.append(f"None of the borough's {number(perm_b)} permanent exclusions were of children known to the YJS.")
     elif shown(share):
-        out.append(f"{number(perm_y)} of the borough's {number(perm_b)} permanent exclusions ({value(share)}) were of "
-                   "children known to the YJS.")
+        out.append(
+            f"{number(perm_y)} of the borough's {number(perm_b)} permanent exclusions ({value(share)}) were of "
+            "children known to the YJS."
+        )
     else:
-        out.append(f"A withheld number ({SYMBOL}) of the borough's {number(perm_b)} permanent exclusions were of "
-                   "children known to the YJS.")
+        out.append(
+            f"A withheld number ({SYMBOL}) of the borough's {number(perm_b)} permanent exclusions were of "
+            "children known to the YJS."
+        )
     return out
 
 
 def headline(head: pd.DataFrame, cohort: Cohort) -> str:
     """The report's one-line finding for the index page."""
     if cohort.no_census:
-        return (f"No school data: the extract has no school census for {cohort.academic_year}, so suspensions and "
-                "permanent exclusions could not be reported.")
+        return (
+            f"No school data: the extract has no school census for {cohort.academic_year}, so suspensions and "
+            "permanent exclusions could not be reported."
+        )
     one_y, one_b = row(head, "yjs_one_plus_suspension_rate"), row(head, "borough_one_plus_suspension_rate")
     ratio = row(head, "ratio_one_plus_suspension_rate")
     if shown(ratio) and shown(one_y) and ratio["value"] >= 1.05:
-        return (f"Children known to the YJS were {ratio['value']:,.1f} times as likely to be suspended as pupils across "
-                f"the borough: {value(one_y)} against {value(one_b)} in {cohort.nc_text}, {cohort.period.label}.")
+        return (
+            f"Children known to the YJS were {ratio['value']:,.1f} times as likely to be suspended as pupils across "
+            f"the borough: {value(one_y)} against {value(one_b)} in {cohort.nc_text}, {cohort.period.label}."
+        )
     if shown(one_y):
-        return (f"{value(one_y)} of children known to the YJS were suspended at least once in the {cohort.period.label}, "
-                f"against {value(one_b)} of all pupils in {cohort.nc_text}.")
+        return (
+            f"{value(one_y)} of children known to the YJS were suspended at least once in the {cohort.period.label}, "
+            f"against {value(one_b)} of all pupils in {cohort.nc_text}."
+        )
     return f"Suspensions and permanent exclusions of children known to the YJS, {cohort.period.label}."
 
 
@@ -209,8 +244,10 @@ def overview_title(head: pd.DataFrame) -> str:
     ratio = row(head, "ratio_one_plus_suspension_rate")
     if shown(ratio) and ratio["lower"] > 1:
         if ratio["value"] >= 2:
-            return (f"Children known to the YJS were about {ratio['value']:,.0f} times as likely to be suspended as "
-                    "pupils across the borough")
+            return (
+                f"Children known to the YJS were about {ratio['value']:,.0f} times as likely to be suspended as "
+                "pupils across the borough"
+            )
         return "Children known to the YJS were more likely to be suspended than pupils across the borough"
     if shown(ratio) and ratio["upper"] < 1:
         return "Children known to the YJS were less likely to be suspended than pupils across the borough"
@@ -219,27 +256,37 @@ def overview_title(head: pd.DataFrame) -> str:
 
 # --- matching ------------------------------------------------------------------------------
 
+
 def matching(match: pd.DataFrame, cohort: Cohort) -> str:
     if cohort.no_census:
         return no_census(cohort)
     caseload, matched = row(match, "caseload_pupil_match"), row(match, "caseload_pupil_match", MATCHED)
     if shown_count(caseload) == 0:
-        return f"No child was on the YJS caseload during {cohort.quarter.label}, so there is no one to match to a pupil."
-    text = (f"{number(matched)} of the {number(caseload)} children on the caseload ({value(matched)}) were matched to a "
-            f"pupil in {cohort.nc_text} of the {cohort.academic_year} school census.")
+        return (
+            f"No child was on the YJS caseload during {cohort.quarter.label}, so there is no one to match to a pupil."
+        )
+    text = (
+        f"{number(matched)} of the {number(caseload)} children on the caseload ({value(matched)}) were matched to a "
+        f"pupil in {cohort.nc_text} of the {cohort.academic_year} school census."
+    )
     others = match[(match["group"] != MATCHED) & (match["group"] != TOTAL)]
     biggest = narrative.largest_group(others, "caseload_pupil_match")
     if biggest:
-        text += f" The most common reason a child was not matched: \"{biggest.lower()}\"."
-    text += (" The analyst has the list of children not matched, with their reasons, to correct at source; it holds "
-             "personal data and is not part of this report.")
+        text += f' The most common reason a child was not matched: "{biggest.lower()}".'
+    text += (
+        " The analyst has the list of children not matched, with their reasons, to correct at source; it holds "
+        "personal data and is not part of this report."
+    )
     if cohort.rolled_forward:
-        text += (f" The {cohort.academic_year} spring census is not in the extract yet, so pupils are taken from last "
-                 "year's census, each moved up one year.")
+        text += (
+            f" The {cohort.academic_year} spring census is not in the extract yet, so pupils are taken from last "
+            "year's census, each moved up one year."
+        )
     return text
 
 
 # --- years and terms -----------------------------------------------------------------------
+
 
 def years(fig: pd.DataFrame, labels: list[str]) -> str:
     """How the YJS share suspended, and its ratio to the borough, moved across the years shown."""
@@ -252,13 +299,17 @@ def years(fig: pd.DataFrame, labels: list[str]) -> str:
     if not shares:
         return "The yearly figures for children known to the YJS are withheld."
     lo, hi = min(r["value"] for r in shares), max(r["value"] for r in shares)
-    text = (f"Across the {len(labels)} academic years shown, between {formatting.figure(lo, 'share')} and "
-            f"{formatting.figure(hi, 'share')} of children known to the YJS were suspended at least once")
+    text = (
+        f"Across the {len(labels)} academic years shown, between {formatting.figure(lo, 'share')} and "
+        f"{formatting.figure(hi, 'share')} of children known to the YJS were suspended at least once"
+    )
     if ratios:
         rlo, rhi = min(r["value"] for r in ratios), max(r["value"] for r in ratios)
         text += f", {rlo:,.1f} to {rhi:,.1f} times the borough's share"
-    return text + (". The latest year runs only to the end of this quarter, so its counts and shares are lower than a "
-                   "full year's would be; its ratio to the borough, measured over the same months, compares better.")
+    return text + (
+        ". The latest year runs only to the end of this quarter, so its counts and shares are lower than a "
+        "full year's would be; its ratio to the borough, measured over the same months, compares better."
+    )
 
 
 def _term_pairs(fig: pd.DataFrame) -> list[tuple[str, pd.Series, pd.Series]]:
@@ -280,8 +331,10 @@ def terms_title(fig: pd.DataFrame) -> str:
     if all(r > 1 for r in ratios):
         least = math.floor(min(ratios))
         if least >= 2:
-            return (f"In every term since {first}, children known to the YJS were at least {least} times as likely to be "
-                    "suspended as pupils across the borough")
+            return (
+                f"In every term since {first}, children known to the YJS were at least {least} times as likely to be "
+                "suspended as pupils across the borough"
+            )
         return f"In every term since {first}, children known to the YJS were more likely to be suspended than pupils across the borough"
     above = sum(r > 1 for r in ratios)
     return f"Children known to the YJS were more often suspended than other pupils in {above} of {len(ratios)} terms"
@@ -295,9 +348,11 @@ def terms(fig: pd.DataFrame) -> str:
     if not pd.isna(y["denominator"]) and y["denominator"] == 0:
         return NO_YJS_PUPILS
     n = "" if pd.isna(y["denominator"]) else f"{int(y['denominator']):,} "
-    return (f"In the latest term ({label[0].lower() + label[1:]}), {value(y)} of the {n}children known to the YJS were suspended at least "
-            f"once, against {value(b)} of all pupils. The YJS figures rest on far fewer children, so they move more "
-            "from term to term than the borough's; the shaded band is their 95% confidence interval.")
+    return (
+        f"In the latest term ({label[0].lower() + label[1:]}), {value(y)} of the {n}children known to the YJS were suspended at least "
+        f"once, against {value(b)} of all pupils. The YJS figures rest on far fewer children, so they move more "
+        "from term to term than the borough's; the shaded band is their 95% confidence interval."
+    )
 
 
 def term_axis_label(group: str) -> str:
@@ -308,6 +363,7 @@ def term_axis_label(group: str) -> str:
 
 
 # --- characteristics -----------------------------------------------------------------------
+
 
 def _in_sentence(group: str, noun: str) -> str:
     """A group inside a sentence: 'boys', 'the secondary school group', 'the EHCP group', 'the White group'."""
@@ -330,13 +386,18 @@ def breakdown(fig: pd.DataFrame, noun: str) -> str:
     if not visible:
         return f"The figures for children known to the YJS in each group by {noun} are withheld ({SYMBOL})."
     top = max(visible, key=lambda g: visible[g]["value"])
-    text = (f"Among children known to the YJS, the share suspended at least once was highest for {_in_sentence(top, noun)} "
-            f"({value(visible[top])}).")
+    text = (
+        f"Among children known to the YJS, the share suspended at least once was highest for {_in_sentence(top, noun)} "
+        f"({value(visible[top])})."
+    )
     compared = [g for g in visible if shown(bs[g])]
     if compared:
         above = [g for g in compared if visible[g]["value"] > bs[g]["value"]]
-        text += (" In every group shown it was above the share for all pupils in the same group." if len(above) == len(compared)
-                 else f" It was above the share for all pupils in the same group in {len(above)} of the {len(compared)} groups shown.")
+        text += (
+            " In every group shown it was above the share for all pupils in the same group."
+            if len(above) == len(compared)
+            else f" It was above the share for all pupils in the same group in {len(above)} of the {len(compared)} groups shown."
+        )
     hidden = len(groups) - len(visible)
     if hidden:
         text += f" {hidden} group{'s are' if hidden > 1 else ' is'} withheld or not available ({SYMBOL} or [x])."
@@ -345,10 +406,15 @@ def breakdown(fig: pd.DataFrame, noun: str) -> str:
 
 def breakdown_title(fig: pd.DataFrame, noun: str) -> str:
     groups = [g for g in dict.fromkeys(fig["group"]) if g != TOTAL]
-    pairs = [(row(fig, f"{YJS}_one_plus_suspension_rate", g), row(fig, f"{BOROUGH}_one_plus_suspension_rate", g)) for g in groups]
+    pairs = [
+        (row(fig, f"{YJS}_one_plus_suspension_rate", g), row(fig, f"{BOROUGH}_one_plus_suspension_rate", g))
+        for g in groups
+    ]
     pairs = [(y, b) for y, b in pairs if shown(y) and shown(b)]
     if pairs and all(y["value"] > b["value"] for y, b in pairs):
-        return f"Whatever their {noun}, children known to the YJS were more often suspended than pupils across the borough"
+        return (
+            f"Whatever their {noun}, children known to the YJS were more often suspended than pupils across the borough"
+        )
     return f"Share suspended at least once by {noun}"
 
 
@@ -359,15 +425,20 @@ def looked_after(fig: pd.DataFrame) -> str:
     if _no_one(fig):
         return NO_YJS_PUPILS
     if not (shown(la) and shown(not_la)):
-        return ("The suspensions of looked-after children known to the YJS are withheld, so they cannot be compared with "
-                f"other children's ({SYMBOL}).")
+        return (
+            "The suspensions of looked-after children known to the YJS are withheld, so they cannot be compared with "
+            f"other children's ({SYMBOL})."
+        )
     more = "more" if la["value"] > not_la["value"] else "less"
-    return (f"{value(la)} of looked-after children known to the YJS ({count(la, 'child', 'children')}) were suspended at "
-            f"least once, against {value(not_la)} of those not looked after: looked-after children were {more} often "
-            f"suspended{narrative.caution(la['denominator'])}.")
+    return (
+        f"{value(la)} of looked-after children known to the YJS ({count(la, 'child', 'children')}) were suspended at "
+        f"least once, against {value(not_la)} of those not looked after: looked-after children were {more} often "
+        f"suspended{narrative.caution(la['denominator'])}."
+    )
 
 
 # --- reasons and where permanently excluded children now learn --------------------------------
+
 
 def reasons(fig: pd.DataFrame) -> tuple[str, str]:
     top_y = narrative.largest_group(fig, f"{YJS}_suspensions_by_reason")
@@ -375,13 +446,21 @@ def reasons(fig: pd.DataFrame) -> tuple[str, str]:
     if not top_y and _none(fig, f"{YJS}_suspensions_by_reason"):
         return ("Suspensions by main reason", "No child known to the YJS was suspended in the period.")
     if not top_y:
-        return ("Suspensions by main reason", f"The suspensions of children known to the YJS by reason are withheld ({SYMBOL}).")
+        return (
+            "Suspensions by main reason",
+            f"The suspensions of children known to the YJS by reason are withheld ({SYMBOL}).",
+        )
     y, b = row(fig, f"{YJS}_suspensions_by_reason", top_y), row(fig, f"{BOROUGH}_suspensions_by_reason", top_y)
     same = top_y == top_b
-    title = (f"{top_y} was the most common reason for suspension, for children known to the YJS as for all pupils" if same
-             else f"{top_y} was the most common reason for suspending children known to the YJS")
-    text = (f"{top_y} was the main reason for {value(y)} of the suspensions of children known to the YJS, against "
-            f"{value(b)} across the borough.")
+    title = (
+        f"{top_y} was the most common reason for suspension, for children known to the YJS as for all pupils"
+        if same
+        else f"{top_y} was the most common reason for suspending children known to the YJS"
+    )
+    text = (
+        f"{top_y} was the main reason for {value(y)} of the suspensions of children known to the YJS, against "
+        f"{value(b)} across the borough."
+    )
     return title, text
 
 
@@ -393,23 +472,32 @@ def provision(fig: pd.DataFrame) -> str:
     if shown(total_y) and total_y["numerator"] == 0:
         text = "No child known to the YJS was permanently excluded in the period."
     elif shown(total_y) and top_y:
-        text = (f"Of the {count(total_y, 'permanent exclusion')} of children known to the YJS, the most common answer "
-                f"to where the child now receives education was \"{top_y}\" "
-                f"({number(row(fig, f'{YJS}_permanent_exclusions_by_provision', top_y))}).")
+        text = (
+            f"Of the {count(total_y, 'permanent exclusion')} of children known to the YJS, the most common answer "
+            f'to where the child now receives education was "{top_y}" '
+            f"({number(row(fig, f'{YJS}_permanent_exclusions_by_provision', top_y))})."
+        )
     else:
-        text = ("The permanent exclusions of children known to the YJS by where the children now receive education "
-                f"are withheld ({SYMBOL}).")
+        text = (
+            "The permanent exclusions of children known to the YJS by where the children now receive education "
+            f"are withheld ({SYMBOL})."
+        )
     if top_b:
-        text += (f" Across the borough, the most common answer for the {count(total_b, 'permanently excluded pupil')} "
-                 f"was \"{top_b}\" ({number(row(fig, f'{BOROUGH}_permanent_exclusions_by_provision', top_b))}).")
+        text += (
+            f" Across the borough, the most common answer for the {count(total_b, 'permanently excluded pupil')} "
+            f'was "{top_b}" ({number(row(fig, f"{BOROUGH}_permanent_exclusions_by_provision", top_b))}).'
+        )
     return text
 
 
 # --- timing ------------------------------------------------------------------------------------
 
+
 def timing_title(fig: pd.DataFrame) -> str:
-    for measure, subject in (("timing_children_first_suspended", "suspended children known to the YJS were first suspended"),
-                             ("timing_suspensions", "suspensions of children known to the YJS came")):
+    for measure, subject in (
+        ("timing_children_first_suspended", "suspended children known to the YJS were first suspended"),
+        ("timing_suspensions", "suspensions of children known to the YJS came"),
+    ):
         before, after = row(fig, measure, BEFORE), row(fig, measure, AFTER)
         if shown(before) and shown(after) and before["value"] != after["value"]:
             when = "before" if before["value"] > after["value"] else "on or after"
@@ -426,15 +514,22 @@ def timing(fig: pd.DataFrame, records_from: str) -> str:
         return f"No child known to the YJS has a suspension or permanent exclusion on record. {records_from}".strip()
     text = f"Of the {count(children, 'child', 'children')} known to the YJS with a suspension on record, "
     if shown(before) and shown(after):
-        text += (f"{number(before)} were first suspended before their first involvement with youth justice and "
-                 f"{number(after)} on or after it. ")
+        text += (
+            f"{number(before)} were first suspended before their first involvement with youth justice and "
+            f"{number(after)} on or after it. "
+        )
     else:
-        text += ("the numbers first suspended before and after their first involvement with youth justice are withheld, "
-                 f"because one of them is small ({SYMBOL}). ")
+        text += (
+            "the numbers first suspended before and after their first involvement with youth justice are withheld, "
+            f"because one of them is small ({SYMBOL}). "
+        )
     text += f"{number(s_before)} of their {number(s_all)} suspensions came before that first involvement"
     if shown(p_all) and p_all["numerator"] > 0:
-        text += (f", as did {number(p_before)} of their {number(p_all)} permanent exclusions" if shown(p_before) else
-                 f"; the split of their {number(p_all)} permanent exclusions is withheld ({SYMBOL})")
+        text += (
+            f", as did {number(p_before)} of their {number(p_all)} permanent exclusions"
+            if shown(p_before)
+            else f"; the split of their {number(p_all)} permanent exclusions is withheld ({SYMBOL})"
+        )
     return text + f". {records_from}"
 
 
@@ -444,8 +539,10 @@ def records_from(tables: dict) -> str:
     yj = min(tables["caseload"]["start_date"].min(), tables["outcomes"]["outcome_date"].min())
     if pd.isna(ex) or pd.isna(yj):
         return ""
-    return (f"The extract's exclusion records start in {ex:%B %Y} and its youth justice records in {yj:%B %Y}, so for "
-            "older children some earlier exclusions or involvement may be missing.")
+    return (
+        f"The extract's exclusion records start in {ex:%B %Y} and its youth justice records in {yj:%B %Y}, so for "
+        "older children some earlier exclusions or involvement may be missing."
+    )
 
 
 # --- notes on methods ---------------------------------------------------------------------------
@@ -484,14 +581,18 @@ def breakdown_columns(nc_text: str) -> dict[str, tuple[str, str]]:
 def data_note(fig: pd.DataFrame) -> str:
     outside = row(fig, "exclusions_of_pupils_not_in_census")
     no_length = row(fig, "suspensions_without_length")
-    return (f"**Records not fully used.** {count(outside, 'exclusion')} in the period, in the years covered, were of pupils "
-            f"not in that year's census, so they are in no figure here; {count(no_length, 'suspension')} had no length "
-            "recorded, so they count as suspensions but add no days lost.")
+    return (
+        f"**Records not fully used.** {count(outside, 'exclusion')} in the period, in the years covered, were of pupils "
+        f"not in that year's census, so they are in no figure here; {count(no_length, 'suspension')} had no length "
+        "recorded, so they count as suspensions but add no days lost."
+    )
 
 
 TERM_CHART_NOTE = "Shaded band: 95% confidence interval. * Part term, to the end of the quarter."
-TERMS_NOTE = ("Terms by a fixed-date rule: autumn September to December, spring January to March, summer April to "
-              "August. Each year's children known to the YJS are those on the caseload in the same quarter of that year.")
+TERMS_NOTE = (
+    "Terms by a fixed-date rule: autumn September to December, spring January to March, summer April to "
+    "August. Each year's children known to the YJS are those on the caseload in the same quarter of that year."
+)
 
 
 def term_rows(fig: pd.DataFrame) -> list[str]:

@@ -26,10 +26,14 @@ def comparators(latest: pd.DataFrame, measure: str = "binary_reoffending_rate"):
     period = last["period"].iloc[0]
     title = words.comparator_title(latest, measure, "Binary reoffending rate")
     fig = charts.horizontal_bars(
-        last["area_name"], last["value"], title=title,
+        last["area_name"],
+        last["value"],
+        title=title,
         subtitle=f"Binary reoffending rate (%), 12-month cohort {period}, as published",
-        source=f"Source: {last['source'].iloc[0]}.", value_format=lambda v: f"{v:.1f}%",
-        colours=[charts.FOCUS if t == "this_yjs" else charts.CONTEXT for t in last["area_type"]])
+        source=f"Source: {last['source'].iloc[0]}.",
+        value_format=lambda v: f"{v:.1f}%",
+        colours=[charts.FOCUS if t == "this_yjs" else charts.CONTEXT for t in last["area_type"]],
+    )
     values = ", ".join(f"{a} {v}%" for a, v in zip(last["area_name"], last["value_as_published"]))
     return fig, title, f"Bar chart of published binary reoffending rates for {period}: {values}. {title}."
 
@@ -41,15 +45,30 @@ def trend(fig_trend: pd.DataFrame, status: pd.DataFrame, area_name: str):
     complete = status["complete"].to_numpy(dtype=bool)
     last_complete = complete.nonzero()[0].max() if complete.any() else -1
     joins = np.arange(len(complete)) == last_complete  # the maturing line starts from the last complete cohort
-    series = {"Complete": np.where(complete, shown, np.nan), "Still maturing": np.where(~complete | joins, shown, np.nan)}
+    series = {
+        "Complete": np.where(complete, shown, np.nan),
+        "Still maturing": np.where(~complete | joins, shown, np.nan),
+    }
     bands = {"Complete": (np.where(complete, rates["lower"], np.nan), np.where(complete, rates["upper"], np.nan))}
-    labels = [f"{p.start:%b}-\n{p.end:%b}" + (f"\n{p.start.year}" if i == 0 or p.start.month == 1 else "")
-              for i, p in enumerate(status["period"])]
+    labels = [
+        f"{p.start:%b}-\n{p.end:%b}" + (f"\n{p.start.year}" if i == 0 or p.start.month == 1 else "")
+        for i, p in enumerate(status["period"])
+    ]
     title = words.trend_title(fig_trend, status)
-    fig = charts.lines(labels, series, bands=bands, title=title, value_format=lambda v: f"{v:.0f}%",
-                       subtitle=f"Binary reoffending rate (%) of each 3-month cohort, {area_name}, local calculation",
-                       source=f"{SOURCE} Shaded band: 95% confidence interval. Cohorts whose rate is withheld ([c]) are not drawn.")
-    return fig, title, f"Line chart of the binary reoffending rate of each 3-month cohort. {words.trend_sentence(fig_trend, status)}"
+    fig = charts.lines(
+        labels,
+        series,
+        bands=bands,
+        title=title,
+        value_format=lambda v: f"{v:.0f}%",
+        subtitle=f"Binary reoffending rate (%) of each 3-month cohort, {area_name}, local calculation",
+        source=f"{SOURCE} Shaded band: 95% confidence interval. Cohorts whose rate is withheld ([c]) are not drawn.",
+    )
+    return (
+        fig,
+        title,
+        f"Line chart of the binary reoffending rate of each 3-month cohort. {words.trend_sentence(fig_trend, status)}",
+    )
 
 
 def time_to_reoffence(survival: pd.DataFrame, window: Period, area_name: str):
@@ -63,15 +82,31 @@ def time_to_reoffence(survival: pd.DataFrame, window: Period, area_name: str):
     every = words.km_rows(survival)
     bands = {"All children": ([0.0, *every["lower"]], [0.0, *every["upper"]])}
     title = words.km_title(survival)
-    fig = charts.lines([str(m) for m in KM_MONTHS], curves, bands=bands, title=title, y_label="% reoffended",
-                       value_format=lambda v: f"{v:.0f}%",
-                       subtitle=(f"Estimated share (%) with a proven reoffence by months since the caution, sentence or "
-                                 f"release, by tier, {window.months}, {area_name}"),
-                       source=(f"{SOURCE} Kaplan-Meier estimate; shaded band: 95% confidence interval for all children. "
-                               "Tiers and months whose figures are withheld are not drawn."))
+    fig = charts.lines(
+        [str(m) for m in KM_MONTHS],
+        curves,
+        bands=bands,
+        title=title,
+        y_label="% reoffended",
+        value_format=lambda v: f"{v:.0f}%",
+        subtitle=(
+            f"Estimated share (%) with a proven reoffence by months since the caution, sentence or "
+            f"release, by tier, {window.months}, {area_name}"
+        ),
+        source=(
+            f"{SOURCE} Kaplan-Meier estimate; shaded band: 95% confidence interval for all children. "
+            "Tiers and months whose figures are withheld are not drawn."
+        ),
+    )
     drawn = ", ".join(curves) if curves else "no group"
-    return fig, title, (f"Line chart of the cumulative share of children with a proven reoffence by month since their "
-                        f"caution, sentence or release, for {drawn}. {words.km_sentence(survival, window)}")
+    return (
+        fig,
+        title,
+        (
+            f"Line chart of the cumulative share of children with a proven reoffence by month since their "
+            f"caution, sentence or release, for {drawn}. {words.km_sentence(survival, window)}"
+        ),
+    )
 
 
 def tracker_by(fig_tracker: pd.DataFrame, breakdown: str, what: str, area_name: str, period_label: str):
@@ -83,7 +118,13 @@ def tracker_by(fig_tracker: pd.DataFrame, breakdown: str, what: str, area_name: 
     rows = rows[rows["group"].map(sizes).fillna(1) != 0]  # leave out groups with no children (withheld sizes stay)
     title = words.tracker_title(fig_b, what)
     fig = charts.horizontal_bars(
-        rows["group"], rows["value"], rows["suppressed"], title=title, value_format=lambda v: f"{v:.0f}%",
+        rows["group"],
+        rows["value"],
+        rows["suppressed"],
+        title=title,
+        value_format=lambda v: f"{v:.0f}%",
         subtitle=f"Share (%) of tracked children who offended again, by {what}, {area_name}, {period_label}",
-        source=f"{SOURCE} [c] = withheld to protect children's identities. 95% confidence intervals are in the table below.")
+        source=f"{SOURCE} [c] = withheld to protect children's identities. "
+        "95% confidence intervals are in the table below.",
+    )
     return fig, title, f"Bar chart of the share of tracked children who offended again, by {what}. {title}."

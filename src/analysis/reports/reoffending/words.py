@@ -97,8 +97,10 @@ DIVERSION_COLUMNS = {
     "Share who offended again": ("tracker_reoffenders", "value"),
     "Further offences": ("tracker_reoffences", "numerator"),
 }
-KM_COLUMNS = {"Children followed": ("time_to_reoffence_children", "numerator"),
-              **{f"Within {m} months": (f"reoffended_within_{m}_months", "value") for m in KM_TABLE_MONTHS}}
+KM_COLUMNS = {
+    "Children followed": ("time_to_reoffence_children", "numerator"),
+    **{f"Within {m} months": (f"reoffended_within_{m}_months", "value") for m in KM_TABLE_MONTHS},
+}
 BREAKDOWN_NAMES = {
     "tier": ("Tier of the original outcome", "tier of the original outcome"),
     "outcome_type": ("Original outcome", "original outcome"),
@@ -113,6 +115,7 @@ DIVERSION_BREAKDOWN_NAMES = {name: BREAKDOWN_NAMES[name] for name in ("age", "se
 
 # --- the national measure ------------------------------------------------------------
 
+
 def why_this_cohort(c3: Period, c12: Period, extract_date: date) -> str:
     """Why the cohort shown is the latest that can be reported in full."""
     follow_end = add_months(c3.end, REOFFENDING_FOLLOW_UP_MONTHS)
@@ -120,20 +123,29 @@ def why_this_cohort(c3: Period, c12: Period, extract_date: date) -> str:
     nxt = reoffending_cohort(Quarter.containing(c3.end).shift(1), 3)
     nxt_ready = reoffending_wait_ends(nxt.end)
     later = nxt_ready <= extract_date  # the report is for an earlier quarter than the extract allows
-    which = ("The cohort reported is the latest to end within the quarter this report covers" if later else
-             f"The latest cohort with both periods over by the time this extract was taken ({_day(extract_date)}) is "
-             "the children cautioned, sentenced or released from custody in")
-    return (f"Each child is followed for {REOFFENDING_FOLLOW_UP_MONTHS} months from their caution, sentence or release, and "
-            f"an offence counts only once it has been proven, for which the measure allows up to "
-            f"{REOFFENDING_WAIT_MONTHS} more months. "
-            + (f"{which}, the children cautioned, sentenced or released from custody in " if later else f"{which} ")
-            + f"{_months_words(c3)}: the last of them was followed until {_day(follow_end)} and the wait for proceedings "
-            f"ended on {_day(wait_end)}. "
-            + ("" if later else "This is why the figures below are about children from about 18 months ago. ")
-            + f"The 12-month cohort ending at the same time ({_months_words(c12)}) is shown too, because the published "
-            "figures use 12-month cohorts."
-            + ("" if later else f" The next cohort ({_months_words(nxt)}) can be reported from an extract taken on or "
-                                f"after {_day(nxt_ready)}."))
+    which = (
+        "The cohort reported is the latest to end within the quarter this report covers"
+        if later
+        else f"The latest cohort with both periods over by the time this extract was taken ({_day(extract_date)}) is "
+        "the children cautioned, sentenced or released from custody in"
+    )
+    return (
+        f"Each child is followed for {REOFFENDING_FOLLOW_UP_MONTHS} months from their caution, sentence or release, and "
+        f"an offence counts only once it has been proven, for which the measure allows up to "
+        f"{REOFFENDING_WAIT_MONTHS} more months. "
+        + (f"{which}, the children cautioned, sentenced or released from custody in " if later else f"{which} ")
+        + f"{_months_words(c3)}: the last of them was followed until {_day(follow_end)} and the wait for proceedings "
+        f"ended on {_day(wait_end)}. "
+        + ("" if later else "This is why the figures below are about children from about 18 months ago. ")
+        + f"The 12-month cohort ending at the same time ({_months_words(c12)}) is shown too, because the published "
+        "figures use 12-month cohorts."
+        + (
+            ""
+            if later
+            else f" The next cohort ({_months_words(nxt)}) can be reported from an extract taken on or "
+            f"after {_day(nxt_ready)}."
+        )
+    )
 
 
 def cohort_sentence(fig: pd.DataFrame, group: str, what: str) -> str:
@@ -141,16 +153,22 @@ def cohort_sentence(fig: pd.DataFrame, group: str, what: str) -> str:
     n, r = _row(fig, "cohort_children", group), _row(fig, "reoffenders", group)
     k, per = _row(fig, "proven_reoffences", group), _row(fig, "reoffences_per_reoffender", group)
     if _zero(n):
-        return (f"No child was cautioned, sentenced or released from custody in {what}, so there is no reoffending "
-                "to measure.")
+        return (
+            f"No child was cautioned, sentenced or released from custody in {what}, so there is no reoffending "
+            "to measure."
+        )
     text = f"Of the {count_phrase(n, 'child', 'children')} in {what}, "
     if not _shown(r):
         return text + f"the number who committed a proven reoffence is withheld ({SYMBOL})."
-    text += (f"{count_phrase(r, 'child', 'children')} ({_pct(r)}, 95% confidence interval {_ci(r)}) committed a "
-             "proven reoffence within 12 months")
+    text += (
+        f"{count_phrase(r, 'child', 'children')} ({_pct(r)}, 95% confidence interval {_ci(r)}) committed a "
+        "proven reoffence within 12 months"
+    )
     if _shown(k) and _shown(per):
-        text += (f", with {count_phrase(k, 'proven reoffence')} between them "
-                 f"({formatting.figure(per['value'], 'mean')} per child who reoffended)")
+        text += (
+            f", with {count_phrase(k, 'proven reoffence')} between them "
+            f"({formatting.figure(per['value'], 'mean')} per child who reoffended)"
+        )
     text += "."
     if _shown(n) and n["numerator"] < CAUTION_BELOW:
         text += f" These figures rest on {int(n['numerator'])} children, so treat them with caution."
@@ -162,15 +180,20 @@ def custody_check_sentence(fig: pd.DataFrame, period_label: str) -> str:
     row = _row(fig, "custodial_sentences_without_release_episode")
     released = first(fig, measure="cohort_children", breakdown="index_type", group="Release from custody")
     if _zero(row) and _zero(released):
-        return (f"No child in the cohort was released from custody, and no custodial sentence given in {period_label} "
-                "is left without a release date: no child was sentenced to custody in the period, or every custodial "
-                "sentence is still being served.")
-    return ("Releases from custody are dated by the end of the custodial part of the sentence on the caseload. "
-            f"Custodial sentences given in {period_label} with no such caseload episode, and so not counted as "
-            f"releases: {count_phrase(row, 'sentence')}.")
+        return (
+            f"No child in the cohort was released from custody, and no custodial sentence given in {period_label} "
+            "is left without a release date: no child was sentenced to custody in the period, or every custodial "
+            "sentence is still being served."
+        )
+    return (
+        "Releases from custody are dated by the end of the custodial part of the sentence on the caseload. "
+        f"Custodial sentences given in {period_label} with no such caseload episode, and so not counted as "
+        f"releases: {count_phrase(row, 'sentence')}."
+    )
 
 
 # --- published comparators ---------------------------------------------------------------
+
 
 def comparator_intro(comps: pd.DataFrame, area_name: str, file_name: str) -> str:
     """Whose published figures the comparison shows, in honest words (Markdown: the names and titles, from the
@@ -182,13 +205,17 @@ def comparator_intro(comps: pd.DataFrame, area_name: str, file_name: str) -> str
     pubs = "; ".join(plain(p) for p in dict.fromkeys(comps["publication"]))
     same, area_name, file_name = comparators.same_area(comps, area_name), plain(area_name), plain(file_name)
     if same:
-        return (f"Published figures for {names}, as printed in: {pubs}. They come from the Police National Computer "
-                "and are the official measure; the local calculation above uses the YJS's own records, so expect the two "
-                "to differ.")
-    return (f"These are the published figures for {names}, as printed in: {pubs}. They are not figures for "
-            f"{area_name}: they are shown as an example of the comparison an area makes. To compare {area_name} "
-            f"with its own police force area, YJS family and England and Wales, replace the comparator file "
-            f"({file_name}) with the area's published figures.")
+        return (
+            f"Published figures for {names}, as printed in: {pubs}. They come from the Police National Computer "
+            "and are the official measure; the local calculation above uses the YJS's own records, so expect the two "
+            "to differ."
+        )
+    return (
+        f"These are the published figures for {names}, as printed in: {pubs}. They are not figures for "
+        f"{area_name}: they are shown as an example of the comparison an area makes. To compare {area_name} "
+        f"with its own police force area, YJS family and England and Wales, replace the comparator file "
+        f"({file_name}) with the area's published figures."
+    )
 
 
 def comparator_title(comps_latest: pd.DataFrame, measure: str, subject: str) -> str:
@@ -202,9 +229,13 @@ def comparator_title(comps_latest: pd.DataFrame, measure: str, subject: str) -> 
         return f"Published {subject.lower()}, {last['period'].iloc[0]}"
     name, value = this["area_name"].iloc[0], this["value"].iloc[0]
     others = last[last["area_type"] != "this_yjs"]["value"]
-    where = ("the lowest of the areas compared" if (others > value).all() else
-             "the highest of the areas compared" if (others < value).all() else
-             "between its comparators")
+    where = (
+        "the lowest of the areas compared"
+        if (others > value).all()
+        else "the highest of the areas compared"
+        if (others < value).all()
+        else "between its comparators"
+    )
     return f"{name}'s published {subject.lower()} for {last['period'].iloc[0]} was {where}"
 
 
@@ -213,22 +244,31 @@ def local_and_published(fig: pd.DataFrame, group: str, comps: pd.DataFrame, area
     and titles from the extract and the comparator file are shown as written)."""
     r = _row(fig, "reoffenders", group)
     area = formatting.plain(area_name)
-    local = (f"The local calculation for {area}, 12-month cohort {r['period']}, gives a binary rate of {_pct(r)}"
-             if _shown(r) else f"The local binary rate for {area}'s latest 12-month cohort cannot be shown ({SYMBOL})")
+    local = (
+        f"The local calculation for {area}, 12-month cohort {r['period']}, gives a binary rate of {_pct(r)}"
+        if _shown(r)
+        else f"The local binary rate for {area}'s latest 12-month cohort cannot be shown ({SYMBOL})"
+    )
     rows = comps[(comps["measure"] == "binary_reoffending_rate") & (comps["area_type"] == "this_yjs")]
     if rows.empty:
         return local + "."
     last = rows.sort_values(["period_start", "publication_order"], kind="stable").iloc[-1]
     if comparators.same_area(comps, area_name):
-        return (f"{local}; the latest published rate for {formatting.plain(last['area_name'])} is "
-                f"{last['value_as_published']}% for {last['period']} ({formatting.plain(last['publication'])}). "
-                "The periods differ and the published figure comes from the "
-                "Police National Computer, so this is a guide to direction rather than a like-for-like comparison.")
-    return (f"{local}. It is not comparable with the figures above, which are for another area and earlier periods "
-            "(the latest is " f"{last['period']}).")
+        return (
+            f"{local}; the latest published rate for {formatting.plain(last['area_name'])} is "
+            f"{last['value_as_published']}% for {last['period']} ({formatting.plain(last['publication'])}). "
+            "The periods differ and the published figure comes from the "
+            "Police National Computer, so this is a guide to direction rather than a like-for-like comparison."
+        )
+    return (
+        f"{local}. It is not comparable with the figures above, which are for another area and earlier periods "
+        "(the latest is "
+        f"{last['period']})."
+    )
 
 
 # --- trend ----------------------------------------------------------------------------------
+
 
 def trend_title(fig: pd.DataFrame, status: pd.DataFrame) -> str:
     """The latest complete 3-month cohort against the complete cohort a year before it."""
@@ -243,8 +283,9 @@ def trend_title(fig: pd.DataFrame, status: pd.DataFrame) -> str:
         return "The latest complete cohort's reoffending rate was the same as a year earlier"
     moved = "higher" if now["value"] > before["value"] else "lower"
     overlap = not (now["lower"] > before["upper"] or now["upper"] < before["lower"])
-    return (f"The latest complete cohort's reoffending rate was {moved} than a year earlier"
-            + (", within chance variation" if overlap else ""))
+    return f"The latest complete cohort's reoffending rate was {moved} than a year earlier" + (
+        ", within chance variation" if overlap else ""
+    )
 
 
 def trend_sentence(fig: pd.DataFrame, status: pd.DataFrame) -> str:
@@ -253,27 +294,42 @@ def trend_sentence(fig: pd.DataFrame, status: pd.DataFrame) -> str:
         return "The extract has no outcomes, so there are no 3-month cohorts to follow."
     sizes = fig[(fig["measure"] == "cohort_children") & fig["group"].isin(complete["group"])]
     empty = sum(_zero(r) for _, r in sizes.iterrows())
-    shown = fig[(fig["measure"] == "reoffenders") & ~fig["suppressed"] & fig["value"].notna()
-                & fig["group"].isin(complete["group"])]
+    shown = fig[
+        (fig["measure"] == "reoffenders")
+        & ~fig["suppressed"]
+        & fig["value"].notna()
+        & fig["group"].isin(complete["group"])
+    ]
     if empty and empty == len(complete):
-        text = (f"No child was cautioned, sentenced or released from custody in any of the {len(complete)} complete "
-                "3-month cohorts shown, so there is no reoffending to measure.")
+        text = (
+            f"No child was cautioned, sentenced or released from custody in any of the {len(complete)} complete "
+            "3-month cohorts shown, so there is no reoffending to measure."
+        )
     elif empty:
-        text = (f"Of the {len(complete)} complete 3-month cohorts shown, {len(shown)} have a rate that can be shown, "
-                f"{empty} had no children and the others are withheld ({SYMBOL}).")
+        text = (
+            f"Of the {len(complete)} complete 3-month cohorts shown, {len(shown)} have a rate that can be shown, "
+            f"{empty} had no children and the others are withheld ({SYMBOL})."
+        )
     else:
-        text = (f"Of the {len(complete)} complete 3-month cohorts shown, {len(shown)} have a rate that can be shown; "
-                f"the others are withheld ({SYMBOL}).")
+        text = (
+            f"Of the {len(complete)} complete 3-month cohorts shown, {len(shown)} have a rate that can be shown; "
+            f"the others are withheld ({SYMBOL})."
+        )
     if len(shown):
-        text += (f" Their rates ranged from {formatting.figure(shown['value'].min(), 'share')} to "
-                 f"{formatting.figure(shown['value'].max(), 'share')}: with cohorts of this size, rates move a lot by chance.")
+        text += (
+            f" Their rates ranged from {formatting.figure(shown['value'].min(), 'share')} to "
+            f"{formatting.figure(shown['value'].max(), 'share')}: with cohorts of this size, rates move a lot by chance."
+        )
     if len(maturing):
-        text += (f" The last {len(maturing)} cohorts are still maturing: some of their reoffences have not happened or "
-                 "not been proven yet, so their rates will rise and are not comparable with the complete ones.")
+        text += (
+            f" The last {len(maturing)} cohorts are still maturing: some of their reoffences have not happened or "
+            "not been proven yet, so their rates will rise and are not comparable with the complete ones."
+        )
     return text
 
 
 # --- time to reoffence ---------------------------------------------------------------------------
+
 
 def km_rows(fig: pd.DataFrame, group: str = TOTAL) -> pd.DataFrame:
     rows = fig[(fig["group"] == group) & fig["measure"].str.startswith("reoffended_within_")].copy()
@@ -288,8 +344,10 @@ def km_title(fig: pd.DataFrame) -> str:
         return "Time to a proven reoffence, by tier of the first outcome"
     half = rows[~rows["suppressed"] & (rows["value"] >= last["value"] / 2)]
     if len(half) and half["month"].iloc[0] <= 6:
-        return (f"Half of the reoffending within a year came in the first {half['month'].iloc[0]} months "
-                "after a caution, sentence or release")
+        return (
+            f"Half of the reoffending within a year came in the first {half['month'].iloc[0]} months "
+            "after a caution, sentence or release"
+        )
     return f"An estimated {_pct(last)} of children had a proven reoffence within 12 months"
 
 
@@ -298,52 +356,69 @@ def km_sentence(fig: pd.DataFrame, window: Period) -> str:
     rows = km_rows(fig)
     at = {int(r["month"]): r for _, r in rows.iterrows()}
     if _zero(n):
-        return (f"No child was cautioned, sentenced or released from custody between "
-                f"{window.months.replace(' to ', ' and ')}, so there is no time to reoffence to estimate.")
-    text = (f"{count_phrase(n, 'child', 'children').capitalize()} were cautioned, sentenced or released from custody "
-            f"between {window.months.replace(' to ', ' and ')}. ")
+        return (
+            f"No child was cautioned, sentenced or released from custody between "
+            f"{window.months.replace(' to ', ' and ')}, so there is no time to reoffence to estimate."
+        )
+    text = (
+        f"{count_phrase(n, 'child', 'children').capitalize()} were cautioned, sentenced or released from custody "
+        f"between {window.months.replace(' to ', ' and ')}. "
+    )
     months = [m for m in (3, 6, 12) if m in at]
     if not months:
         return text.strip()
     first, rest = months[0], [f"{_pct(at[m])} within {m} months" for m in months[1:]]
-    text += (f"Allowing for the children whose follow-up is not over yet, an estimated {_pct(at[first])} of them "
-             f"had committed an offence (later proven) within {first} months of their caution, sentence or release"
-             + (", " + " and ".join([", ".join(rest[:-1]), rest[-1]] if len(rest) > 1 else rest) if rest else ""))
+    text += (
+        f"Allowing for the children whose follow-up is not over yet, an estimated {_pct(at[first])} of them "
+        f"had committed an offence (later proven) within {first} months of their caution, sentence or release"
+        + (", " + " and ".join([", ".join(rest[:-1]), rest[-1]] if len(rest) > 1 else rest) if rest else "")
+    )
     text += f" (95% confidence interval at 12 months {_ci(at.get(12))})." if 12 in at else "."
     return text
 
 
 # --- the live tracker ---------------------------------------------------------------------------------
 
+
 def tracker_sentence(fig: pd.DataFrame, period_label: str) -> str:
     n, r = _row(fig, "tracked_children"), _row(fig, "tracker_reoffenders")
     none, k = _row(fig, "tracker_no_further_offence"), _row(fig, "tracker_reoffences")
     if _zero(n):
         return f"No child had an outcome in the {period_label}, so there is no one to track."
-    text = (f"{count_phrase(n, 'child', 'children').capitalize()} had an outcome, diversion included, in the "
-            f"{period_label} and are tracked from their original offence to the date of the extract.")
+    text = (
+        f"{count_phrase(n, 'child', 'children').capitalize()} had an outcome, diversion included, in the "
+        f"{period_label} and are tracked from their original offence to the date of the extract."
+    )
     if _shown(none) and _shown(r):
-        text += (f" Of them, {count_phrase(none, 'child', 'children')} ({_pct(none)}) have had no further offence; "
-                 f"{count_phrase(r, 'child', 'children')} ({_pct(r)}) have")
+        text += (
+            f" Of them, {count_phrase(none, 'child', 'children')} ({_pct(none)}) have had no further offence; "
+            f"{count_phrase(r, 'child', 'children')} ({_pct(r)}) have"
+        )
         text += f", committing {count_phrase(k, 'further offence')} between them." if _shown(k) else "."
     else:
         text += f" The numbers with and without a further offence are withheld ({SYMBOL})."
     return text
 
 
-def _comparable(fig: pd.DataFrame, measure: str = "tracker_reoffenders", base: str = "tracked_children") -> pd.DataFrame:
+def _comparable(
+    fig: pd.DataFrame, measure: str = "tracker_reoffenders", base: str = "tracked_children"
+) -> pd.DataFrame:
     """Shown groups (not the total) with a shown share, among groups of at least CAUTION_BELOW children."""
     rows = fig[(fig["measure"] == measure) & (fig["group"] != TOTAL) & ~fig["suppressed"] & fig["value"].notna()]
     sizes = fig[(fig["measure"] == base) & ~fig["suppressed"]].set_index("group")["numerator"]
-    return rows[rows["group"].map(sizes).fillna(0) >= CAUTION_BELOW].sort_values("value", ascending=False, kind="stable")
+    return rows[rows["group"].map(sizes).fillna(0) >= CAUTION_BELOW].sort_values(
+        "value", ascending=False, kind="stable"
+    )
 
 
 def tracker_title(fig: pd.DataFrame, what: str) -> str:
     """The group with the most further offending, if it stands out beyond chance; otherwise says it does not."""
     rows = _comparable(fig)
     if len(rows) < 2:
-        return (f"Further offending by {what}: too few groups to compare (the others are withheld or have fewer than "
-                f"{CAUTION_BELOW} children)")
+        return (
+            f"Further offending by {what}: too few groups to compare (the others are withheld or have fewer than "
+            f"{CAUTION_BELOW} children)"
+        )
     top, rest = rows.iloc[0], rows.iloc[1:]
     if (top["lower"] > rest["upper"]).all():
         return f"Further offending was most common where the {what} was {top['group'].lower()} ({_pct(top)})"
@@ -352,15 +427,19 @@ def tracker_title(fig: pd.DataFrame, what: str) -> str:
 
 def seriousness_sentence(fig: pd.DataFrame) -> str:
     k = _row(fig, "tracker_reoffences")
-    parts = [f"{count_phrase(_row(fig, 'tracker_reoffences', g), 'offence')} {g.lower()}"
-             for g in ("Less serious", "Equally serious", "More serious")]
+    parts = [
+        f"{count_phrase(_row(fig, 'tracker_reoffences', g), 'offence')} {g.lower()}"
+        for g in ("Less serious", "Equally serious", "More serious")
+    ]
     nk = _row(fig, "tracker_reoffences", "Not known")
     if _zero(k):
         return "The children tracked have committed no further offence, so there is nothing to compare."
     of = "Of the" if _shown(k) else "Of"
-    return (f"{of} {count_phrase(k, 'further offence')}, compared with the child's original offence by the YJB "
-            f"seriousness score (1 least to 8 most serious): {parts[0]}, {parts[1]} and {parts[2]}; "
-            f"{count_phrase(nk, 'offence')} could not be compared because a score was missing.")
+    return (
+        f"{of} {count_phrase(k, 'further offence')}, compared with the child's original offence by the YJB "
+        f"seriousness score (1 least to 8 most serious): {parts[0]}, {parts[1]} and {parts[2]}; "
+        f"{count_phrase(nk, 'offence')} could not be compared because a score was missing."
+    )
 
 
 def diversion_sentence(fig: pd.DataFrame) -> str:
@@ -369,19 +448,25 @@ def diversion_sentence(fig: pd.DataFrame) -> str:
         return "No child had diversion as their first outcome in the year."
     text = f"{count_phrase(n, 'child', 'children').capitalize()} had diversion as their first outcome in the year"
     if _shown(r):
-        return text + (f", of whom {count_phrase(r, 'child', 'children')} ({_pct(r)}) have offended again since"
-                       f"{caution(n['numerator'] if _shown(n) else None)}.")
+        return text + (
+            f", of whom {count_phrase(r, 'child', 'children')} ({_pct(r)}) have offended again since"
+            f"{caution(n['numerator'] if _shown(n) else None)}."
+        )
     return text + f"; the number who offended again is withheld ({SYMBOL})."
 
 
 def headline(fig: pd.DataFrame, group: str, what: str) -> str:
     r = _row(fig, "reoffenders", group)
     if _zero(_row(fig, "cohort_children", group)):
-        return (f"No child was cautioned, sentenced or released from custody in {what}, so there is no reoffending "
-                "to measure.")
+        return (
+            f"No child was cautioned, sentenced or released from custody in {what}, so there is no reoffending "
+            "to measure."
+        )
     if _shown(r):
-        return (f"{_pct(r)} of children cautioned, sentenced or released from custody in {what} committed a proven "
-                "reoffence within 12 months (local calculation of the national measure).")
+        return (
+            f"{_pct(r)} of children cautioned, sentenced or released from custody in {what} committed a proven "
+            "reoffence within 12 months (local calculation of the national measure)."
+        )
     return f"The reoffending rate of the {what} cohort is withheld ({SYMBOL})."
 
 

@@ -15,8 +15,8 @@ the window the figure covers), all recomputed from the one extract so that every
 
 Direction of travel compares a figure with the same figure for the previous quarter and the same quarter a year
 earlier: a change is "larger than chance variation would explain" when the two 95% intervals do not overlap (a
-conservative test; methodology.md section 8). Counts carry exact Poisson intervals, rates exact/Byar intervals,
-shares Wilson intervals; reoffences per reoffender is treated as a Poisson rate of reoffences per reoffender.
+conservative test; docs/methodology.md, Quarterly summary). Counts carry exact Poisson intervals, rates exact/Byar
+intervals, shares Wilson intervals; reoffences per reoffender is treated as a Poisson rate of reoffences per reoffender.
 
 Tables for the plans (each checks that its rows add up to its total with `check_adds_up` before publishing):
 outcomes received in the year by type (out-of-court and court, with subtotals), offences by YJB category, the
@@ -48,6 +48,7 @@ TREND_QUARTERS = 8
 # Tables must add up
 # ======================================================================================
 
+
 class TableTotalError(ValueError):
     """A table whose rows do not add up to its total."""
 
@@ -55,28 +56,32 @@ class TableTotalError(ValueError):
 def check_adds_up(table: str, rows, total: float) -> None:
     """Raise `TableTotalError`, naming the table, unless the rows (a list, Series or dict of counts) add up to `total`.
 
-    The published 2021/22 tables fail it: offences 611 against a printed total of 612 (seed_facts I-2), out-of-court
-    disposals 441 against 452 (I-3)."""
+    The published 2021/22 tables fail it: offences 611 against a printed total of 612 (docs/methodology.md, published
+    figure I-2), out-of-court disposals 441 against 452 (I-3)."""
     values = list(rows.values()) if isinstance(rows, dict) else list(rows)
     added = sum(float(v) for v in values)
     if not math.isclose(added, float(total), abs_tol=1e-9):
         raise TableTotalError(
             f"Table '{table}': its {len(values)} rows add up to {added:,.0f} but its total is {float(total):,.0f} "
             f"(a difference of {float(total) - added:+,.0f}). A row is missing or a number is wrong: correct the table "
-            "before it is published.")
+            "before it is published."
+        )
 
 
 def check_within(table: str, rows: dict, total: float) -> None:
     """For tables whose rows may overlap (a child can have several characteristics): no row may exceed the total."""
     over = {k: v for k, v in rows.items() if v > total}
     if over:
-        raise TableTotalError(f"Table '{table}': {', '.join(f'{k} ({v:,.0f})' for k, v in over.items())} exceed the "
-                              f"table's total of {total:,.0f} children.")
+        raise TableTotalError(
+            f"Table '{table}': {', '.join(f'{k} ({v:,.0f})' for k, v in over.items())} exceed the "
+            f"table's total of {total:,.0f} children."
+        )
 
 
 # ======================================================================================
 # Headline measures
 # ======================================================================================
+
 
 @dataclass(frozen=True)
 class Indicator:
@@ -93,24 +98,90 @@ class Indicator:
 
 
 INDICATORS = (
-    Indicator("fte", "first_time_entrants_rate", "numerator", "First time entrants (children, 12 months)",
-              "first time entrants", "count", 0, " children", in_changes=False),
-    Indicator("fte_rate", "first_time_entrants_rate", "value",
-              "First time entrants per 100,000 children aged 10 to 17 (12 months)", "the first time entrant rate",
-              "rate", 1, " per 100,000 children aged 10 to 17"),
-    Indicator("custody_rate", "custody_rate_per_1000", "value",
-              "Custody rate per 1,000 children aged 10 to 17 (12 months)", "the custody rate", "ratio", 2,
-              " per 1,000 children aged 10 to 17"),
-    Indicator("remanded", "children_remanded", "value", "Children remanded (12 months)", "children remanded",
-              "count", 0, " children"),
-    Indicator("remanded_custody", "children_remanded_in_custody", "value", "Children remanded to custody (12 months)",
-              "children remanded to custody", "count", 0, " children"),
-    Indicator("caseload", "children_on_caseload", "value", "Children on the YJS caseload (quarter)",
-              "children on the caseload", "count", 0, " children", window="quarter"),
-    Indicator("reoffending", "reoffenders", "value", "Binary reoffending rate, % (12-month cohort)",
-              "the binary reoffending rate", "share", 1, "%", window="12-month cohort"),
-    Indicator("frequency", "reoffences_per_reoffender", "value", "Reoffences per reoffender (12-month cohort)",
-              "reoffences per reoffender", "ratio", 2, "", window="12-month cohort"),
+    Indicator(
+        "fte",
+        "first_time_entrants_rate",
+        "numerator",
+        "First time entrants (children, 12 months)",
+        "first time entrants",
+        "count",
+        0,
+        " children",
+        in_changes=False,
+    ),
+    Indicator(
+        "fte_rate",
+        "first_time_entrants_rate",
+        "value",
+        "First time entrants per 100,000 children aged 10 to 17 (12 months)",
+        "the first time entrant rate",
+        "rate",
+        1,
+        " per 100,000 children aged 10 to 17",
+    ),
+    Indicator(
+        "custody_rate",
+        "custody_rate_per_1000",
+        "value",
+        "Custody rate per 1,000 children aged 10 to 17 (12 months)",
+        "the custody rate",
+        "ratio",
+        2,
+        " per 1,000 children aged 10 to 17",
+    ),
+    Indicator(
+        "remanded",
+        "children_remanded",
+        "value",
+        "Children remanded (12 months)",
+        "children remanded",
+        "count",
+        0,
+        " children",
+    ),
+    Indicator(
+        "remanded_custody",
+        "children_remanded_in_custody",
+        "value",
+        "Children remanded to custody (12 months)",
+        "children remanded to custody",
+        "count",
+        0,
+        " children",
+    ),
+    Indicator(
+        "caseload",
+        "children_on_caseload",
+        "value",
+        "Children on the YJS caseload (quarter)",
+        "children on the caseload",
+        "count",
+        0,
+        " children",
+        window="quarter",
+    ),
+    Indicator(
+        "reoffending",
+        "reoffenders",
+        "value",
+        "Binary reoffending rate, % (12-month cohort)",
+        "the binary reoffending rate",
+        "share",
+        1,
+        "%",
+        window="12-month cohort",
+    ),
+    Indicator(
+        "frequency",
+        "reoffences_per_reoffender",
+        "value",
+        "Reoffences per reoffender (12-month cohort)",
+        "reoffences per reoffender",
+        "ratio",
+        2,
+        "",
+        window="12-month cohort",
+    ),
 )
 BY_KEY = {i.key: i for i in INDICATORS}
 
@@ -152,24 +223,49 @@ def extract_measures(tables: dict, quarters: list[Quarter], population: int) -> 
     rows = []
     for q, year in zip(quarters, years):
         remanded, in_custody = custody.remanded(tables, year)
-        rows.append(custody.count_figure("children_remanded", remanded, year, "children remanded (remand starting in the period)",
-                                         group=q.label, breakdown=BREAKDOWN))
-        rows.append(custody.count_figure("children_remanded_in_custody", in_custody, year,
-                                         "children remanded to youth detention accommodation or secure remand",
-                                         group=q.label, breakdown=BREAKDOWN))
+        rows.append(
+            custody.count_figure(
+                "children_remanded",
+                remanded,
+                year,
+                "children remanded (remand starting in the period)",
+                group=q.label,
+                breakdown=BREAKDOWN,
+            )
+        )
+        rows.append(
+            custody.count_figure(
+                "children_remanded_in_custody",
+                in_custody,
+                year,
+                "children remanded to youth detention accommodation or secure remand",
+                group=q.label,
+                breakdown=BREAKDOWN,
+            )
+        )
         on = caseload_module.on_caseload(tables["caseload"], q.period)
-        rows.append(custody.count_figure("children_on_caseload", len(on), q.period, "children on the caseload",
-                                         group=q.label, breakdown=BREAKDOWN))
+        rows.append(
+            custody.count_figure(
+                "children_on_caseload",
+                len(on),
+                q.period,
+                "children on the caseload",
+                group=q.label,
+                breakdown=BREAKDOWN,
+            )
+        )
     fig = pd.concat([fte, cust, figures.frame(rows)], ignore_index=True)
     start = coverage_start(tables)
     starts = {**{y.label: y.start for y in years}, **{q.period.label: q.period.start for q in quarters}}
     return _blank(fig, fig["period"].map(lambda p: pd.Timestamp(starts[p]) < start))
 
 
-def reoffending_measures(tables: dict, quarter: Quarter, extract_date, events: pd.DataFrame | None = None
-                         ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The 12-month cohorts' national measure, one group per quarter (with the ``population`` column `reoffending.protect`
-    needs), and the reoffending report's own cohort figures, which decide together what must be withheld."""
+def reoffending_measures(
+    tables: dict, quarter: Quarter, extract_date, events: pd.DataFrame | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The 12-month cohorts' national measure, one group per quarter (with the ``population`` column
+    `reoffending.protect` needs), and the reoffending report's own cohort figures, which decide together what must be
+    withheld."""
     events = reoffending.index_events(tables) if events is None else events
     pairs = reoffending_cohorts(quarter, extract_date)
     mine = reoffending.national_measure(tables, [(c, 12) for _, c in pairs], events)
@@ -179,7 +275,9 @@ def reoffending_measures(tables: dict, quarter: Quarter, extract_date, events: p
     mine = _blank(mine, mine["period"].map(starts) < coverage_start(tables))
     # reoffences per reoffender as a Poisson rate of reoffences per reoffender, so two cohorts can be compared
     per = mine["measure"] == "reoffences_per_reoffender"
-    _, lower, upper = intervals.rate(mine.loc[per, "numerator"].to_numpy(), mine.loc[per, "denominator"].to_numpy(), per=1)
+    _, lower, upper = intervals.rate(
+        mine.loc[per, "numerator"].to_numpy(), mine.loc[per, "denominator"].to_numpy(), per=1
+    )
     mine.loc[per, "lower"], mine.loc[per, "upper"] = lower, upper
     c3, c12 = reoffending.latest_cohorts(quarter, extract_date)
     status = reoffending.cohort_status(reoffending.history(tables, quarter), extract_date)
@@ -206,6 +304,7 @@ def publish_reoffending(rep, mine: pd.DataFrame, context: pd.DataFrame, shown=SH
 
 
 # --- comparing two figures ------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Comparison:
@@ -239,7 +338,7 @@ def compare(now: pd.Series | None, then: pd.Series | None, decimals: int = 1, fi
         withheld = any(r is not None and bool(r["suppressed"]) for r in (now, then))
         return Comparison(False, withheld=withheld)
     a, b = float(now[field]), float(then[field])
-    if math.isclose(a, b, abs_tol=10 ** -decimals / 2):
+    if math.isclose(a, b, abs_tol=10**-decimals / 2):
         return Comparison(True, a, b, "unchanged", False, 0.0)
     lo_a, hi_a, lo_b, hi_b = (float(x) for x in (now["lower"], now["upper"], then["lower"], then["upper"]))
     known = not any(math.isnan(x) for x in (lo_a, hi_a, lo_b, hi_b))
@@ -277,8 +376,17 @@ def headline_table(fig: pd.DataFrame, quarter: Quarter) -> pd.DataFrame:
             scale = 1.0
             if i.field == "numerator" and not pd.isna(r["value"]) and r["value"]:
                 scale = r["numerator"] / r["value"]
-            rows.append(d | {"measure": slot, "group": i.label, "kind": i.display,
-                             "value": r[i.field], "lower": r["lower"] * scale, "upper": r["upper"] * scale})
+            rows.append(
+                d
+                | {
+                    "measure": slot,
+                    "group": i.label,
+                    "kind": i.display,
+                    "value": r[i.field],
+                    "lower": r["lower"] * scale,
+                    "upper": r["upper"] * scale,
+                }
+            )
     return figures.frame(rows)
 
 
@@ -291,8 +399,9 @@ def trend_table(fig: pd.DataFrame) -> pd.DataFrame:
     return figures.frame(rows)
 
 
-def movements(comps: dict[str, Comparison], extra: list[tuple[Indicator, Comparison]] = (), top: int = 5
-              ) -> list[tuple[Indicator, Comparison]]:
+def movements(
+    comps: dict[str, Comparison], extra: list[tuple[Indicator, Comparison]] = (), top: int = 5
+) -> list[tuple[Indicator, Comparison]]:
     """The `top` largest movements, by relative size, among the indicators that can be compared (`extra` adds
     measures from the other reports). Unchanged measures come last; withheld ones are left out."""
     items = [(i, comps[i.key]) for i in INDICATORS if i.in_changes] + list(extra)
@@ -302,6 +411,7 @@ def movements(comps: dict[str, Comparison], extra: list[tuple[Indicator, Compari
 
 
 # --- the other reports' headline measures ------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class OtherMeasure:
@@ -314,25 +424,68 @@ class OtherMeasure:
     def pick(self, fig: pd.DataFrame | None, quarter: Quarter) -> pd.Series | None:
         from analysis.measures.history import pick
 
-        return pick(fig, self.report, self.indicator.measure, self.breakdown, self.group,
-                    quarter.year_ending.label if self.year_ending else None)
+        return pick(
+            fig,
+            self.report,
+            self.indicator.measure,
+            self.breakdown,
+            self.group,
+            quarter.year_ending.label if self.year_ending else None,
+        )
 
 
 OTHER_MEASURES = (
-    OtherMeasure(Indicator("rri", "cautioned_or_sentenced_rri_vs_white", "value",
-                           "Ethnic minority children cautioned or sentenced: times as likely as White children",
-                           "how much more likely ethnic minority children were than White children to be cautioned or "
-                           "sentenced", "rate", 1, " times as likely"),
-                 "10_disproportionality", "ethnic_minority", "Ethnic minority groups", True),
-    OtherMeasure(Indicator("suspension", "ratio_one_plus_suspension_rate", "value",
-                           "Children known to the YJS suspended: times as likely as all pupils (academic year to date)",
-                           "how much more likely children known to the YJS were to be suspended than other pupils",
-                           "rate", 1, " times as likely", window="academic year to date", in_changes=False),
-                 "20_exclusions", "all", TOTAL, False),
-    OtherMeasure(Indicator("tracker", "tracker_reoffenders", "value",
-                           "Live tracker: children with an outcome in the 12 months who offended again, %",
-                           "the share of children tracked who offended again", "share", 1, "%", in_changes=False),
-                 "30_reoffending", "all", TOTAL, True),
+    OtherMeasure(
+        Indicator(
+            "rri",
+            "cautioned_or_sentenced_rri_vs_white",
+            "value",
+            "Ethnic minority children cautioned or sentenced: times as likely as White children",
+            "how much more likely ethnic minority children were than White children to be cautioned or sentenced",
+            "rate",
+            1,
+            " times as likely",
+        ),
+        "10_disproportionality",
+        "ethnic_minority",
+        "Ethnic minority groups",
+        True,
+    ),
+    OtherMeasure(
+        Indicator(
+            "suspension",
+            "ratio_one_plus_suspension_rate",
+            "value",
+            "Children known to the YJS suspended: times as likely as all pupils (academic year to date)",
+            "how much more likely children known to the YJS were to be suspended than other pupils",
+            "rate",
+            1,
+            " times as likely",
+            window="academic year to date",
+            in_changes=False,
+        ),
+        "20_exclusions",
+        "all",
+        TOTAL,
+        False,
+    ),
+    OtherMeasure(
+        Indicator(
+            "tracker",
+            "tracker_reoffenders",
+            "value",
+            "Live tracker: children with an outcome in the 12 months who offended again, %",
+            "the share of children tracked who offended again",
+            "share",
+            1,
+            "%",
+            in_changes=False,
+        ),
+        "30_reoffending",
+        "all",
+        TOTAL,
+        True,
+    ),
 )
 
 
@@ -341,7 +494,9 @@ def other_movements(others: pd.DataFrame | None, quarter: Quarter) -> list[tuple
     out = []
     for m in OTHER_MEASURES:
         if m.indicator.in_changes and m.year_ending:
-            out.append((m.indicator, compare(m.pick(others, quarter), m.pick(others, quarter.previous), m.indicator.decimals)))
+            out.append(
+                (m.indicator, compare(m.pick(others, quarter), m.pick(others, quarter.previous), m.indicator.decimals))
+            )
     return out
 
 
@@ -350,19 +505,29 @@ def other_history(hist, others: pd.DataFrame | None, quarters: list[Quarter]) ->
     ``rep.table``: a row per quarter, a measure per `OTHER_MEASURES` key. A quarter with no figures shows [x]."""
     rows = []
     for q in quarters:
-        fig = others if q == quarters[-1] else (hist.figures[hist.figures["quarter"] == q.label]
-                                                if q in hist.found else None)
+        fig = (
+            others
+            if q == quarters[-1]
+            else (hist.figures[hist.figures["quarter"] == q.label] if q in hist.found else None)
+        )
         for m in OTHER_MEASURES:
             r = m.pick(fig, q)
             base = {"measure": m.indicator.key, "group": q.label, "kind": m.indicator.display, "suppressed": False}
-            rows.append(base | ({"period": r["period"], "value": r["value"], "suppressed": r["suppressed"],
-                                 "unit": r["unit"]} if r is not None else {"value": np.nan}))
+            rows.append(
+                base
+                | (
+                    {"period": r["period"], "value": r["value"], "suppressed": r["suppressed"], "unit": r["unit"]}
+                    if r is not None
+                    else {"value": np.nan}
+                )
+            )
     return figures.frame(rows)
 
 
 # ======================================================================================
 # Tables the plans build by hand
 # ======================================================================================
+
 
 def _local_outcomes(tables: dict, period: Period) -> pd.DataFrame:
     o = tables["outcomes"]
@@ -382,16 +547,23 @@ def outcomes_by_type(tables: dict, period: Period) -> pd.DataFrame:
     tier = o["legal_outcome"].map(codes.OUTCOME_TIER)
     counts = o["legal_outcome"].value_counts()
     rows, totals = [], {}
-    for breakdown, tiers, name in (("out_of_court", OUT_OF_COURT_TIERS, OUT_OF_COURT), ("court", codes.COURT_TIERS, COURT)):
+    for breakdown, tiers, name in (
+        ("out_of_court", OUT_OF_COURT_TIERS, OUT_OF_COURT),
+        ("court", codes.COURT_TIERS, COURT),
+    ):
         parts = {x.label: int(counts.get(c, 0)) for c, x in codes.LEGAL_OUTCOMES.items() if x.tier in tiers}
         parts = {k: v for k, v in parts.items() if v}
         totals[name] = int(tier.isin(tiers).sum())
         check_adds_up(f"outcomes received, {name.lower()}, {period.label}", parts, totals[name])
-        rows += [figures.count("outcomes", n, breakdown=breakdown, group=g, period=period.label, unit="outcomes")
-                 for g, n in (*parts.items(), (TOTAL, totals[name]))]
+        rows += [
+            figures.count("outcomes", n, breakdown=breakdown, group=g, period=period.label, unit="outcomes")
+            for g, n in (*parts.items(), (TOTAL, totals[name]))
+        ]
     check_adds_up(f"outcomes received, all, {period.label}", totals, len(o))
-    rows += [figures.count("outcomes", n, breakdown="all", group=g, period=period.label, unit="outcomes")
-             for g, n in (*totals.items(), (TOTAL, len(o)))]
+    rows += [
+        figures.count("outcomes", n, breakdown="all", group=g, period=period.label, unit="outcomes")
+        for g, n in (*totals.items(), (TOTAL, len(o)))
+    ]
     return figures.frame(rows)
 
 
@@ -411,31 +583,51 @@ def outcomes_display(fig: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
     ooc = fig[fig["breakdown"] == "out_of_court"]
     court = fig[fig["breakdown"] == "court"]
     total = fig[(fig["breakdown"] == "all") & (fig["group"] == TOTAL)]
-    relabel = lambda df, name: df.assign(group=df["group"].where(df["group"] != TOTAL, name))  # noqa: E731
-    shown = pd.concat([relabel(ooc, f"All {OUT_OF_COURT.lower()}"), relabel(court, f"All {COURT.lower()}"),
-                       total.assign(group="All outcomes")], ignore_index=True)
+    relabel = lambda df, name: df.assign(group=df["group"].where(df["group"] != TOTAL, name))
+    shown = pd.concat(
+        [
+            relabel(ooc, f"All {OUT_OF_COURT.lower()}"),
+            relabel(court, f"All {COURT.lower()}"),
+            total.assign(group="All outcomes"),
+        ],
+        ignore_index=True,
+    )
     return shown, list(shown["group"])
 
 
 def offences_by_type(tables: dict, period: Period) -> pd.DataFrame:
     """Offences dealt with in the period (an offence's first outcome falls in it, for a child living here then), by
     YJB offence category with the total. Categories with none are left out. Checks the rows add up."""
-    o = tables["outcomes"].sort_values(["offence_id", "outcome_date", "outcome_id"], kind="stable").drop_duplicates("offence_id")
+    o = (
+        tables["outcomes"]
+        .sort_values(["offence_id", "outcome_date", "outcome_id"], kind="stable")
+        .drop_duplicates("offence_id")
+    )
     o = o[o["outcome_date"].between(pd.Timestamp(period.start), pd.Timestamp(period.end)) & (o["residence"] == "LOCAL")]
     offences = tables["offences"][tables["offences"]["offence_id"].isin(o["offence_id"])]
     counts = offences["offence_category"].value_counts()
     parts = {label: int(counts.get(code, 0)) for code, label in codes.OFFENCE_CATEGORIES.items() if counts.get(code, 0)}
     check_adds_up(f"offences by type, {period.label}", parts, len(offences))
-    rows = [figures.count("offences", n, breakdown="offence_type", group=g, period=period.label, unit="offences")
-            for g, n in (*parts.items(), (TOTAL, len(offences)))]
+    rows = [
+        figures.count("offences", n, breakdown="offence_type", group=g, period=period.label, unit="offences")
+        for g, n in (*parts.items(), (TOTAL, len(offences)))
+    ]
     return figures.frame(rows)
 
 
 YCC_RANK = codes.LEGAL_OUTCOMES["YOUTH_CONDITIONAL_CAUTION"].rank
 NO_ASSESSMENT = "No assessment recorded"
 CHARACTERISTIC_ORDER = (
-    "concerns_substance_misuse", "concerns_mental_health", "concerns_speech_language_communication", "sen", "ehcp",
-    "neet", "children_in_need", "child_protection_plan", "looked_after", "exploitation_concerns",
+    "concerns_substance_misuse",
+    "concerns_mental_health",
+    "concerns_speech_language_communication",
+    "sen",
+    "ehcp",
+    "neet",
+    "children_in_need",
+    "child_protection_plan",
+    "looked_after",
+    "exploitation_concerns",
 )
 OTHER_CHARACTERISTICS = {
     "sen": "Special educational needs, SEN support or EHCP (now or before)",
@@ -462,25 +654,55 @@ def characteristics(tables: dict, period: Period) -> pd.DataFrame:
     n = len(children)
     a = tables["assessments"]
     a = a[a["child_id"].astype(str).isin(children) & (a["assessment_date"] <= end)]
-    latest = a.sort_values(["child_id", "assessment_date", "assessment_id"], kind="stable").drop_duplicates("child_id", keep="last")
+    latest = a.sort_values(["child_id", "assessment_date", "assessment_id"], kind="stable").drop_duplicates(
+        "child_id", keep="last"
+    )
     counts = {flag: int((latest[flag] == "Y").sum()) for flag in codes.ASSESSMENT_FLAGS}
 
     def ever(frame: pd.DataFrame) -> int:
-        return int(frame.loc[frame["child_id"].astype(str).isin(children) & (frame["start_date"] <= end), "child_id"].nunique())
+        return int(
+            frame.loc[frame["child_id"].astype(str).isin(children) & (frame["start_date"] <= end), "child_id"].nunique()
+        )
 
     send = tables["send"]
-    counts |= {"sen": ever(send), "ehcp": ever(send[send["send_status"] == "EHCP"]), "looked_after": ever(tables["care_episodes"])}
+    counts |= {
+        "sen": ever(send),
+        "ehcp": ever(send[send["send_status"] == "EHCP"]),
+        "looked_after": ever(tables["care_episodes"]),
+    }
     labels = codes.ASSESSMENT_FLAGS | OTHER_CHARACTERISTICS
     shown = {labels[k]: counts[k] for k in CHARACTERISTIC_ORDER} | {NO_ASSESSMENT: n - len(latest)}
     check_within(f"characteristics of children on a youth conditional caution or above, {period.label}", shown, n)
     unit = "% of children on a youth conditional caution or above"
-    rows = [{"measure": "ycc_or_above_children", "breakdown": "all", "group": TOTAL, "period": period.label,
-             "kind": "count", "numerator": n, "value": n, "unit": "children on a youth conditional caution or above"}]
+    rows = [
+        {
+            "measure": "ycc_or_above_children",
+            "breakdown": "all",
+            "group": TOTAL,
+            "period": period.label,
+            "kind": "count",
+            "numerator": n,
+            "value": n,
+            "unit": "children on a youth conditional caution or above",
+        }
+    ]
     for label, k in shown.items():
         lower, upper = intervals.wilson(k, n)
-        rows.append({"measure": "ycc_or_above_characteristic", "breakdown": "characteristic", "group": label,
-                     "period": period.label, "kind": "share", "numerator": k, "denominator": n,
-                     "value": 100 * k / n if n else np.nan, "lower": 100 * lower, "upper": 100 * upper, "unit": unit})
+        rows.append(
+            {
+                "measure": "ycc_or_above_characteristic",
+                "breakdown": "characteristic",
+                "group": label,
+                "period": period.label,
+                "kind": "share",
+                "numerator": k,
+                "denominator": n,
+                "value": 100 * k / n if n else np.nan,
+                "lower": 100 * lower,
+                "upper": 100 * upper,
+                "unit": unit,
+            }
+        )
     return figures.frame(rows)
 
 
@@ -488,8 +710,13 @@ def custody_years(tables: dict, quarter: Quarter, population: int, n: int = 5) -
     """The custody rate in each of the last `n` whole financial years the extract covers (group '2025-26')."""
     first = coverage_start(tables)
     years = [y for y in custody.financial_years(quarter, n) if pd.Timestamp(y.start) >= first]
-    return custody.rates(tables, years, population, groups=[y.label.removeprefix("financial year ") for y in years],
-                         breakdown="financial_year")
+    return custody.rates(
+        tables,
+        years,
+        population,
+        groups=[y.label.removeprefix("financial year ") for y in years],
+        breakdown="financial_year",
+    )
 
 
 # ======================================================================================
@@ -512,7 +739,9 @@ def latest_comparators(comps: pd.DataFrame, measures=COMPARATOR_MEASURES) -> pd.
     return pd.concat(out, ignore_index=True) if out else figures.frame([])
 
 
-def comparators_display(published: pd.DataFrame, comps: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, tuple[str, str]], list[str]]:
+def comparators_display(
+    published: pd.DataFrame, comps: pd.DataFrame
+) -> tuple[pd.DataFrame, dict[str, tuple[str, str]], list[str]]:
     """Latest published comparators laid out for ``rep.table``: a row per measure (and period), a column per area."""
     names = comps.drop_duplicates("area_name").set_index("area_name")["area_type"]
     rows, columns = [], {}
@@ -522,7 +751,9 @@ def comparators_display(published: pd.DataFrame, comps: pd.DataFrame) -> tuple[p
         area_type = names.get(r["group"], r["group"])
         columns[f"{r['group']} ({codes.AREA_TYPES.get(area_type, area_type)})"] = (area_type, "value")
         rows.append(r | {"measure": area_type, "group": label})
-    order = sorted(columns, key=lambda h: list(codes.AREA_TYPES).index(columns[h][0]) if columns[h][0] in codes.AREA_TYPES else 99)
+    order = sorted(
+        columns, key=lambda h: list(codes.AREA_TYPES).index(columns[h][0]) if columns[h][0] in codes.AREA_TYPES else 99
+    )
     shown = figures.frame(rows)
     return shown, {h: columns[h] for h in order}, list(dict.fromkeys(shown["group"]))
 
