@@ -271,22 +271,6 @@ def test_counts_by_cohort_counts_several_cohorts_at_once(national):
     assert reoffending.counts_by_cohort(national, events, []) == []
 
 
-def test_counts_by_cohort_match_cohort_by_cohort_on_the_demo_extract(tmp_path):
-    from analysis.demo import generate
-
-    generate(data := tmp_path / "demo", scale=0.5)
-    tables = validate_folder(data).tables
-    events = reoffending.index_events(tables)
-    quarters = Quarter.parse("2025-26 Q4").history(16)
-    periods = [reoffending_cohort(q, months) for q in quarters for months in (3, 12)]
-    expected = []
-    for period in periods:
-        members = reoffending.cohort(events, period)
-        expected.append(reoffending.cohort_counts(members, reoffending.proven_reoffences(tables, members)))
-    assert sum(e["reoffences"] for e in expected) > 100  # the demo has reoffending to count
-    assert reoffending.counts_by_cohort(tables, events, periods) == expected
-
-
 def test_a_cohort_not_yet_complete_is_flagged(national):
     assert latest_complete_reoffending_cohort(EXTRACT_DATE) == reoffending_cohort(Q3, 3)
     status = reoffending.cohort_status([Q3, Q4], EXTRACT_DATE).set_index("label")

@@ -644,19 +644,3 @@ def test_published_comparators_are_never_suppressed(comps):
     fig = summary.latest_comparators(comps).assign(report="90_summary")
     assert not suppression.apply(fig)["suppressed"].any()
     assert np.isnan(fig["numerator"]).all()
-
-
-def test_demo_assessments_are_shaped_like_the_plans_42_children(tmp_path):
-    """The demo's AssetPlus flags give shares near the 2022-23 plan's (docs/methodology.md, published figure 1.5): e.g.
-    substance misuse 17 of 42."""
-    from analysis import demo
-
-    demo.generate(tmp_path / "demo", bad_rows=False)
-    tables = extract.load(tmp_path / "demo", tmp_path / "work").tables
-    fig = summary.characteristics(tables, YEAR)
-    n = fig.loc[fig["measure"] == "ycc_or_above_children", "numerator"].iloc[0]
-    shares = fig[fig["measure"] == "ycc_or_above_characteristic"].set_index("group")["value"]
-    assert 30 <= n <= 80
-    for label in codes.ASSESSMENT_FLAGS.values():
-        assert 0 < shares[label] < 70, (label, shares[label])
-    assert shares[summary.NO_ASSESSMENT] < 25  # most are assessed
