@@ -29,6 +29,10 @@ def _parser() -> argparse.ArgumentParser:
     doc = sub.add_parser("contract", help="rewrite the generated contract tables in data/README.md")
     doc.add_argument("--doc", type=Path, default=Path("data/README.md"))
 
+    tidy = sub.add_parser("tidy-notebooks", help="remove timestamps and chart images from committed notebooks")
+    tidy.add_argument("notebooks", type=Path, nargs="*", help="notebooks to tidy (default notebooks/*.ipynb)")
+    tidy.add_argument("--check", action="store_true", help="change nothing; exit 1 if a notebook would change")
+
     refresh = sub.add_parser("refresh", help="run every report for a quarter")
     refresh.add_argument(
         "--quarter", required=True, help='financial-year quarter, e.g. "2025-26 Q4" (Q1 = April to June)'
@@ -87,6 +91,15 @@ def main(argv: list[str] | None = None) -> int:
                 for file, reasons in ext.problems.items():
                     print(f"  {file}: {reasons}")
             return 0
+        if args.command == "tidy-notebooks":
+            from analysis import paths
+            from analysis.publish.committed import tidy
+
+            notebooks = args.notebooks or sorted(paths.NOTEBOOKS.glob("*.ipynb"))
+            changed = tidy(notebooks, check=args.check)
+            for path in changed:
+                print(f"{path}: {'has' if args.check else 'removed'} timestamps or chart images")
+            return 1 if args.check and changed else 0
         from analysis.publish.audit import DisclosureError
         from analysis.publish.runner import refresh
 

@@ -101,3 +101,16 @@ def test_every_layer_is_a_folder_and_every_folder_a_layer():
     folders = {p.name for p in PACKAGE.iterdir() if p.is_dir() and (p / "__init__.py").exists()}
     assert folders == {layer for layer in ORDER + list(ASIDE) if (PACKAGE / layer).is_dir()}
     assert folders == {"data", "stats", "safety", "measures", "present", "reports", "publish", "demo"}
+
+
+REPORTS = PACKAGE / "reports"
+NOTEBOOKS = PACKAGE.parents[1] / "notebooks"
+
+
+@pytest.mark.parametrize("folder", sorted(p for p in REPORTS.iterdir() if (p / "__init__.py").exists()))
+def test_a_report_is_one_folder_of_measures_words_and_charts_and_one_notebook(folder):
+    from analysis.reports import PARTS
+
+    modules = {p.stem for p in folder.glob("*.py")} - {"__init__"}
+    assert modules <= set(PARTS), f"{folder.name}: a report's folder holds only {PARTS}, not {modules - set(PARTS)}"
+    assert len(list(NOTEBOOKS.glob(f"[0-9][0-9]_{folder.name}.ipynb"))) == 1, f"no notebook for {folder.name}"

@@ -427,7 +427,7 @@ EXTRACT_INFO_FIELDS = ("area_name", "extract_date")
 
 # --- the contract as Markdown, for data/README.md ------------------------------------
 
-DOC_START = "<!-- contract:start (generated from src/analysis/contract.py by `python -m analysis contract`) -->"
+DOC_START = "<!-- contract:start (generated from src/analysis/data/contract.py by `python -m analysis contract`) -->"
 DOC_END = "<!-- contract:end -->"
 
 _KINDS = {"id": "identifier", "date": "date", "int": "whole number", "code": "code", "text": "text"}

@@ -25,7 +25,7 @@ class DisclosureError(Exception):
             + (" and " if audit.pinned and audit.shown_small else "")
             + (f"{len(audit.shown_small)} count(s) of 1 to {audit.up_to} would be shown" if audit.shown_small else "")
             + f". Tables: {listed}. Report this to the analysis team with the quarter and extract; "
-            "the check is in src/analysis/disclosure.py."
+            "the check is in src/analysis/safety/disclosure.py."
         )
 
 

@@ -152,14 +152,20 @@ def scrub_timings(path: Path):
     (the run's time and durations are in the manifest's `run` block)."""
     import nbformat
 
-    nb = nbformat.read(path, as_version=4)
+    nb = drop_timings(nbformat.read(path, as_version=4))
+    nbformat.write(nb, path)
+    return nb
+
+
+def drop_timings(nb):
+    """The notebook without its execution timestamps and durations, and with a fixed id for papermill's parameters
+    cell (it gives it a random one). Changes `nb` and returns it."""
     for cell in nb.cells:
         if "injected-parameters" in cell.metadata.get("tags", []):
-            cell["id"] = "injected-parameters"  # papermill gives it a random id
+            cell["id"] = "injected-parameters"
         cell.metadata.pop("execution", None)
         for key in ("start_time", "end_time", "duration"):
             cell.metadata.get("papermill", {}).pop(key, None)
     for key in ("start_time", "end_time", "duration"):
         nb.metadata.get("papermill", {}).pop(key, None)
-    nbformat.write(nb, path)
     return nb
