@@ -8,6 +8,7 @@ import os
 import platform
 import shutil
 import subprocess
+from datetime import datetime
 from importlib import metadata
 from pathlib import Path
 
@@ -105,3 +106,52 @@ def earlier_pdfs(old: Path, build: Path, done: list[str], pack: str, this: dict)
             shutil.copy2(source, build / source.name)
     printed_at = (earlier.get("run") or {}).get("pdfs_printed_at") or (earlier.get("run") or {}).get("run_at")
     return {"printed_at": printed_at}, ""
+
+
+def record(q, ext, parameters: dict, kernel: str, audit, runs: list, timings: dict, run_time, pdf_note) -> dict:
+    """The run manifest: what went in (extract, parameters, checksums, code and package versions), the disclosure
+    audit, each report's status, and (under ``run``) everything that changes from one run to the next."""
+    return {
+        "quarter": q.label,
+        "area_name": ext.area_name,
+        "extract_date": ext.extract_date.isoformat(),
+        "parameters": parameters | {"output_dir": "<this folder>/notebooks"},
+        "inputs": {name: {"sha256": digest} for name, digest in ext.checksums.items()},
+        "rows": ext.counts.to_dict(orient="records"),
+        "quarantine": str(ext.quarantine_dir),
+        "versions": versions(),
+        "git_commit": git_commit(),
+        "kernel": kernel,
+        "disclosure_audit": audit.record(),
+        "notebooks": {r.name: {"status": "failed" if r.error else "ok", "error": r.error} for r in runs},
+        "pdfs": "printed by this run" if not pdf_note else "none: " + pdf_note,
+        # Everything that changes from one run to the next is here; the rest is reproducible.
+        "run": {
+            "run_at": run_time.isoformat(timespec="seconds"),
+            "timings_seconds": {k: round(v, 2) for k, v in timings.items()},
+            "notebook_seconds": {r.name: round(r.seconds, 2) for r in runs},
+            "pdfs_printed_at": run_time.isoformat(timespec="seconds") if not pdf_note else None,
+        },
+    }
+
+
+def keep_earlier_pdfs(manifest: dict, old: Path, build: Path, pack: str, pdf_note: str) -> str:
+    """For a run that printed no PDFs: keep the quarter's published PDFs if this run would have printed the same
+    (see `earlier_pdfs`), noting it in `manifest`. Returns the note the index shows about the PDFs."""
+    done = [name for name, status in manifest["notebooks"].items() if status["status"] == "ok"]
+    kept, why = earlier_pdfs(old, build, done, pack, manifest)
+    if kept:
+        printed_at = kept["printed_at"]
+        manifest["pdfs"] = "kept from an earlier run of this quarter with the same extract, parameters and code"
+        manifest["run"]["pdfs_printed_at"] = printed_at
+        when = datetime.fromisoformat(printed_at) if printed_at else None
+        return (
+            "The PDFs were printed "
+            + (f"on {when:%d %B %Y at %H:%M} UTC " if when else "")
+            + "by an earlier run of this quarter from the same extract, parameters and code; this run "
+            "did not print them again, and its pages are the same."
+        )
+    if why:
+        pdf_note += why
+        manifest["pdfs"] = "none: " + pdf_note
+    return pdf_note

@@ -121,8 +121,9 @@ def _check_nc_years(clean: dict[str, object], defaults: dict[str, str]) -> None:
 
 
 def _check_comparators(value: str) -> str:
-    """The comparator file given with --set: one that exists and src/analysis/measures/comparators.py accepts. Returned as
-    an absolute path (the reports run in the notebooks' folder, so a relative one would be read from there)."""
+    """The comparator file given with --set: one that exists and src/analysis/measures/comparators.py accepts.
+    Returned as an absolute path (the reports run in the notebooks' folder, so a relative one would be read from
+    there)."""
     from analysis.measures import comparators
 
     path = Path(value).expanduser().resolve()

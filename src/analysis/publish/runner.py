@@ -58,7 +58,7 @@ from analysis.publish.locks import (
     one_at_a_time,
     output_message,
 )
-from analysis.publish.manifest import earlier_pdfs, git_commit, versions
+from analysis.publish.manifest import keep_earlier_pdfs, record
 from analysis.publish.options import check_options
 from analysis.publish.schedule import (
     busy_seconds,
@@ -182,6 +182,14 @@ def refresh(
     finally:
         if main_thread:  # a Ctrl-C while stopping was ignored (see _refresh's stop)
             signal.signal(signal.SIGINT, interrupt_handler)
+
+
+def write_figures(figure_files: list[pd.DataFrame], q: Quarter, build: Path) -> None:
+    """figures.csv (every report's figures, the quarter first) and the vocabulary that explains its columns."""
+    allfigs = pd.concat(figure_files, ignore_index=True) if figure_files else figures_module.frame([])
+    allfigs.insert(0, "quarter", q.label)
+    figures_module.to_csv(allfigs, build / "figures.csv")  # text that starts like a formula is made text
+    shutil.copy(Path(__file__).parent / "reference" / "figures_vocabulary.md", build / "figures_vocabulary.md")
 
 
 def _publish(build: Path, final: Path) -> None:
@@ -414,58 +422,14 @@ def _refresh(
     if not audit.safe:
         raise DisclosureError(audit)
 
-    allfigs = pd.concat(figure_files, ignore_index=True) if figure_files else figures_module.frame([])
-    allfigs.insert(0, "quarter", q.label)
-    figures_module.to_csv(allfigs, build / "figures.csv")  # text that starts like a formula is made text
-    shutil.copy(Path(__file__).parent / "reference" / "figures_vocabulary.md", build / "figures_vocabulary.md")
-
+    write_figures(figure_files, q, build)
     run_time = datetime.now(UTC)
     timings["total"] = time.perf_counter() - clock
-    manifest = {
-        "quarter": q.label,
-        "area_name": ext.area_name,
-        "extract_date": ext.extract_date.isoformat(),
-        "parameters": base | {"output_dir": "<this folder>/notebooks"},
-        "inputs": {name: {"sha256": digest} for name, digest in ext.checksums.items()},
-        "rows": ext.counts.to_dict(orient="records"),
-        "quarantine": str(ext.quarantine_dir),
-        "versions": versions(),
-        "git_commit": git_commit(),
-        "kernel": kernel,
-        "disclosure_audit": audit.record(),
-        "notebooks": {
-            r.name: {"status": "failed" if r.error else "ok", "error": r.error}
-            for r in (runs[nb.stem] for nb in notebooks)
-        },
-        "pdfs": "printed by this run" if not pdf_note else "none: " + pdf_note,
-        # Everything that changes from one run to the next is here; the rest is reproducible.
-        "run": {
-            "run_at": run_time.isoformat(timespec="seconds"),
-            "timings_seconds": {k: round(v, 2) for k, v in timings.items()},
-            "notebook_seconds": {r.name: round(r.seconds, 2) for r in runs.values()},
-            "pdfs_printed_at": run_time.isoformat(timespec="seconds") if not pdf_note else None,
-        },
-    }
-    if not browser:  # the quarter's PDFs already published stay only if this run would have printed the same
-        kept, why = earlier_pdfs(
-            out_dir / q.slug, build, [nb.stem for nb in notebooks if not runs[nb.stem].error], pack_name, manifest
-        )
-        if kept:
-            printed_at = kept["printed_at"]
-            manifest["pdfs"] = "kept from an earlier run of this quarter with the same extract, parameters and code"
-            manifest["run"]["pdfs_printed_at"] = printed_at
-            when = datetime.fromisoformat(printed_at) if printed_at else None
-            pdf_note = (
-                "The PDFs were printed "
-                + (f"on {when:%d %B %Y at %H:%M} UTC " if when else "")
-                + "by an earlier run of this quarter from the same extract, parameters and code; this run "
-                "did not print them again, and its pages are the same."
-            )
-        elif why:
-            pdf_note += why
-            manifest["pdfs"] = "none: " + pdf_note
-    (build / "manifest.json").write_text(json.dumps(manifest, indent=2))
     ordered = [runs[nb.stem] for nb in notebooks]
+    manifest = record(q, ext, base, kernel, audit, ordered, timings, run_time, pdf_note)
+    if not browser:  # the quarter's PDFs already published stay only if this run would have printed the same
+        pdf_note = keep_earlier_pdfs(manifest, out_dir / q.slug, build, pack_name, pdf_note)
+    (build / "manifest.json").write_text(json.dumps(manifest, indent=2))
     pack = pack_name if (build / pack_name).exists() else None
     (build / "index.html").write_text(
         index_page(q, ext.area_name, ext.extract_date, run_time, ordered, out_dir, pack, pdf_note), encoding="utf-8"
