@@ -202,6 +202,215 @@ def _publish(build: Path, final: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
+@dataclass
+class _Plan:
+    """What one refresh runs: each report's papermill job, in what order, and whether its pages are printed."""
+
+    q: Quarter
+    notebooks: list[Path]
+    parameters: dict
+    build: Path
+    work: Path
+    out_dir: Path
+    kernel: str
+    jobs: dict[str, tuple]
+    stages: list[list[Path]]
+    browser: str | None
+    pdf_note: str | None
+
+
+def _plan(
+    q: Quarter, notebooks: list[Path], chosen: dict, data_dir: Path, out_dir: Path, work: Path, build: Path, pdf: bool
+) -> _Plan:
+    """Clean folders for this run, the parameters every notebook gets (those it declares), and the schedule."""
+    shutil.rmtree(build, ignore_errors=True)  # left by a run that was killed
+    (build / "notebooks").mkdir(parents=True)
+    shutil.rmtree(work / "disclosure", ignore_errors=True)  # each report's true figures for the audit, this run's only
+    kernel_logs = work / "kernels"  # each report's kernel's own messages, this run's only (see execute.py)
+    shutil.rmtree(kernel_logs, ignore_errors=True)
+    kernel_logs.mkdir(parents=True)
+    parameters = {
+        "quarter": q.label,
+        "data_dir": str(data_dir),
+        "work_dir": str(work),
+        "output_dir": str(build / "notebooks"),
+        "suppress_up_to": DEFAULT_UP_TO,
+        "mode": "public",
+        # for summary notebooks: this run's figures, and earlier quarters' folders for history
+        "figures_dir": str(build / "notebooks"),
+        "reports_dir": str(out_dir),
+    } | chosen
+    kernel, papermill = kernel_name(), papermill_module()
+    jobs = {}
+    for nb in notebooks:
+        declared = set(papermill.inspect_notebook(str(nb)))
+        mine = {k: v for k, v in parameters.items() if k in declared}
+        log = str(kernel_logs / f"{nb.stem}.log")
+        jobs[nb.stem] = (str(nb), str(build / "notebooks" / nb.name), mine, str(nb.parent), kernel, log)
+    # Summary notebooks (90 to 99) read the other reports' figures, so they run once those are done. The others
+    # start longest first (by the previous run's times), so the workers finish close together.
+    stages = [
+        longest_first([nb for nb in notebooks if not is_summary(nb)], previous_seconds(out_dir / q.slug)),
+        [nb for nb in notebooks if is_summary(nb)],
+    ]
+    from analysis.publish.pdf import find_chromium
+
+    browser = find_chromium() if pdf else None
+    why = (
+        "switched off for this run."
+        if not pdf
+        else ("no Chromium was found (install Debian's chromium package, or set CHROMIUM).")
+    )
+    pdf_note = None if browser else "PDFs were not made: " + why
+    return _Plan(q, notebooks, parameters, build, work, out_dir, kernel, jobs, stages, browser, pdf_note)
+
+
+class _Reports:
+    """Runs the reports' notebooks in worker processes, and renders and prints each page in a thread as soon as its
+    report finishes (while the others run). Used as a context manager: leaving it because of Ctrl-C or an unexpected
+    error ends the workers (their kernels end with them) and Chromium at once."""
+
+    def __init__(self, plan: _Plan, parallel: bool, progress: bool):
+        from tqdm.auto import tqdm
+
+        self.plan, self.parallel = plan, parallel
+        self.runs: dict[str, NotebookRun] = {}
+        self.finishing: dict[str, Future] = {}
+        self.busy: dict[str, list[tuple[float, float]]] = {"rendering": [], "pdf": []}
+        self.stopping = threading.Event()  # set when the run stops early: no further page is printed
+        self.pools: list = []
+        self.by_name = {nb.stem: nb for nb in plan.notebooks}
+        self.bar = tqdm(total=len(plan.jobs), desc="Running reports", unit="report", disable=not progress)
+        self.stack = ExitStack()
+        self.pool: ProcessPoolExecutor | None = None
+        self.after: ThreadPoolExecutor | None = None
+        self.validated_at = 0.0
+        self.heading = ""
+        self.first: list[Future] = []  # the first stage, started while the extract is validated
+
+    def __enter__(self):
+        self.stack.__enter__()
+        return self
+
+    def __exit__(self, *exc) -> bool:
+        try:
+            return self.stack.__exit__(*exc)
+        finally:
+            self.bar.close()
+
+    def _add(self, executor):
+        executor = self.stack.enter_context(executor)
+        self.pools.append(executor)
+        self.stack.push(self.stop)
+        return executor
+
+    def stop(self, kind, error, trace) -> bool:
+        """Leaving the pools because of Ctrl-C or an unexpected error: end the workers and Chromium now, rather than
+        wait for every report. (A problem with the extract lets the started reports stop at their first cell.)"""
+        if kind is not None and not issubclass(kind, (ExtractError, ParameterError)):
+            if issubclass(kind, KeyboardInterrupt) and threading.current_thread() is threading.main_thread():
+                signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not cut the clean-up short
+            self.stopping.set()
+            for executor in self.pools:
+                if isinstance(executor, ThreadPoolExecutor):
+                    executor.shutdown(wait=False, cancel_futures=True)
+                else:
+                    processes.kill_workers(executor)
+            from analysis.publish import pdf as pdf_module
+
+            pdf_module.stop_printing()
+        return False
+
+    def start(self, data_dir: Path) -> extract_module.Extract:
+        """Validate the extract in a child process while the first reports' kernels start and import; returns the
+        validated extract. Its worker is forked first, while this process has no other threads, so the memory
+        validation needs (a national extract's largest file) is handed back before the reports load their tables.
+        Workers end with this process, even if it is killed (processes.worker_start)."""
+        plan = self.plan
+        workers = {"initializer": processes.worker_start, "initargs": (os.getpid(),)}
+        checking = self._add(ProcessPoolExecutor(max_workers=1, **workers))
+        validating = checking.submit(extract_module.load, data_dir, plan.work)
+        biggest = max(len(stage) for stage in plan.stages)
+        if self.parallel and biggest > 1:
+            self.pool = self._add(ProcessPoolExecutor(max_workers=max(1, min(biggest, os.cpu_count() or 1)), **workers))
+        # Each first-stage report waits in extract.load (which holds a lock while validating) for the validated copy.
+        self.first = [self.pool.submit(execute, *plan.jobs[nb.stem]) for nb in plan.stages[0]] if self.pool else []
+        try:
+            validating.result()
+            checking.shutdown()  # its process ends, and its memory with it
+            ext = extract_module.load(data_dir, plan.work)  # the validated copy: details only, tables when used
+        except BaseException:
+            # rows that cannot be read at all, found late: reports not yet started never start, and started ones
+            # stop at their first cell, on the same problem (the pools wait for them as they close)
+            for future in self.first:
+                future.cancel()
+            raise
+        self.validated_at = time.time()
+        self.heading = f"{ext.area_name}, {plan.q.label}"
+        # Created after the process pools: their workers are forked at their first task, before any thread here.
+        self.after = self._add(ThreadPoolExecutor(max_workers=2, thread_name_prefix="refresh-finish"))
+        return ext
+
+    def run(self, stage: list[Path], futures: list | None = None) -> None:
+        """Run a stage's notebooks (all at once on the workers, or one by one), each page finished as it ends."""
+        jobs = self.plan.jobs
+        if self.pool:
+            for future in as_completed(futures or [self.pool.submit(execute, *jobs[nb.stem]) for nb in stage]):
+                self._done(*future.result())
+        else:
+            for nb in stage:
+                self._done(*execute(*jobs[nb.stem]))
+
+    def _done(self, name: str, began: float, ended: float, error: str | None) -> None:
+        # a report's own time: from when it started or the extract was ready, whichever was later (the first reports
+        # start while the extract is validated); the next run's schedule uses it
+        self.runs[name] = NotebookRun(name, ended - max(began, self.validated_at), error)
+        self.finishing[name] = self.after.submit(self._finish, self.by_name[name], self.runs[name])
+        self.bar.set_postfix_str(name)
+        self.bar.update()
+
+    def _finish(self, nb: Path, run: NotebookRun) -> tuple[pd.DataFrame | None, Path | None]:
+        """Render a finished notebook and print its page (the HTML conversion itself runs one page at a time, see
+        rendering.to_html)."""
+        from analysis.publish.pdf import print_page
+
+        build, browser = self.plan.build, self.plan.browser
+        begun = time.perf_counter()
+        figures = _render(nb, run, build, self.heading)
+        self.busy["rendering"].append((begun, time.perf_counter()))
+        if not browser or run.error:
+            return figures, None
+        begun = time.perf_counter()
+        printed = print_page(build / f"{nb.stem}.html", browser, stop=self.stopping)
+        self.busy["pdf"].append((begun, time.perf_counter()))
+        return figures, printed
+
+    def audited(self) -> object:
+        """The intruder's audit of everything the quarter publishes (while the last pages print). Where a withheld
+        small count could be worked out (mostly from a figure in another report), the reports concerned are asked to
+        withhold more and run again, with the summary; nothing is published unless the audit passes."""
+        plan = self.plan
+        folder, names = plan.work / "disclosure", [nb.stem for nb in plan.notebooks]
+        earlier = earlier_quarters(plan.out_dir, plan.q)
+        # every report's tables count, a failed report's too (its page shows those before the error)
+        audit = audit_quarter(folder, names, plan.parameters, earlier)
+        for _ in range(AUDIT_ROUNDS):
+            if audit.safe or not (asked := widen(folder, self.runs, plan.parameters, earlier)):
+                break
+            again = [nb for nb in plan.notebooks if nb.stem in asked or is_summary(nb)]
+            self.bar.total += len(again)
+            for nb in again:  # its pages are written before it runs again
+                self.finishing[nb.stem].result()
+            for stage in plan.stages:
+                self.run([nb for nb in stage if nb in again])
+            audit = audit_quarter(folder, names, plan.parameters, earlier)
+        return audit
+
+    def finished(self) -> dict[str, tuple[pd.DataFrame | None, Path | None]]:
+        """Each report's figures and printed page, once rendered and printed (raises what those raised)."""
+        return {nb.stem: self.finishing[nb.stem].result() for nb in self.plan.notebooks}
+
+
 def _refresh(
     q: Quarter,
     notebooks: list[Path],
@@ -217,192 +426,23 @@ def _refresh(
     clock: float,
 ) -> RefreshResult:
     """Everything `refresh` does once it holds the locks, up to a complete quarter in `build` (not yet published)."""
-    from tqdm.auto import tqdm
+    from analysis.publish.pdf import join_pack
 
-    shutil.rmtree(build, ignore_errors=True)  # left by a run that was killed
-    build.mkdir(parents=True)
-    (build / "notebooks").mkdir()
-
-    base = {
-        "quarter": q.label,
-        "data_dir": str(data_dir),
-        "work_dir": str(work),
-        "output_dir": str(build / "notebooks"),
-        "suppress_up_to": DEFAULT_UP_TO,
-        "mode": "public",
-        # for summary notebooks: this run's figures, and earlier quarters' folders for history
-        "figures_dir": str(build / "notebooks"),
-        "reports_dir": str(out_dir),
-    } | chosen
-    runs: dict[str, NotebookRun] = {}
-    kernel = kernel_name()
-    papermill = papermill_module()
-
-    shutil.rmtree(work / "disclosure", ignore_errors=True)  # each report's true figures for the audit, this run's only
-    kernel_logs = work / "kernels"  # each report's kernel's own messages, this run's only (see _logged_kernels)
-    shutil.rmtree(kernel_logs, ignore_errors=True)
-    kernel_logs.mkdir(parents=True)
-    jobs = {}
-    for nb in notebooks:
-        declared = set(papermill.inspect_notebook(str(nb)))
-        params = {k: v for k, v in base.items() if k in declared}
-        jobs[nb.stem] = (
-            str(nb),
-            str(build / "notebooks" / nb.name),
-            params,
-            str(nb.parent),
-            kernel,
-            str(kernel_logs / f"{nb.stem}.log"),
-        )
-    # Summary notebooks (90 to 99) read the other reports' figures, so they run once those are done. The others
-    # start longest first (by the previous run's times), so the workers finish close together.
-    stages = [
-        longest_first([nb for nb in notebooks if not is_summary(nb)], previous_seconds(out_dir / q.slug)),
-        [nb for nb in notebooks if is_summary(nb)],
-    ]
-
-    from analysis.publish import pdf as pdf_module
-    from analysis.publish.pdf import find_chromium, join_pack, print_page
-
-    browser = find_chromium() if pdf else None
-    pack_name = f"committee-pack-{q.slug}.pdf"
-    pdf_note = (
-        None
-        if browser
-        else "PDFs were not made: "
-        + (
-            "switched off for this run."
-            if not pdf
-            else "no Chromium was found (install Debian's chromium package, or set CHROMIUM)."
-        )
-    )
-    busy: dict[str, list[tuple[float, float]]] = {"rendering": [], "pdf": []}
-    stopping = threading.Event()  # set when the run stops early: no further page is printed
-
-    def finish(nb: Path, run: NotebookRun, heading: str) -> tuple[pd.DataFrame | None, Path | None]:
-        """Render a finished notebook and print its page (in a thread, while other notebooks run; the HTML
-        conversion itself runs one page at a time, see rendering.to_html)."""
-        begun = time.perf_counter()
-        figures = _render(nb, run, build, heading)
-        busy["rendering"].append((begun, time.perf_counter()))
-        if not browser or run.error:
-            return figures, None
-        begun = time.perf_counter()
-        printed = print_page(build / f"{nb.stem}.html", browser, stop=stopping)
-        busy["pdf"].append((begun, time.perf_counter()))
-        return figures, printed
-
+    plan = _plan(q, notebooks, chosen, data_dir, out_dir, work, build, pdf)
     started = time.perf_counter()
-    finishing: dict[str, Future] = {}
-    bar = None
-    pools: list = []
-
-    def stop(kind, error, trace) -> bool:
-        """Leaving the pools because of Ctrl-C or an unexpected error: end the workers (their kernels end with them)
-        and Chromium now, rather than wait for every report. (A problem with the extract lets the started reports
-        stop at their first cell, as before.)"""
-        if kind is not None and not issubclass(kind, (ExtractError, ParameterError)):
-            if issubclass(kind, KeyboardInterrupt) and threading.current_thread() is threading.main_thread():
-                signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not cut the clean-up short
-            stopping.set()
-            for executor in pools:
-                if isinstance(executor, ThreadPoolExecutor):
-                    executor.shutdown(wait=False, cancel_futures=True)
-                else:
-                    processes.kill_workers(executor)
-            pdf_module.stop_printing()
-        return False
-
-    try:
-        with ExitStack() as stack:
-            # Validate in a child process, so the memory it needs (a national extract's largest file) is handed
-            # back before the reports load their tables. Its worker is forked first, while this process has no
-            # other threads; then the report workers, while the validation pool's thread waits on a pipe. Workers
-            # end with this process, even if it is killed (processes.worker_start).
-            workers = {"initializer": processes.worker_start, "initargs": (os.getpid(),)}
-            checking = stack.enter_context(ProcessPoolExecutor(max_workers=1, **workers))
-            pools.append(checking)
-            stack.push(stop)
-            validating = checking.submit(extract_module.load, data_dir, work)
-            biggest = max(len(stage) for stage in stages)
-            pool = (
-                stack.enter_context(
-                    ProcessPoolExecutor(max_workers=max(1, min(biggest, os.cpu_count() or 1)), **workers)
-                )
-                if parallel and biggest > 1
-                else None
-            )
-            if pool:
-                pools.append(pool)
-                stack.push(stop)
-            # The first stage starts now: its kernels start and import while the extract is validated, and each
-            # report waits in extract.load (which holds a lock while validating) for the validated copy.
-            first = [pool.submit(execute, *jobs[nb.stem]) for nb in stages[0]] if pool else []
-            bar = tqdm(total=len(jobs), desc="Running reports", unit="report", disable=not progress)
-            try:
-                validating.result()
-                checking.shutdown()  # its process ends, and its memory with it
-                ext = extract_module.load(data_dir, work)  # the validated copy: details only, tables when used
-            except BaseException:
-                # rows that cannot be read at all, found late: reports not yet started never start, and started
-                # ones stop at their first cell, on the same problem (the pools wait for them as they close)
-                for future in first:
-                    future.cancel()
-                raise
-            timings["validation"] = time.perf_counter() - started
-            validated_at = time.time()
-            heading = f"{ext.area_name}, {q.label}"
-            # Created after the process pools: their workers are forked at their first task, before any thread here.
-            after = stack.enter_context(ThreadPoolExecutor(max_workers=2, thread_name_prefix="refresh-finish"))
-            pools.append(after)
-            stack.push(stop)
-            by_name = {nb.stem: nb for nb in notebooks}
-
-            def done(name: str, began: float, ended: float, error: str | None) -> None:
-                # a report's own time: from when it started or the extract was ready, whichever was later (the
-                # first reports start while the extract is validated); the next run's schedule uses it
-                runs[name] = NotebookRun(name, ended - max(began, validated_at), error)
-                finishing[name] = after.submit(finish, by_name[name], runs[name], heading)
-                bar.set_postfix_str(name)
-                bar.update()
-
-            def run(stage: list[Path], futures=None) -> None:
-                if pool:
-                    for future in as_completed(futures or [pool.submit(execute, *jobs[nb.stem]) for nb in stage]):
-                        done(*future.result())
-                else:
-                    for nb in stage:
-                        done(*execute(*jobs[nb.stem]))
-
-            for i, stage in enumerate(stages):
-                run(stage, first if i == 0 else None)
-            timings["notebooks"] = time.perf_counter() - started
-            # The intruder's audit of everything the quarter publishes (while the last pages print). Where a withheld
-            # small count could be worked out (mostly from a figure in another report), the reports concerned are
-            # asked to withhold more and run again, with the summary; nothing is published unless the audit passes.
-            begun = time.perf_counter()
-            earlier = earlier_quarters(out_dir, q)
-            # every report's tables count, a failed report's too (its page shows those before the error)
-            audit = audit_quarter(work / "disclosure", [nb.stem for nb in notebooks], base, earlier)
-            for _ in range(AUDIT_ROUNDS):
-                if audit.safe or not (asked := widen(work / "disclosure", runs, base, earlier)):
-                    break
-                again = [nb for nb in notebooks if nb.stem in asked or is_summary(nb)]
-                bar.total += len(again)
-                for nb in again:  # its pages are written before it runs again
-                    finishing[nb.stem].result()
-                for stage in stages:
-                    run([nb for nb in stage if nb in again])
-                audit = audit_quarter(work / "disclosure", [nb.stem for nb in notebooks], base, earlier)
-            timings["audit"] = time.perf_counter() - begun
-            bar.close()
-            finished = {
-                nb.stem: finishing[nb.stem].result() for nb in notebooks
-            }  # raises what rendering or printing raised
-    except BaseException:
-        if bar is not None:
-            bar.close()
-        raise
+    with _Reports(plan, parallel, progress) as reports:
+        ext = reports.start(data_dir)
+        timings["validation"] = time.perf_counter() - started
+        for i, stage in enumerate(plan.stages):
+            reports.run(stage, reports.first if i == 0 else None)
+        timings["notebooks"] = time.perf_counter() - started
+        begun = time.perf_counter()
+        audit = reports.audited()
+        timings["audit"] = time.perf_counter() - begun
+        reports.bar.close()
+        finished = reports.finished()
+    runs, busy, browser, pdf_note = reports.runs, reports.busy, plan.browser, plan.pdf_note
+    pack_name = f"committee-pack-{q.slug}.pdf"
 
     for nb in notebooks:  # read by the summary notebooks while they ran; the figures go in figures.csv below
         (build / "notebooks" / f"summary-{nb.stem}.json").unlink(missing_ok=True)
@@ -426,7 +466,7 @@ def _refresh(
     run_time = datetime.now(UTC)
     timings["total"] = time.perf_counter() - clock
     ordered = [runs[nb.stem] for nb in notebooks]
-    manifest = record(q, ext, base, kernel, audit, ordered, timings, run_time, pdf_note)
+    manifest = record(q, ext, plan.parameters, plan.kernel, audit, ordered, timings, run_time, pdf_note)
     if not browser:  # the quarter's PDFs already published stay only if this run would have printed the same
         pdf_note = keep_earlier_pdfs(manifest, out_dir / q.slug, build, pack_name, pdf_note)
     (build / "manifest.json").write_text(json.dumps(manifest, indent=2))
