@@ -9,8 +9,6 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from analysis.data import extract as extract_module
 from analysis.data.quarters import Period, Quarter, latest_complete_reoffending_cohort, reoffending_cohort
@@ -299,7 +297,8 @@ def test_why_this_cohort_says_when_it_completed():
 
 
 # ======================================================================================
-# Time to reoffence (Kaplan-Meier), checked by hand
+# Time to reoffence (Kaplan-Meier), checked by hand (the estimator itself: tests/unit/test_survival.py, which also
+# checks it against statsmodels)
 # ======================================================================================
 
 
@@ -322,23 +321,6 @@ def test_kaplan_meier_by_hand():
     assert km.loc[3, "lower"] == pytest.approx(lower, rel=1e-5) and km.loc[3, "upper"] == pytest.approx(upper, rel=1e-5)
     assert round(lower, 1) == 28.1 and round(upper, 1) == 98.8
     assert km.loc[0, "share"] == 0.0
-
-
-@settings(max_examples=200, deadline=None)
-@given(st.lists(st.tuples(st.integers(1, 400), st.booleans()), max_size=40))
-def test_product_limit_matches_statsmodels(children):
-    from statsmodels.duration.survfunc import SurvfuncRight
-
-    days = np.array([d for d, _ in children], dtype=float)
-    status = np.array([int(r) for _, r in children])
-    times, surv, se = reoffending.product_limit(days, status)
-    if not len(days):
-        assert len(times) == 0
-        return
-    fit = SurvfuncRight(days, status)
-    np.testing.assert_array_equal(times, fit.surv_times)
-    np.testing.assert_allclose(surv, fit.surv_prob, rtol=1e-12, atol=0)
-    np.testing.assert_allclose(se, fit.surv_prob_se, rtol=1e-12, atol=0, equal_nan=True)
 
 
 def test_follow_up_is_censored_at_the_extract_date_less_the_wait(national):

@@ -54,8 +54,8 @@ six months before the quarter end, followed from the index date for up to 12
 months; the event is the first proven reoffence (as above). Follow-up stops at
 the extract date less the 6-month wait for proceedings (offences after that are
 not yet reliably proven), so recent children are censored, and the cumulative
-share reoffending by each month is the Kaplan-Meier estimate (the same arithmetic
-as statsmodels ``SurvfuncRight``, checked against it) with a 95% log-log interval.
+share reoffending by each month is the Kaplan-Meier estimate (`analysis.stats.survival`:
+the same arithmetic as statsmodels ``SurvfuncRight``, checked against it) with a 95% log-log interval.
 
 Publishing
 ----------
@@ -88,7 +88,7 @@ from analysis.data.quarters import (
 )
 from analysis.measures.characteristics import age_on, describe
 from analysis.safety import figures, suppression
-from analysis.stats import intervals
+from analysis.stats import intervals, survival
 
 TOTAL = figures.TOTAL
 CAUTION, COURT, RELEASE = "Caution", "Court sentence (not custody)", "Release from custody"
@@ -686,78 +686,28 @@ def follow_up(tables: dict, window: Period, extract_date: date, events: pd.DataF
     return out[out["days"] > 0].reset_index(drop=True)
 
 
-def product_limit(days, reoffended) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The Kaplan-Meier (product-limit) estimate of the share not yet reoffended: the times at which someone
-    reoffended, the estimate just after each, and its Greenwood standard error.
-
-    The same arithmetic as statsmodels' ``SurvfuncRight`` (the tests check the two agree); written out here
-    because importing statsmodels costs the report about a second, more than the rest of this estimate.
-    At each time t with d reoffences among the n children still followed (followed for t days or more),
-    S(t) = S(before) x (1 - d/n), and var S(t) = S(t)^2 x the sum so far of d / (n (n - d)).
-    """
-    days = np.asarray(days, dtype=float)
-    status = np.asarray(reoffended, dtype=float)
-    times, rank = np.unique(days, return_inverse=True)
-    events = np.bincount(rank, weights=status, minlength=len(times))
-    at_risk = np.cumsum(np.bincount(rank, minlength=len(times))[::-1])[::-1]
-    keep = np.flatnonzero(events > 0)
-    times, events, at_risk = times[keep], events[keep], at_risk[keep]
-    step = 1 - events / at_risk.astype(np.float64)
-    none_left = step < 1e-16
-    surv = np.exp(np.cumsum(np.log(np.where(none_left, 1e-16, step))))
-    surv[none_left] = 0
-    terms = events / np.clip(at_risk * (at_risk - events), 1e-12, np.inf).astype(np.float64)
-    terms[(at_risk == events) | (at_risk == 0)] = np.nan
-    se = np.sqrt(np.cumsum(terms))
-    known = np.isfinite(se) | (surv != 0)
-    se[known] *= surv[known]
-    se[~known] = np.nan
-    return times, surv, se
-
-
 def kaplan_meier(days, reoffended, months=KM_MONTHS, level: float = 0.95) -> pd.DataFrame:
-    """Cumulative share reoffending (%) by each month, from the Kaplan-Meier estimate (`product_limit`).
+    """Cumulative share reoffending (%) by each month, from the Kaplan-Meier estimate (`survival.kaplan_meier`).
 
     Columns: month, children (at the start), at_risk (still followed at the
     month), reoffended (children who reoffended by then), share, lower, upper
     (95% interval on the log(-log) scale of survival, from the Greenwood
-    standard error). The last month reads the curve at the end of follow-up.
+    standard error). A month is 365.25 / 12 days; the last month reads the
+    curve at the end of follow-up.
     """
-    days = np.asarray(days, dtype=float)
-    status = np.asarray(reoffended, dtype=int)
-    z = intervals.z_value(level)
-    rows = []
-    times, surv_at, se_at = product_limit(days, status)
-    for m in months:
-        t = np.inf if m == months[-1] else m * DAYS_PER_MONTH
-        n_events = int(status[(days <= t)].sum()) if len(days) else 0
-        at_risk = int((days > t).sum()) if np.isfinite(t) else 0
-        if not len(times) or t < times[0]:
-            surv, se = 1.0, 0.0
-        else:
-            i = int(np.searchsorted(times, t, side="right") - 1)
-            surv, se = float(surv_at[i]), float(se_at[i])
-        if 0 < surv < 1:
-            with np.errstate(all="ignore"):
-                theta, se_theta = np.log(-np.log(surv)), se / (surv * abs(np.log(surv)))
-            s_low, s_high = np.exp(-np.exp(theta + z * se_theta)), np.exp(-np.exp(theta - z * se_theta))
-            lower, upper = 100 * (1 - s_high), 100 * (1 - s_low)
-        elif surv == 1.0:
-            lower, upper = 0.0, np.nan
-        else:
-            lower, upper = np.nan, 100.0
-        rows.append(
-            {
-                "month": m,
-                "children": len(days),
-                "at_risk": at_risk,
-                "reoffended": n_events,
-                "share": 100 * (1 - surv),
-                "lower": lower,
-                "upper": upper,
-            }
-        )
-    return pd.DataFrame(rows)
+    at = [np.inf if m == months[-1] else m * DAYS_PER_MONTH for m in months]
+    km = survival.kaplan_meier(days, reoffended, at, level)
+    return pd.DataFrame(
+        {
+            "month": list(months),
+            "children": km["subjects"],
+            "at_risk": km["at_risk"],
+            "reoffended": km["events"],
+            "share": 100 * (1 - km["survival"]),
+            "lower": 100 * (1 - km["upper"]),  # the share reoffending is 1 - S, so its limits are S's the other way
+            "upper": 100 * (1 - km["lower"]),
+        }
+    )
 
 
 def km_measure(month: int) -> str:

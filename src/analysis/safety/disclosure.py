@@ -243,8 +243,8 @@ def known(model: Model, withheld: pd.Series) -> np.ndarray:
 def _components(model: Model, unknown: np.ndarray) -> list[tuple[list[int], list[int], list[int]]]:
     """Groups of unknown quantities tied together by sums or bounds: (quantities, relation ids, at-most ids)."""
     parent = _Parent()
-    for q in np.flatnonzero(unknown):
-        parent.find(int(q))
+    for u in np.flatnonzero(unknown):
+        parent.find(int(u))
     for relation in model.relations:
         qs = [q for q in relation if unknown[q]]
         for q in qs[1:]:
@@ -253,8 +253,8 @@ def _components(model: Model, unknown: np.ndarray) -> list[tuple[list[int], list
         if unknown[a] and unknown[b]:
             parent.union(int(a), int(b))
     groups: dict[int, tuple[list, list, list]] = {}
-    for q in np.flatnonzero(unknown):
-        groups.setdefault(parent.find(int(q)), ([], [], []))[0].append(int(q))
+    for u in np.flatnonzero(unknown):
+        groups.setdefault(parent.find(int(u)), ([], [], []))[0].append(int(u))
     for i, relation in enumerate(model.relations):
         qs = [q for q in relation if unknown[q]]
         if qs:
@@ -279,26 +279,36 @@ class _Problem:
         n = len(qs)
         lower = least[qs]
         upper = np.array([float(model.up_to) if small[q] else np.inf for q in qs])
-        rows, cols, data, lo, hi = [], [], [], [], []
+        rows: list[int] = []  # the constraint matrix, as coordinates
+        cols: list[int] = []
+        data: list[float] = []
+        lo: list[float] = []  # each constraint's bounds
+        hi: list[float] = []
         r = 0
         for i in rel_ids:
             rhs = 0.0
             for q, c in model.relations[i].items():
                 if unknown[q]:
-                    rows.append(r), cols.append(col[q]), data.append(c)
+                    rows.append(r)
+                    cols.append(col[q])
+                    data.append(c)
                 else:
                     rhs -= c * model.value[q]
-            lo.append(rhs), hi.append(rhs)
+            lo.append(rhs)
+            hi.append(rhs)
             r += 1
         for i in le_ids:  # a - b <= 0, with a shown side moved across
             a, b = model.at_most[i]
             rhs = 0.0
             for q, c in ((a, 1.0), (b, -1.0)):
                 if unknown[q]:
-                    rows.append(r), cols.append(col[q]), data.append(c)
+                    rows.append(r)
+                    cols.append(col[q])
+                    data.append(c)
                 else:
                     rhs -= c * model.value[q]
-            lo.append(-np.inf), hi.append(rhs)
+            lo.append(-np.inf)
+            hi.append(rhs)
             r += 1
         self.n = n
         self.bounds = Bounds(lower, upper)
@@ -374,12 +384,13 @@ def bounds(model: Model, withheld: pd.Series, *, focus: set | None = None) -> pd
             continue
         lo = {q: model.value[q] for q in targets}
         hi = dict(lo)
-        problem = None
+        problem: _Problem | None = None
         solved: set[int] = set()
 
-        def learn(x):  # what a solution shows: each target can take the value it has there
+        def learn(solver: _Problem, x: np.ndarray) -> None:
+            """What a solution `x` of `solver` shows: each target can take the value it has there."""
             for t in targets:
-                xt = x[problem.col[t]]
+                xt = x[solver.col[t]]
                 lo[t], hi[t] = min(lo[t], xt), max(hi[t], xt)
 
         if (quick := _one_sum(model, qs, rel_ids, le_ids, unknown, least)) is not None:
@@ -398,7 +409,7 @@ def bounds(model: Model, withheld: pd.Series, *, focus: set | None = None) -> pd
             for sign in (1.0, -1.0):
                 v, x = problem.extreme(q, sign)
                 (lo if sign > 0 else hi)[q] = v
-                learn(x)
+                learn(problem, x)
                 if lo[q] < hi[q]:  # free: two values fit (how much further it reaches is not needed)
                     break
             else:
@@ -430,7 +441,8 @@ def _neighbours(model: Model, stuck: list[int], withheld: pd.Series) -> tuple[se
     for qs, _, _ in _components(model, unknown):
         if reach & set(qs):
             reach |= set(qs)
-    near, direct = set(), set()
+    near: set[int] = set()
+    direct: set[int] = set()
     for relation in model.relations:
         if reach & relation.keys():
             near.update(relation)
@@ -472,7 +484,8 @@ def protect(model: Model, withheld: pd.Series, candidates: pd.Series | None = No
             return (t not in direct, sum(not withheld[r] for r in model.rows[t]), v == 0, bool(is_total[t]), v, t)
 
         options.sort(key=preference)
-        chosen, left = None, None
+        chosen: int | None = None
+        left: set[int] = set()  # the counts still pinned once `chosen` is withheld
         for t in options[:LOOKAHEAD]:
             trial = withheld.copy()
             trial.loc[model.rows[t]] = True

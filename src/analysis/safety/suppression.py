@@ -28,6 +28,8 @@ neither a table, a chart nor the figures file can show them.
 
 from __future__ import annotations
 
+from collections.abc import Hashable
+
 import numpy as np
 import pandas as pd
 
@@ -151,7 +153,7 @@ def secondary(fig: pd.DataFrame, mask: pd.Series, relations: list[Relation] | No
         hidden = {c for c in cells if mask[c]}
         if not hidden:
             continue
-        partners = {c: set() for c in cells}
+        partners: dict[Hashable, set[Hashable]] = {c: set() for c in cells}  # cell -> the cells it shares a sum with
         for relation in rels:
             for c in relation:
                 partners[c].update(relation)
