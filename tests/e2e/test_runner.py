@@ -493,7 +493,16 @@ def test_a_stopped_refresh_leaves_no_process_and_no_half_written_quarter(tmp_pat
     out = tmp_path / "out"
     mark = f"YJS_REFRESH_TEST={uuid.uuid4().hex}"  # every process the refresh starts inherits its environment
     name, value = mark.split("=")
-    proc = _refresh_cli(extract, out, tmp_path / "work", start_new_session=True, env=os.environ | {name: value})
+    proc = _refresh_cli(
+        extract,
+        out,
+        tmp_path / "work",
+        start_new_session=True,
+        env=os.environ | {name: value},
+        # as from a terminal: a test run started in the background (bash without job control) ignores SIGINT, and a
+        # Python started with SIGINT ignored keeps ignoring it
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
     deadline = time.monotonic() + 300
     while not any("ipykernel" in cmd for cmd in _marked(mark).values()):  # its reports' kernels are running
         assert proc.poll() is None and time.monotonic() < deadline, proc.communicate()

@@ -82,6 +82,7 @@ NOT_FILES = {
     "notebooks/10_dies.ipynb",
     "data/2026-04-20",
     "benchmarks/results/data-scale",
+    "benchmarks/results/latest.json",
 }
 OUTSIDE = ("seed" + "_facts", "shared/" + "reference")  # the reference notes, which a clone does not have
 PATH = r"(?<![\w/.])((?:docs|tests|src/analysis|data|notebooks|benchmarks)/[\w./-]*\w)"
