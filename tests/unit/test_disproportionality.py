@@ -7,6 +7,7 @@ justice plan's statement) or taken from scipy, not from the code under test.
 from __future__ import annotations
 
 import math
+from types import SimpleNamespace
 
 import pandas as pd
 import pytest
@@ -770,9 +771,18 @@ def test_titles_state_the_finding():
     safe = dp.publish(rep(), dp.compare(values, ETHNIC, pop, cohort="cautioned_or_sentenced", period=YEAR))
     title = words.composition_title(safe, "cautioned_or_sentenced", YEAR)
     assert title.startswith("Children of Mixed ethnicity") and "larger share" in title
+    # every minority group shown and none clearly over-represented
+    even = cohort_values({"White": 220, "Mixed": 6, "Asian": 10, "Black": 5, "Other": 5})
+    safe = dp.publish(rep(), dp.compare(even, ETHNIC, pop, cohort="cautioned_or_sentenced", period=YEAR))
+    assert words.composition_title(safe, "cautioned_or_sentenced", YEAR) == (
+        "No ethnic group was clearly over-represented among children cautioned or sentenced"
+    )
+    # Black children's count is withheld: the claim is only over the groups that can be shown
     even = cohort_values({"White": 220, "Mixed": 6, "Asian": 10, "Black": 4})
     safe = dp.publish(rep(), dp.compare(even, ETHNIC, pop, cohort="cautioned_or_sentenced", period=YEAR))
-    assert words.composition_title(safe, "cautioned_or_sentenced", YEAR).startswith("No ethnic group was clearly")
+    assert words.composition_title(safe, "cautioned_or_sentenced", YEAR) == (
+        "No ethnic group that can be shown was clearly over-represented among children cautioned or sentenced"
+    )
 
 
 def test_method_notes_state_the_choices():
@@ -813,3 +823,141 @@ def test_a_small_not_known_count_is_shown_and_no_withheld_count_can_be_worked_ou
 
 def withheld_in(safe, group):
     return bool(dp.row(safe, "cautioned_or_sentenced_children", "ethnic_group", group, YEAR)["suppressed"])
+
+
+# --- titles that never over-claim ------------------------------------------------------------------------------------
+
+
+def plan_figures(values: dict, pop: dict) -> pd.DataFrame:
+    """Cautioned or sentenced by ethnic group and by White against all ethnic minority groups (unpublished)."""
+    children = cohort_values(values)
+    minority = children.replace(words.MINORITY_GROUPS, dp.ETHNIC_MINORITY)
+    white = pop["White"]
+    return pd.concat(
+        [
+            dp.compare(children, ETHNIC, population(pop), cohort="cautioned_or_sentenced", period=YEAR),
+            dp.compare(
+                minority,
+                MINORITY,
+                population({"White": white, dp.ETHNIC_MINORITY: sum(pop.values()) - white}),
+                cohort="cautioned_or_sentenced",
+                period=YEAR,
+            ),
+        ],
+        ignore_index=True,
+    )
+
+
+PLAN = (
+    {"White": 41, "Mixed": 2, "Asian": 2, "Black": 2, "Other": 3},
+    {"White": 22_750, "Mixed": 750, "Asian": 750, "Black": 500, "Other": 250},
+)
+CTX = SimpleNamespace(year=QUARTER.year_ending)
+
+
+def test_the_headline_names_the_relative_rate_index_beside_the_two_shares():
+    """18.0% against 9.0% is a share ratio of 2.0; the relative rate index against White children is 2.2, so the
+    headline says which measure the 2.2 is, in a sentence of its own."""
+    fig = plan_figures(*PLAN)
+    rri = dp.row(fig, "cautioned_or_sentenced_rri_vs_white", "ethnic_minority", dp.ETHNIC_MINORITY, YEAR)
+    assert round(rri["value"], 1) == 2.2
+    assert words.headline(fig, CTX) == (
+        f"Children from ethnic minority groups were 18.0% of children cautioned or sentenced in the {YEAR}, against "
+        "9.0% of 10 to 17 year olds. Measured against White children, they were 2.2 times as likely to be cautioned "
+        f"or sentenced (relative rate index; {ratio_words.reading(rri)})."
+    )
+    shares = fig["measure"].eq("cautioned_or_sentenced_children") & fig["breakdown"].eq("ethnic_minority")
+    withheld = fig.assign(suppressed=fig["suppressed"] | shares)
+    assert words.headline(withheld, CTX) == (
+        f"Measured against White children, children from ethnic minority groups in the {YEAR} were 2.2 times as "
+        f"likely to be cautioned or sentenced (relative rate index; {ratio_words.reading(rri)})."
+    )
+
+
+def test_a_share_ratio_says_how_it_was_worked_out_when_the_printed_shares_give_another():
+    # Black children: 7 of 206 (3.4% as printed) against 46 of 10,000 (0.5%): 3.4 / 0.5 = 6.8, but 7.4 unrounded
+    fig = plan_figures({"White": 199, "Black": 7}, {"White": 9_954, "Black": 46})
+    said = words.composition_text(fig, "cautioned_or_sentenced", YEAR)
+    assert (
+        "3.4% of children cautioned or sentenced against 0.5% of the population, a share ratio of 7.4 (worked out "
+        "from the unrounded shares; 95% confidence interval" in said
+    )
+    # 6.0% against 1.0%: the printed shares give the printed ratio, so nothing is added
+    said = words.composition_text(plan_figures(*PLAN), "cautioned_or_sentenced", YEAR)
+    assert "a share ratio of 6.0 (95% confidence interval" in said and "unrounded" not in said
+
+
+def stage_figures(readings: list) -> pd.DataFrame:
+    """The relative rate index at each decision point for all ethnic minority groups: (value, lower, upper) or None
+    for a withheld one."""
+    rows = []
+    for stage, r in zip(dp.STAGES, readings):
+        measure = "any_outcome_rri_vs_white" if stage == "any_outcome" else f"decision_{stage}_rri_vs_white"
+        row = ratio_row(*(r or (math.nan,) * 3), suppressed=r is None, measure=measure)
+        rows.append(row.to_dict() | {"group": dp.ETHNIC_MINORITY, "breakdown": "ethnic_minority", "period": YEAR})
+    return figures.frame(rows)
+
+
+def test_a_disparity_enters_at_a_stage_only_when_the_stages_before_it_can_be_shown():
+    clear, unclear = (2.3, 1.7, 3.1), (1.1, 0.7, 1.6)
+    assert words.chain_title(stage_figures([unclear, clear, unclear, unclear]), CTX) == (
+        "A disparity for children from ethnic minority groups enters at the decision to caution or prosecute rather "
+        "than divert: they were 2.3 times as likely as White children to be cautioned or sentenced"
+    )
+    assert words.chain_title(stage_figures([None, clear, unclear, unclear]), CTX) == (
+        "A disparity for children from ethnic minority groups is clear at the decision to caution or prosecute "
+        "rather than divert, though an earlier decision point cannot be shown: they were 2.3 times as likely as "
+        "White children to be cautioned or sentenced"
+    )
+    assert words.chain_title(stage_figures([unclear, unclear, unclear, None]), CTX) == (
+        "No decision point that can be shown showed a clear disparity for children from ethnic minority groups"
+    )
+    assert words.chain_title(stage_figures([unclear] * 4), CTX) == (
+        "No decision point showed a clear disparity for children from ethnic minority groups"
+    )
+
+
+def trend_figures(readings: list) -> tuple[pd.DataFrame, SimpleNamespace]:
+    periods = [f"year ending March {2019 + i}" for i in range(len(readings))]
+    rows = [
+        ratio_row(
+            *(r or (math.nan,) * 3), suppressed=r is None, measure="cautioned_or_sentenced_rri_vs_white"
+        ).to_dict()
+        | {"group": dp.ETHNIC_MINORITY, "breakdown": "ethnic_minority", "period": p}
+        for p, r in zip(periods, readings)
+    ]
+    return figures.frame(rows), SimpleNamespace(trend_periods=periods)
+
+
+def test_every_period_only_when_every_period_is_shown():
+    clear, unclear = (2.3, 1.7, 3.1), (1.1, 0.7, 1.6)
+    said = words.trend_text(*trend_figures([clear] * 5))
+    assert said.endswith(" In every period shown the difference was unlikely to be chance.")
+    said = words.trend_text(*trend_figures([clear, None, clear, None, clear]))
+    assert said.endswith(" In every period that can be shown (3 of the 5) the difference was unlikely to be chance.")
+    said = words.trend_text(*trend_figures([clear, None, unclear, clear]))
+    assert said.endswith(" The difference was unlikely to be chance in 2 of the 3 periods shown (1 cannot be shown).")
+    said = words.trend_text(*trend_figures([None, None, clear, None]))
+    assert said == (
+        "In the year ending March 2021, children from ethnic minority groups were 2.3 times as likely as White "
+        "children to be cautioned or sentenced (more likely, and the difference is unlikely to be chance). It is the "
+        "only one of the 4 periods that can be shown."
+    )
+
+
+def test_no_group_was_clearly_more_likely_only_over_the_groups_that_can_be_shown():
+    values = cohort_values({"White": 200, "Mixed": 6, "Asian": 10, "Black": 4})
+    pop = population({"White": 22_000, "Mixed": 600, "Asian": 1_000, "Black": 400, "Other": 250})
+    ctx = SimpleNamespace(year=QUARTER.year_ending, quarter_period=QUARTER.period)
+    fig = pd.concat(
+        [dp.compare(values, ETHNIC, pop, cohort=cohort, period=words._period(ctx, cohort)) for cohort in dp.COHORTS],
+        ignore_index=True,
+    )
+    assert words.rri_chart_title(fig, ctx) == (
+        "No ethnic group was clearly more likely than White children to be in any of the three groups of children"
+    )
+    safe = dp.publish(rep(), fig)
+    assert words.rri_chart_title(safe, ctx) == (
+        "No ethnic group that can be shown was clearly more likely than White children to be in any of the three "
+        "groups of children"
+    )

@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import math
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
@@ -687,3 +688,233 @@ def _parameters(name: str) -> dict:
 def test_notebook_parameters_are_the_standard_six_and_the_nc_years():
     mine, overview = _parameters("20_exclusions.ipynb"), _parameters("00_overview.ipynb")
     assert mine == overview | {"nc_year_from": 6, "nc_year_to": 11}
+
+
+# --- titles that never over-claim: hand-made published figures -----------------------------------------------------
+
+PERIOD = "academic year 2022/23"
+PHASES = ["Primary school", "Secondary school", "Special school", "Alternative provision"]
+
+
+def share_row(measure, group, value, n=20, base=100, period=PERIOD, suppressed=False):
+    """A published share: `value` None is withheld ([c]); NaN with suppressed False is not available ([x])."""
+    withheld = suppressed or value is None
+    return {
+        "measure": measure,
+        "breakdown": "school_phase",
+        "group": group,
+        "period": period,
+        "kind": "share",
+        "value": math.nan if value is None else value,
+        "numerator": math.nan if withheld or value is None or math.isnan(value) else n,
+        "denominator": math.nan if withheld else base,
+        "suppressed": withheld,
+    }
+
+
+def by_phase(yjs: dict, borough: dict | None = None) -> pd.DataFrame:
+    """A breakdown by school phase: each group's YJS share (None: withheld) against the borough's (6.0% unless
+    given)."""
+    borough = borough or {}
+    rows = [share_row("yjs_one_plus_suspension_rate", figures.TOTAL, 30.0)]
+    rows += [share_row("borough_one_plus_suspension_rate", figures.TOTAL, 6.0)]
+    for g in PHASES:
+        rows.append(share_row("yjs_one_plus_suspension_rate", g, yjs.get(g)))
+        rows.append(share_row("borough_one_plus_suspension_rate", g, borough.get(g, 6.0)))
+    return figures.frame(rows)
+
+
+CLAIM = "children known to the YJS were more often suspended than pupils across the borough"
+
+
+def test_whatever_their_type_of_school_only_when_every_group_is_shown():
+    fig = by_phase({g: 30.0 + i for i, g in enumerate(PHASES)})
+    assert T.breakdown_title(fig, "type of school") == f"Whatever their type of school, {CLAIM}"
+    assert "In every group shown it was above" in T.breakdown(fig, "type of school")
+    assert "withheld" not in T.breakdown(fig, "type of school")
+
+
+def test_one_group_shown_of_four_is_the_claim_for_that_group_only():
+    fig = by_phase({"Secondary school": 38.3})
+    title = T.breakdown_title(fig, "type of school")
+    assert title == f"In the one group that can be shown (secondary school), {CLAIM}"
+    said = T.breakdown(fig, "type of school")
+    assert said.startswith(
+        "Among children known to the YJS, only the secondary school group can be shown: 38.3% of them were "
+        "suspended at least once, against 6.0% of all pupils in the same group."
+    )
+    assert "highest" not in said and "every" not in said and "3 groups are withheld or not available" in said
+
+
+def test_two_groups_shown_of_four():
+    fig = by_phase({"Secondary school": 38.3, "Special school": 50.0})
+    assert T.breakdown_title(fig, "type of school") == (
+        f"In the 2 groups that can be shown (secondary school and special school), {CLAIM}"
+    )
+    said = T.breakdown(fig, "type of school")
+    assert said.startswith("Of the groups that can be shown, the share of children known to the YJS suspended at least")
+    assert "was highest for the special school group (50.0%)" in said
+
+
+def test_no_group_shown_gives_the_neutral_title():
+    fig = by_phase({})
+    assert T.breakdown_title(fig, "type of school") == "Share suspended at least once by type of school"
+    assert "withheld" in T.breakdown(fig, "type of school")
+
+
+def test_a_group_not_available_is_not_shown():
+    fig = by_phase(
+        {"Primary school": math.nan, "Secondary school": 38.3, "Special school": 40.0, "Alternative provision": 41.0}
+    )
+    assert T.breakdown_title(fig, "type of school").startswith("In the 3 groups that can be shown (secondary school,")
+
+
+def test_no_claim_when_a_group_shown_goes_the_other_way_or_prints_the_same():
+    fig = by_phase(dict.fromkeys(PHASES, 30.0), {"Special school": 31.0})
+    assert T.breakdown_title(fig, "type of school") == "Share suspended at least once by type of school"
+    fig = by_phase(dict.fromkeys(PHASES, 30.0), {"Special school": 29.96})  # 30.0% against 30.0% as printed
+    assert T.breakdown_title(fig, "type of school") == "Share suspended at least once by type of school"
+
+
+TERMS = ["Autumn term 2022", "Spring term 2023", "Summer term 2023", "Autumn term 2023", "Spring term 2024"]
+
+
+def by_term(yjs: list, borough: list | None = None) -> pd.DataFrame:
+    """Term shares, oldest first (None withheld), each year with its 'All' row as by_term gives them."""
+    borough = borough or [5.0] * len(yjs)
+    rows = []
+    for term, y, b in zip(TERMS, yjs, borough):
+        period = f"academic year {term[-4:]}"
+        rows.append(share_row("yjs_term_one_plus_suspension_rate", term, y, period=period))
+        rows.append(share_row("borough_term_one_plus_suspension_rate", term, b, period=period))
+    for period in dict.fromkeys(r["period"] for r in rows):
+        rows.append(share_row("yjs_term_one_plus_suspension_rate", figures.TOTAL, 40.0, period=period))
+        rows.append(share_row("borough_term_one_plus_suspension_rate", figures.TOTAL, 8.0, period=period))
+    return figures.frame(rows).assign(breakdown="term")
+
+
+def test_in_every_term_only_when_every_term_is_shown():
+    assert T.terms_title(by_term([25.0, 20.0, 22.0, 30.0, 21.0])) == (
+        "In every term since autumn 2022, children known to the YJS were at least 4 times as likely to be suspended "
+        "as pupils across the borough"
+    )
+    assert T.terms_title(by_term([25.0, None, 22.0, 30.0, 21.0])) == (
+        "In every term since autumn 2022 that can be shown (all but spring 2023), children known to the YJS were at "
+        "least 4 times as likely to be suspended as pupils across the borough"
+    )
+    assert T.terms_title(by_term([None, None, 22.0, None, 21.0])) == (
+        "In every term since autumn 2022 that can be shown (2 of 5), children known to the YJS were at least 4 "
+        "times as likely to be suspended as pupils across the borough"
+    )
+    assert T.terms_title(by_term([None, None, 22.0, None, None])) == (
+        "In the one term of 5 that can be shown (summer 2023), children known to the YJS were at least 4 times as "
+        "likely to be suspended as pupils across the borough"
+    )
+    assert T.terms_title(by_term([None] * 5)) == "Share of children suspended at least once in each term"
+    assert T.terms_title(by_term([25.0, 4.0, None, 30.0, 21.0])) == (
+        "Children known to the YJS were more often suspended than pupils across the borough in 3 of the 4 terms "
+        "that can be shown"
+    )
+
+
+def test_at_least_n_times_holds_for_the_shares_as_printed():
+    # 7.94% against 1.98%: 4.01 times, but 7.9% against 2.0% as the table prints them is 3.95
+    title = T.terms_title(by_term([7.94] * 5, [1.98] * 5))
+    assert "at least 3 times as likely" in title
+
+
+def test_a_ratio_beside_two_shares_is_their_ratio_or_says_how_it_was_worked_out():
+    cohort = SimpleNamespace(no_census=False, nc_text="Years 6 to 11", period=SimpleNamespace(label=PERIOD))
+
+    def head(y, b):
+        rows = [
+            share_row("yjs_one_plus_suspension_rate", figures.TOTAL, y),
+            share_row("borough_one_plus_suspension_rate", figures.TOTAL, b),
+            {
+                **share_row("ratio_one_plus_suspension_rate", figures.TOTAL, y / b),
+                "kind": "ratio",
+                "lower": 5.0,
+                "upper": 8.0,
+            },
+        ]
+        return figures.frame(rows)
+
+    assert T.headline(head(38.71, 5.355), cohort) == (
+        "Children known to the YJS were 7.2 times as likely to be suspended as pupils across the borough: 38.7% "
+        "against 5.4% in Years 6 to 11, academic year 2022/23."
+    )  # 38.7 / 5.4 = 7.17
+    assert T.headline(head(34.32, 5.34), cohort) == (
+        "Children known to the YJS were 6.4 times as likely to be suspended as pupils across the borough (worked out "
+        "from the unrounded percentages): 34.3% against 5.3% in Years 6 to 11, academic year 2022/23."
+    )  # 34.3 / 5.3 = 6.47
+    h = head(34.32, 5.34)
+    shares = (T.row(h, "yjs_one_plus_suspension_rate"), T.row(h, "borough_one_plus_suspension_rate"))
+    assert T.ratio_phrase(T.row(h, "ratio_one_plus_suspension_rate"), shares=shares) == (
+        "6.4 times the borough rate (worked out from the unrounded percentages; 95% confidence interval 5.0 to 8.0)"
+    )
+    h = head(38.71, 5.355)
+    shares = (T.row(h, "yjs_one_plus_suspension_rate"), T.row(h, "borough_one_plus_suspension_rate"))
+    assert T.ratio_phrase(T.row(h, "ratio_one_plus_suspension_rate"), shares=shares) == (
+        "7.2 times the borough rate (95% confidence interval 5.0 to 8.0)"
+    )
+
+
+def reasons_frame(yjs: dict, total: int) -> pd.DataFrame:
+    rows = []
+    for measure, counts, all_ in (
+        ("yjs_suspensions_by_reason", yjs, total),
+        ("borough_suspensions_by_reason", {"Persistent disruptive behaviour": 500, "Damage": 100}, 600),
+    ):
+        for g, n in [*counts.items(), (figures.TOTAL, all_)]:
+            rows.append(
+                {
+                    "measure": measure,
+                    "breakdown": "reason",
+                    "group": g,
+                    "period": PERIOD,
+                    "kind": "share",
+                    "numerator": math.nan if n is None else n,
+                    "denominator": all_,
+                    "value": math.nan if n is None else 100 * n / all_,
+                    "suppressed": n is None,
+                }
+            )
+    return figures.frame(rows)
+
+
+def test_the_most_common_reason_is_only_over_those_shown_when_a_withheld_one_could_beat_it():
+    sure = reasons_frame({"Persistent disruptive behaviour": 20, "Damage": 6, "Theft": None}, 30)  # Theft is 4
+    assert T.reasons(sure)[0] == (
+        "Persistent disruptive behaviour was the most common reason for suspension, for children known to the YJS "
+        "as for all pupils"
+    )
+    unsure = reasons_frame({"Persistent disruptive behaviour": 8, "Damage": 6, "Theft": None, "Bullying": None}, 30)
+    assert T.reasons(unsure)[0] == (
+        "Persistent disruptive behaviour was the most common reason shown for suspending children known to the YJS"
+    )
+
+
+def test_a_withheld_timing_split_is_not_called_small():
+    rows = []
+    for measure, before, after in (
+        ("timing_children_first_suspended", None, None),
+        ("timing_suspensions", 30, 12),
+        ("timing_permanent_exclusions", None, None),
+    ):
+        counts = {X.BEFORE: before, X.AFTER: after, figures.TOTAL: 42 if before else 9}
+        for g, n in counts.items():
+            rows.append(
+                {
+                    "measure": measure,
+                    "breakdown": "timing",
+                    "group": g,
+                    "period": "exclusions on record up to 31 March 2023",
+                    "kind": "count",
+                    "numerator": math.nan if n is None else n,
+                    "value": math.nan if n is None else n,
+                    "suppressed": n is None,
+                }
+            )
+    said = T.timing(figures.frame(rows), "")
+    assert "first involvement with youth justice are withheld ([c])" in said
+    assert "small" not in said and "few" not in said

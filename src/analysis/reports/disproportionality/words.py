@@ -172,6 +172,23 @@ def share_words(r: pd.Series | None) -> str:
     return "withheld" if r is None or r["suppressed"] else formatting.figure(r["value"], "share")
 
 
+def _shown(r: pd.Series | None) -> bool:
+    """A figure that is shown (not withheld, not missing)."""
+    return r is not None and not r["suppressed"] and not _missing(r["value"])
+
+
+# Said beside a share ratio when a reader dividing the two printed shares would not get the printed ratio
+UNROUNDED = "worked out from the unrounded shares"
+
+
+def divides(ratio: str, a: pd.Series | None, b: pd.Series | None) -> bool:
+    """The printed `ratio` ('6.5') is what a reader gets dividing the two printed shares (16.9% / 2.6%)."""
+    if not (_shown(a) and _shown(b)):
+        return False
+    pa, pb = (float(share_words(r).rstrip("%").replace(",", "")) for r in (a, b))
+    return pb > 0 and ratio_number(pa / pb) == ratio
+
+
 def count_words(r: pd.Series | None) -> str:
     if r is None or r["suppressed"] or _missing(r["numerator"]):
         return "a withheld number of children"
@@ -197,6 +214,11 @@ def readings(
         for g in groups
     ]
     return "\n".join(f"- {line}" for line in lines)
+
+
+def _unknown(r: pd.Series | None) -> bool:
+    """A ratio that cannot be shown (withheld, or not available): a claim about every group cannot cover it."""
+    return r is None or bool(r["suppressed"]) or _missing(r["value"])
 
 
 def _significant(fig, measure, breakdown, period, groups, direction="higher") -> list[pd.Series]:
@@ -293,7 +315,11 @@ def composition_title(fig: pd.DataFrame, cohort: str, period: str) -> str:
     ]
     if not shown:
         return f"No ethnic minority group's share of {label} can be shown to compare with the population"
-    return f"No ethnic group was clearly over-represented among {label}"
+    withheld = any(
+        (r := row(fig, f"{cohort}_children", "ethnic_group", g, period)) is None or r["suppressed"]
+        for g in MINORITY_GROUPS
+    )
+    return f"No ethnic group{' that can be shown' if withheld else ''} was clearly over-represented among {label}"
 
 
 def composition_text(fig: pd.DataFrame, cohort: str, period: str) -> str:
@@ -326,10 +352,12 @@ def composition_text(fig: pd.DataFrame, cohort: str, period: str) -> str:
     top = max(ratios, key=lambda r: r["value"])
     share = row(fig, f"{cohort}_children", "ethnic_group", top["group"], period)
     pop = row(fig, "population_share", "ethnic_group", top["group"])
+    said = ratio_number(top["value"])
+    how = "" if divides(said, share, pop) else f"{UNROUNDED}; "
     return text + (
         f" The most over-represented group shown was {group_phrase(top['group'])}: {share_words(share)} of "
-        f"{label} against {share_words(pop)} of the population, a share ratio of {ratio_number(top['value'])} "
-        f"({interval_words(top)}): {share_reading(top)}."
+        f"{label} against {share_words(pop)} of the population, a share ratio of {said} "
+        f"({how}{interval_words(top)}): {share_reading(top)}."
     )
 
 
@@ -406,11 +434,23 @@ def _found(fig, ctx, items, against):
     return found
 
 
+def _any_unknown(fig, ctx, items, against) -> bool:
+    """Some RRI over the cohorts and (breakdown, group) items cannot be shown."""
+    return any(
+        _unknown(row(fig, f"{cohort}_rri_vs_{against}", bd, g, _period(ctx, cohort)))
+        for cohort in COHORTS
+        for bd, g in items
+    )
+
+
 def rri_chart_title(fig: pd.DataFrame, ctx: Context) -> str:
-    found = _found(fig, ctx, [("ethnic_group", g) for g in MINORITY_GROUPS], "white")
+    items = [("ethnic_group", g) for g in MINORITY_GROUPS]
+    found = _found(fig, ctx, items, "white")
     if not found:
+        which = " that can be shown" if _any_unknown(fig, ctx, items, "white") else ""
         return (
-            "No ethnic group was clearly more likely than White children to be in any of the three groups of children"
+            f"No ethnic group{which} was clearly more likely than White children to be in any of the three groups "
+            "of children"
         )
     r, cohort = max(found, key=lambda x: x[0]["value"])
     return f"{capital(group_phrase(r['group']))} were {ratio_words(r['value'])} White children {VERBS[cohort]}"
@@ -565,17 +605,23 @@ def chain_title(
     """Where a disparity enters: the first decision point whose RRI is clearly above 1."""
     rows = stage_rows(fig, breakdown, group, ctx.year.label)
     subject = group_phrase(group)
-    for stage, r in zip(STAGES, rows):
+    for i, (stage, r) in enumerate(zip(STAGES, rows)):
         if reading(r) == MORE:
+            # "enters" says no earlier decision point had it: only when every earlier one can be shown
+            where = (
+                f"is clear {STAGE_PLACES[stage]}, though an earlier decision point cannot be shown"
+                if any(_unknown(x) for x in rows[:i])
+                else f"enters {STAGE_PLACES[stage]}"
+            )
             return (
-                f"A disparity for {subject} enters {STAGE_PLACES[stage]}: they were {ratio_words(r['value'])} "
-                f"White children {VERBS[stage]}"
+                f"A disparity for {subject} {where}: they were {ratio_words(r['value'])} White children {VERBS[stage]}"
             )
     if all(reading(r) == TOO_FEW for r in rows):
         return f"Too few {subject} at each decision point to tell where a disparity enters"
     if all(reading(r) in (TOO_FEW, WITHHELD) for r in rows):
         return f"The figures for {subject} are withheld or too uncertain at each decision point to tell where a disparity enters"
-    return f"No decision point showed a clear disparity for {subject}"
+    which = " that can be shown" if any(_unknown(r) for r in rows) else ""
+    return f"No decision point{which} showed a clear disparity for {subject}"
 
 
 def chain_text(
@@ -667,9 +713,13 @@ def characteristics_chart(fig: pd.DataFrame, ctx: Context) -> tuple[list[str], l
 
 
 def characteristics_title(fig: pd.DataFrame, ctx: Context, items=None) -> str:
-    found = _found(fig, ctx, items or CHARACTERISTIC_ITEMS, "others")
+    items = items or CHARACTERISTIC_ITEMS
+    found = _found(fig, ctx, items, "others")
     if not found:
-        return "No group of children was clearly more likely than other children to be in any of the three groups"
+        which = " that can be shown" if _any_unknown(fig, ctx, items, "others") else ""
+        return (
+            f"No group of children{which} was clearly more likely than other children to be in any of the three groups"
+        )
     r, cohort = max(found, key=lambda x: x[0]["value"])
     return (
         f"{capital(group_phrase(r['group']))} were {ratio_words(r['value'])} "
@@ -797,15 +847,32 @@ def trend_text(fig: pd.DataFrame, ctx: Context, group: str = ETHNIC_MINORITY) ->
     clear = [p for p, r in shown if reading(r) == MORE]
     first_p, first = shown[0]
     last_p, last = shown[-1]
+    hidden = len(rows) - len(shown)
+    if len(shown) == 1:
+        return (
+            f"In the {last_p}, {subject} were {ratio_words(last['value'])} White children to be cautioned or "
+            f"sentenced ({reading(last)})."
+            + (f" It is the only one of the {len(rows)} periods that can be shown." if hidden else "")
+        )
     text = (
         f"In the {last_p}, {subject} were {ratio_words(last['value'])} White children to be cautioned or "
         f"sentenced, against {ratio_number(first['value'])} times in the {first_p}."
     )
+    # "every period" and "no period" are over the periods that can be shown: say how many when some cannot
     if len(clear) == len(shown):
+        if hidden:
+            return (
+                text + f" In every period that can be shown ({len(shown)} of the {len(rows)}) the difference was "
+                "unlikely to be chance."
+            )
         return text + " In every period shown the difference was unlikely to be chance."
+    cannot = f" ({hidden} cannot be shown)" if hidden else ""
     if clear:
-        return text + f" The difference was unlikely to be chance in {len(clear)} of the {len(shown)} periods shown."
-    return text + " In no period shown was the difference clearly more than chance at these numbers."
+        return (
+            text + f" The difference was unlikely to be chance in {len(clear)} of the {len(shown)} periods shown"
+            f"{cannot}."
+        )
+    return text + f" In no period shown{cannot} was the difference clearly more than chance at these numbers."
 
 
 # --- summary and headline -------------------------------------------------------------------------------
@@ -843,10 +910,17 @@ def headline(fig: pd.DataFrame, ctx: Context) -> str:
         )
     share = row(fig, "cautioned_or_sentenced_children", "ethnic_minority", ETHNIC_MINORITY, period)
     pop = row(fig, "population_share", "ethnic_minority", ETHNIC_MINORITY)
+    # The relative rate index is not the ratio of the two shares (a reader dividing them gets another number), so
+    # it has a sentence of its own that names it and what it is measured against.
+    rri = (
+        f"{ratio_number(r['value'])} times as likely to be cautioned or sentenced (relative rate index; {reading(r)})."
+    )
+    if not (_shown(share) and _shown(pop)):
+        return f"Measured against White children, children from ethnic minority groups in the {period} were {rri}"
     return (
         f"Children from ethnic minority groups were {share_words(share)} of children cautioned or sentenced in the "
-        f"{period} against {share_words(pop)} of 10 to 17 year olds: {ratio_words(r['value'])} White children "
-        f"to be cautioned or sentenced ({reading(r)})."
+        f"{period}, against {share_words(pop)} of 10 to 17 year olds. Measured against White children, they were "
+        f"{rri}"
     )
 
 

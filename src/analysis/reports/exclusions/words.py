@@ -11,6 +11,7 @@ import math
 
 import pandas as pd
 
+from analysis.data.codes import NOT_KNOWN
 from analysis.present import formatting, narrative
 from analysis.reports.exclusions.measures import (
     AFTER,
@@ -87,15 +88,46 @@ def number(r: pd.Series | None) -> str:
     return f"{int(r['numerator']):,}"
 
 
-def ratio_phrase(r: pd.Series | None, what: str = "the borough rate") -> str | None:
-    """'7.2 times the borough rate (95% confidence interval 5.6 to 9.4)', or None when it cannot be shown."""
+def _join(parts: list[str]) -> str:
+    """'a', 'a and b', 'a, b and c'."""
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def printed(r: pd.Series) -> float:
+    """A shown figure as the tables print it, read back as a number (38.7 for '38.7%')."""
+    return float(value(r).rstrip("%").replace(",", ""))
+
+
+def above(y: pd.Series, b: pd.Series) -> bool:
+    """The YJS figure is above the borough's, and still above it as the tables print them, so a title never
+    claims a difference that the table beneath it shows as none."""
+    return y["value"] > b["value"] and printed(y) > printed(b)
+
+
+# Said beside a ratio of two shares when a reader dividing the two printed shares would not get the printed ratio
+UNROUNDED = "worked out from the unrounded percentages"
+
+
+def divides(ratio: str, y: pd.Series | None, b: pd.Series | None) -> bool:
+    """The printed `ratio` ('7.2') is what a reader gets dividing the two printed shares (38.7% / 5.4%)."""
+    if not (shown(y) and shown(b)) or printed(b) <= 0:
+        return False
+    decimals = len(ratio.partition(".")[2])
+    return f"{printed(y) / printed(b):,.{decimals}f}" == ratio
+
+
+def ratio_phrase(r: pd.Series | None, what: str = "the borough rate", shares: tuple | None = None) -> str | None:
+    """'7.2 times the borough rate (95% confidence interval 5.6 to 9.4)', or None when it cannot be shown. Given
+    the two `shares` printed beside it, it says it was worked out from the unrounded percentages when dividing
+    the printed ones would not give it."""
     if not shown(r):
         return None
-    text = f"{r['value']:,.1f} times {what}"
+    times = f"{r['value']:,.1f}"
+    notes = [] if shares is None or divides(times, *shares) else [UNROUNDED]
     if not (pd.isna(r["lower"]) or pd.isna(r["upper"])):
-        text += f" (95% confidence interval {r['lower']:,.1f} to {r['upper']:,.1f}"
-        text += ", so the difference could be chance)" if r["lower"] <= 1 <= r["upper"] else ")"
-    return text
+        interval = f"95% confidence interval {r['lower']:,.1f} to {r['upper']:,.1f}"
+        notes.append(interval + (", so the difference could be chance" if r["lower"] <= 1 <= r["upper"] else ""))
+    return f"{times} times {what}" + (f" ({'; '.join(notes)})" if notes else "")
 
 
 # --- no data ---------------------------------------------------------------------------------
@@ -109,6 +141,21 @@ def no_census(cohort: Cohort) -> str:
         "compare them with. Every figure in this report is therefore empty. Add the borough's school census (and "
         "its exclusions return) to the extract to report suspensions and permanent exclusions."
     )
+
+
+def _maybe_not_top(fig: pd.DataFrame, measure: str, top: str) -> bool:
+    """`top`, the largest group shown, might not be the largest of all: some groups are withheld and, from the
+    total and the groups shown, they could hold as many as `top` between them. Then "the most common" is only
+    over the groups shown, and the sentence says so (it says nothing a reader cannot work out from the tables)."""
+    rows = fig[(fig["measure"] == measure) & (fig["group"] != TOTAL)]
+    hidden = rows["suppressed"] | rows["numerator"].isna()
+    if not hidden.any():
+        return False
+    total = row(fig, measure)
+    if total is None or total["suppressed"] or pd.isna(total["numerator"]):
+        return True
+    left = total["numerator"] - rows.loc[~hidden, "numerator"].sum()
+    return bool(left >= rows.loc[rows["group"] == top, "numerator"].iloc[0])
 
 
 def _none(fig: pd.DataFrame, measure: str) -> bool:
@@ -178,7 +225,7 @@ def overview(head: pd.DataFrame, match: pd.DataFrame, cohort: Cohort) -> list[st
     ]
 
     one_y, one_b = row(head, "yjs_one_plus_suspension_rate"), row(head, "borough_one_plus_suspension_rate")
-    ratio = ratio_phrase(row(head, "ratio_one_plus_suspension_rate"))
+    ratio = ratio_phrase(row(head, "ratio_one_plus_suspension_rate"), shares=(one_y, one_b))
     text = (
         f"In the {cohort.period.label}, {count(one_y, 'child', 'children')} ({value(one_y)}) were suspended at "
         f"least once, against {value(one_b)} of all {number(row(head, 'borough_pupils'))} pupils in those years"
@@ -226,9 +273,11 @@ def headline(head: pd.DataFrame, cohort: Cohort) -> str:
     one_y, one_b = row(head, "yjs_one_plus_suspension_rate"), row(head, "borough_one_plus_suspension_rate")
     ratio = row(head, "ratio_one_plus_suspension_rate")
     if shown(ratio) and shown(one_y) and ratio["value"] >= 1.05:
+        times = f"{ratio['value']:,.1f}"
+        named = "" if divides(times, one_y, one_b) else f" ({UNROUNDED})"
         return (
-            f"Children known to the YJS were {ratio['value']:,.1f} times as likely to be suspended as pupils across "
-            f"the borough: {value(one_y)} against {value(one_b)} in {cohort.nc_text}, {cohort.period.label}."
+            f"Children known to the YJS were {times} times as likely to be suspended as pupils across the borough"
+            f"{named}: {value(one_y)} against {value(one_b)} in {cohort.nc_text}, {cohort.period.label}."
         )
     if shown(one_y):
         return (
@@ -272,7 +321,8 @@ def matching(match: pd.DataFrame, cohort: Cohort) -> str:
     others = match[(match["group"] != MATCHED) & (match["group"] != TOTAL)]
     biggest = narrative.largest_group(others, "caseload_pupil_match")
     if biggest:
-        text += f' The most common reason a child was not matched: "{biggest.lower()}".'
+        among = " of those that can be shown" if _maybe_not_top(match, "caseload_pupil_match", biggest) else ""
+        text += f' The most common reason a child was not matched{among}: "{biggest.lower()}".'
     text += (
         " The analyst has the list of children not matched, with their reasons, to correct at source; it holds "
         "personal data and is not part of this report."
@@ -321,23 +371,44 @@ def _term_pairs(fig: pd.DataFrame) -> list[tuple[str, pd.Series, pd.Series]]:
     return out
 
 
+def _term_name(label: str) -> str:
+    """'Autumn term 2022' -> 'autumn 2022'; 'Spring term 2026 (to 31 March)' -> 'spring 2026'."""
+    name = label.replace(" term", "").split(" (")[0]
+    return name[0].lower() + name[1:]
+
+
 def terms_title(fig: pd.DataFrame) -> str:
-    pairs = [(g, y, b) for g, y, b in _term_pairs(fig) if shown(y) and shown(b) and b["value"] > 0]
+    """The finding over the terms. "In every term since ..." only when every term is shown and bears it out;
+    when some cannot be shown, it says so and which (or how many)."""
+    everything = _term_pairs(fig)
+    pairs = [(g, y, b) for g, y, b in everything if shown(y) and shown(b) and b["value"] > 0 and printed(b) > 0]
     if not pairs:
         return "Share of children suspended at least once in each term"
-    first = pairs[0][0].replace(" term", "").split(" (")[0]
-    first = first[0].lower() + first[1:]
-    ratios = [y["value"] / b["value"] for _, y, b in pairs]
-    if all(r > 1 for r in ratios):
-        least = math.floor(min(ratios))
+    first = _term_name(everything[0][0])
+    missing = [_term_name(g) for g, y, b in everything if all(g != p[0] for p in pairs)]
+    if not missing:
+        when = f"In every term since {first}" if len(pairs) > 1 else f"In {first}"
+    elif len(pairs) == 1:
+        when = f"In the one term of {len(everything)} that can be shown ({_term_name(pairs[0][0])})"
+    else:
+        which = f"all but {_join(missing)}" if len(missing) <= 2 else f"{len(pairs)} of {len(everything)}"
+        when = f"In every term since {first} that can be shown ({which})"
+    if all(above(y, b) for _, y, b in pairs):
+        # the least ratio, worked out both from the figures and from the shares as printed, so "at least" holds
+        # for what the reader can check in the table as well
+        least = math.floor(min(min(y["value"] / b["value"], printed(y) / printed(b)) for _, y, b in pairs))
         if least >= 2:
             return (
-                f"In every term since {first}, children known to the YJS were at least {least} times as likely to be "
-                "suspended as pupils across the borough"
+                f"{when}, children known to the YJS were at least {least} times as likely to be suspended as pupils "
+                "across the borough"
             )
-        return f"In every term since {first}, children known to the YJS were more likely to be suspended than pupils across the borough"
-    above = sum(r > 1 for r in ratios)
-    return f"Children known to the YJS were more often suspended than other pupils in {above} of {len(ratios)} terms"
+        return f"{when}, children known to the YJS were more likely to be suspended than pupils across the borough"
+    more = sum(above(y, b) for _, y, b in pairs)
+    terms_shown = f"{len(pairs)} terms" + (" that can be shown" if missing else "")
+    return (
+        f"Children known to the YJS were more often suspended than pupils across the borough in {more} of the "
+        f"{terms_shown}"
+    )
 
 
 def terms(fig: pd.DataFrame) -> str:
@@ -365,57 +436,86 @@ def term_axis_label(group: str) -> str:
 # --- characteristics -----------------------------------------------------------------------
 
 
+def _name(group: str, noun: str) -> str:
+    """A group as a title names it: 'boys', 'secondary school', 'EHCP', 'White', 'not known'."""
+    if noun == "sex" and group in ("Male", "Female"):
+        return {"Male": "boys", "Female": "girls"}[group]
+    if group == NOT_KNOWN or not (noun == "ethnic group" or group.split()[0].isupper()):
+        return group[0].lower() + group[1:]
+    return group
+
+
 def _in_sentence(group: str, noun: str) -> str:
     """A group inside a sentence: 'boys', 'the secondary school group', 'the EHCP group', 'the White group'."""
     if noun == "sex" and group in ("Male", "Female"):
-        return {"Male": "boys", "Female": "girls"}[group]
-    if not (noun == "ethnic group" or group.split()[0].isupper()):
-        group = group[0].lower() + group[1:]
-    return f"the {group} group"
+        return _name(group, noun)
+    return f"the {_name(group, noun)} group"
+
+
+def _pairs(fig: pd.DataFrame) -> dict[str, tuple[pd.Series | None, pd.Series | None]]:
+    """Each group of a breakdown (not the total): its YJS and borough share suspended at least once."""
+    return {
+        g: (row(fig, f"{YJS}_one_plus_suspension_rate", g), row(fig, f"{BOROUGH}_one_plus_suspension_rate", g))
+        for g in groups(fig)
+    }
 
 
 def breakdown(fig: pd.DataFrame, noun: str) -> str:
     """'Among children known to the YJS, the share suspended at least once was highest for EHCP (52.4%).' and how
-    each group compares with the same group across the borough."""
-    groups = [g for g in dict.fromkeys(fig["group"]) if g != TOTAL]
-    ys = {g: row(fig, f"{YJS}_one_plus_suspension_rate", g) for g in groups}
-    bs = {g: row(fig, f"{BOROUGH}_one_plus_suspension_rate", g) for g in groups}
-    visible = {g: r for g, r in ys.items() if shown(r)}
+    each group compares with the same group across the borough. A "highest" or "every" is only over the groups
+    that can be shown, and says so when some cannot."""
+    pairs = _pairs(fig)
+    visible = {g: y for g, (y, _) in pairs.items() if shown(y)}
     if not visible and _no_one(fig):
         return NO_YJS_PUPILS
     if not visible:
         return f"The figures for children known to the YJS in each group by {noun} are withheld ({SYMBOL})."
-    top = max(visible, key=lambda g: visible[g]["value"])
-    text = (
-        f"Among children known to the YJS, the share suspended at least once was highest for {_in_sentence(top, noun)} "
-        f"({value(visible[top])})."
-    )
-    compared = [g for g in visible if shown(bs[g])]
-    if compared:
-        above = [g for g in compared if visible[g]["value"] > bs[g]["value"]]
-        text += (
-            " In every group shown it was above the share for all pupils in the same group."
-            if len(above) == len(compared)
-            else f" It was above the share for all pupils in the same group in {len(above)} of the {len(compared)} groups shown."
+    hidden = len(pairs) - len(visible)
+    if len(visible) == 1 and hidden:
+        ((g, y),) = visible.items()
+        b = pairs[g][1]
+        text = (
+            f"Among children known to the YJS, only {_in_sentence(g, noun)} can be shown: {value(y)} of them were "
+            "suspended at least once"
+            + (f", against {value(b)} of all pupils in the same group" if shown(b) else "")
+            + "."
         )
-    hidden = len(groups) - len(visible)
+    else:
+        top = max(visible, key=lambda g: visible[g]["value"])
+        lead = (
+            "Of the groups that can be shown, the share of children known to the YJS suspended at least once"
+            if hidden
+            else "Among children known to the YJS, the share suspended at least once"
+        )
+        text = f"{lead} was highest for {_in_sentence(top, noun)} ({value(visible[top])})."
+        compared = [g for g in visible if shown(pairs[g][1])]
+        if compared:
+            more = [g for g in compared if above(visible[g], pairs[g][1])]
+            text += (
+                " In every group shown it was above the share for all pupils in the same group."
+                if len(more) == len(compared)
+                else f" It was above the share for all pupils in the same group in {len(more)} of the {len(compared)} groups shown."
+            )
     if hidden:
         text += f" {hidden} group{'s are' if hidden > 1 else ' is'} withheld or not available ({SYMBOL} or [x])."
     return text
 
 
 def breakdown_title(fig: pd.DataFrame, noun: str) -> str:
-    groups = [g for g in dict.fromkeys(fig["group"]) if g != TOTAL]
-    pairs = [
-        (row(fig, f"{YJS}_one_plus_suspension_rate", g), row(fig, f"{BOROUGH}_one_plus_suspension_rate", g))
-        for g in groups
-    ]
-    pairs = [(y, b) for y, b in pairs if shown(y) and shown(b)]
-    if pairs and all(y["value"] > b["value"] for y, b in pairs):
-        return (
-            f"Whatever their {noun}, children known to the YJS were more often suspended than pupils across the borough"
-        )
-    return f"Share suspended at least once by {noun}"
+    """'Whatever their SEN status, ...' only when every group of the breakdown is shown and bears it out; when
+    some cannot be shown, the claim is made for the groups that can ('In the 2 groups that can be shown, ...');
+    when none can, or one shown goes the other way, the title only says what the chart shows."""
+    pairs = _pairs(fig)
+    visible = [g for g, (y, b) in pairs.items() if shown(y) and shown(b)]
+    if not visible or not all(above(*pairs[g]) for g in visible):
+        return f"Share suspended at least once by {noun}"
+    claim = "children known to the YJS were more often suspended than pupils across the borough"
+    if len(visible) == len(pairs):
+        return f"Whatever their {noun}, {claim}"
+    names = f" ({_join([_name(g, noun) for g in visible])})" if len(visible) <= 3 else ""
+    if len(visible) == 1:
+        return f"In the one group that can be shown{names}, {claim}"
+    return f"In the {len(visible)} groups that can be shown{names}, {claim}"
 
 
 def looked_after(fig: pd.DataFrame) -> str:
@@ -451,11 +551,14 @@ def reasons(fig: pd.DataFrame) -> tuple[str, str]:
             f"The suspensions of children known to the YJS by reason are withheld ({SYMBOL}).",
         )
     y, b = row(fig, f"{YJS}_suspensions_by_reason", top_y), row(fig, f"{BOROUGH}_suspensions_by_reason", top_y)
-    same = top_y == top_b
+    # "the most common" is over every reason: when a withheld one could be as common, it is only over those shown
+    hidden_y = _maybe_not_top(fig, f"{YJS}_suspensions_by_reason", top_y)
+    same = top_y == top_b and not hidden_y and not _maybe_not_top(fig, f"{BOROUGH}_suspensions_by_reason", top_b)
     title = (
         f"{top_y} was the most common reason for suspension, for children known to the YJS as for all pupils"
         if same
-        else f"{top_y} was the most common reason for suspending children known to the YJS"
+        else f"{top_y} was the most common reason{' shown' if hidden_y else ''} for suspending children known to "
+        "the YJS"
     )
     text = (
         f"{top_y} was the main reason for {value(y)} of the suspensions of children known to the YJS, against "
@@ -472,9 +575,10 @@ def provision(fig: pd.DataFrame) -> str:
     if shown(total_y) and total_y["numerator"] == 0:
         text = "No child known to the YJS was permanently excluded in the period."
     elif shown(total_y) and top_y:
+        among = " shown" if _maybe_not_top(fig, f"{YJS}_permanent_exclusions_by_provision", top_y) else ""
         text = (
-            f"Of the {count(total_y, 'permanent exclusion')} of children known to the YJS, the most common answer "
-            f'to where the child now receives education was "{top_y}" '
+            f"Of the {count(total_y, 'permanent exclusion')} of children known to the YJS, the most common answer"
+            f'{among} to where the child now receives education was "{top_y}" '
             f"({number(row(fig, f'{YJS}_permanent_exclusions_by_provision', top_y))})."
         )
     else:
@@ -483,9 +587,11 @@ def provision(fig: pd.DataFrame) -> str:
             f"are withheld ({SYMBOL})."
         )
     if top_b:
+        among = " shown" if _maybe_not_top(fig, f"{BOROUGH}_permanent_exclusions_by_provision", top_b) else ""
         text += (
-            f" Across the borough, the most common answer for the {count(total_b, 'permanently excluded pupil')} "
-            f'was "{top_b}" ({number(row(fig, f"{BOROUGH}_permanent_exclusions_by_provision", top_b))}).'
+            f" Across the borough, the most common answer{among} for the "
+            f"{count(total_b, 'permanently excluded pupil')} was "
+            f'"{top_b}" ({number(row(fig, f"{BOROUGH}_permanent_exclusions_by_provision", top_b))}).'
         )
     return text
 
@@ -520,8 +626,8 @@ def timing(fig: pd.DataFrame, records_from: str) -> str:
         )
     else:
         text += (
-            "the numbers first suspended before and after their first involvement with youth justice are withheld, "
-            f"because one of them is small ({SYMBOL}). "
+            "the numbers first suspended before and after their first involvement with youth justice are withheld "
+            f"({SYMBOL}). "
         )
     text += f"{number(s_before)} of their {number(s_all)} suspensions came before that first involvement"
     if shown(p_all) and p_all["numerator"] > 0:
