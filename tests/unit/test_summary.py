@@ -14,6 +14,7 @@ from analysis.reports.summary import measures as summary
 from analysis.reports.summary import words
 from analysis.safety import figures, suppression
 from analysis.stats import intervals
+from analysis.stats.trend import Trend
 
 from conftest import BASE, REPO, write_extract
 
@@ -366,16 +367,13 @@ def _headlines(now: int, previous: int, year_earlier: int, **extra) -> pd.DataFr
     return suppression.apply(fig)
 
 
-def test_compare_reads_direction_and_chance_from_the_intervals():
+def test_compare_reads_direction_and_size():
     fig = _headlines(47, 42, 20)
     ind = summary.BY_KEY["fte_rate"]
     year = summary.compare(summary.row(fig, ind, Q), summary.row(fig, ind, Q.same_quarter_last_year))
-    prev = summary.compare(summary.row(fig, ind, Q), summary.row(fig, ind, Q.previous))
-    assert (year.direction, year.beyond_chance) == ("up", True)  # 188 (138 to 250) against 80 (49 to 124)
-    assert (prev.direction, prev.beyond_chance) == ("up", False)
-    assert year.relative == pytest.approx(47 / 20 - 1)
+    assert year.direction == "up" and year.relative == pytest.approx(47 / 20 - 1)
     down = summary.compare(summary.row(fig, ind, Q.previous), summary.row(fig, ind, Q))
-    assert down.direction == "down" and not down.beyond_chance
+    assert down.direction == "down"
 
 
 def test_withheld_figures_are_not_compared():
@@ -398,47 +396,70 @@ def test_withheld_figures_are_not_compared():
     )
 
 
-def test_direction_wording():
+def test_direction_wording_states_the_change_and_leaves_chance_to_the_trend_test():
     fig = _headlines(47, 42, 20)
     ind = summary.BY_KEY["fte_rate"]
     now = summary.row(fig, ind, Q)
     year = summary.compare(now, summary.row(fig, ind, Q.same_quarter_last_year))
     prev = summary.compare(now, summary.row(fig, ind, Q.previous))
-    assert words.direction(ind, year, "a year earlier") == (
-        "up from 80.0 a year earlier, a change larger than chance variation would explain"
-    )
-    assert words.direction(ind, prev, "in the 12 months to the previous quarter") == (
-        "up from 168.0 in the 12 months to the previous quarter, "
-        "a change small enough to be chance variation at these numbers"
-    )
-    both = _headlines(47, 42, 41)
-    now = summary.row(both, ind, Q)
-    text = words.directions(
-        ind,
-        (summary.compare(now, summary.row(both, ind, Q.same_quarter_last_year)), "a year earlier"),
-        (summary.compare(now, summary.row(both, ind, Q.previous)), "a quarter earlier"),
-    )
-    assert text == (
-        "up from 164.0 a year earlier and from 168.0 a quarter earlier; both changes are small enough to be "
-        "chance variation at these numbers"
-    )
+    assert words.direction(ind, year, "a year earlier") == "up from 80.0 a year earlier"
+    text = words.directions(ind, (year, "a year earlier"), (prev, "a quarter earlier"))
+    assert text == "up from 80.0 a year earlier and from 168.0 a quarter earlier"
 
 
-def test_headline_names_the_change_chance_cannot_explain():
+def _direction(key, direction, p_value, periods="quarters", first="2023-24 Q1", last="2025-26 Q4", n=12, tested=True):
+    z = {"up": 2.5, "down": -2.5, "none": 0.3}[direction]
+    method = "Cochran–Armitage test for trend" if periods != "quarters" else "score test for trend in Poisson counts"
+    return summary.Direction(key, Trend(z, p_value, n, method, direction, tested), periods, first, last)
+
+
+def test_headline_names_a_rise_the_trend_test_finds_and_how_long_it_has_lasted():
+    # only the quarter, the one before and a year earlier are known: no run of rises to name
     fig = _headlines(47, 42, 20)
-    assert words.headline(fig, Q) == (
-        "The first time entrant rate rose to 188.0 per 100,000 children aged 10 to 17 in the year ending March 2026, "
-        "from 80.0 a year earlier: a change larger than chance variation would explain."
+    dirs = {"fte_rate": _direction("fte_rate", "up", 0.01), "custody_rate": _direction("custody_rate", "none", 0.6)}
+    text = words.headline(fig, Q, dirs)
+    assert text.startswith("The first time entrant rate was 188.0 per 100,000 children aged 10 to 17 in the year ")
+    assert text.endswith(
+        "across the 12 quarters from 2023-24 Q1 to 2025-26 Q4, the rise is larger than chance would explain "
+        "(test for trend in Poisson counts)."
     )
 
 
-def test_headline_when_nothing_moved_beyond_chance():
+def test_headline_when_nothing_rose_or_fell_beyond_chance():
     fig = _headlines(47, 42, 41, remanded=(10, 10, 7))
-    assert words.headline(fig, Q) == (
+    dirs = {"fte_rate": _direction("fte_rate", "none", 0.4), "reoffending": _direction("reoffending", "none", 0.3)}
+    assert words.headline(fig, Q, dirs) == (
         "47 children entered the youth justice system for the first time in the year ending March 2026 (188.0 per "
-        "100,000 children aged 10 to 17), against 41 a year earlier; no headline measure changed by more than chance "
-        "variation would explain at these numbers."
+        "100,000 children aged 10 to 17), against 41 a year earlier; no headline measure rose or fell across the last "
+        "12 quarters by more than chance would explain."
     )
+    untested = {"fte_rate": _direction("fte_rate", "none", 1.0, tested=False)}
+    assert words.headline(fig, Q, untested).endswith(
+        "the extract holds too few quarters or events to test whether a headline measure is rising or falling."
+    )
+
+
+def test_a_run_of_rises_is_named_from_the_published_figures():
+    rows = [_rate_row(q, n) for q, n in zip(Q.history(8), (30, 29, 31, 33, 36, 40, 44, 47))]
+    fig = suppression.apply(figures.frame(rows).assign(report="90_summary"))
+    dirs = {"fte_rate": _direction("fte_rate", "up", 0.01)}
+    assert words.headline(fig, Q, dirs).startswith(
+        "The first time entrant rate has risen in each of the last six quarters, to 188.0 per 100,000 children aged "
+        "10 to 17 in the year ending March 2026, from 116.0 six quarters earlier; across the 12 quarters"
+    )
+
+
+def test_a_bullet_names_the_test_and_the_periods_it_used():
+    dirs = {"reoffending": _direction("reoffending", "up", 0.04, "quarterly cohorts", "Oct 2021", "Sep 2024")}
+    assert words.trend_sentence("reoffending", dirs) == (
+        "Across the 12 quarterly cohorts from Oct 2021 to Sep 2024, the share who reoffended rose by more than chance "
+        "would explain (Cochran–Armitage test for trend in a share): a signal to look into."
+    )
+    assert words.trend_sentence("caseload", dirs) == (
+        "Whether it is rising or falling is not tested, as every child supervised is counted, and most stay on from "
+        "one quarter to the next."
+    )
+    assert words.trend_sentence("reoffending", None) == ""
 
 
 def test_largest_movements_first_and_withheld_left_out():
@@ -446,7 +467,7 @@ def test_largest_movements_first_and_withheld_left_out():
     items = summary.movements(summary.comparisons(fig, Q, Q.previous))
     assert [i.key for i, _ in items] == ["remanded", "fte_rate", "caseload"]  # +100%, +12%, unchanged; custody withheld
     text = words.changes(fig, None, Q)
-    assert "- Children remanded: up from 5 to 10 children (a rise of 100%), a change small enough" in text
+    assert "- Children remanded: up from 5 to 10 children (a rise of 100%)." in text
     assert "- Children on the caseload: unchanged at 150 children." in text
     assert "remanded to custody" not in text
 
@@ -644,3 +665,30 @@ def test_published_comparators_are_never_suppressed(comps):
     fig = summary.latest_comparators(comps).assign(report="90_summary")
     assert not suppression.apply(fig)["suppressed"].any()
     assert np.isnan(fig["numerator"]).all()
+
+
+def test_the_exclusions_ratio_beside_two_shares_is_their_ratio_or_says_where_it_comes_from():
+    def fig(yjs, borough, ratio):
+        rows = [
+            dict(
+                report="20_exclusions",
+                measure=m,
+                breakdown="all",
+                group="All",
+                period="academic year 2025/26",
+                kind=k,
+                value=v,
+                suppressed=False,
+            )
+            for m, k, v in (
+                ("yjs_one_plus_suspension_rate", "share", yjs),
+                ("borough_one_plus_suspension_rate", "share", borough),
+                ("ratio_one_plus_suspension_rate", "ratio", ratio),
+            )
+        ]
+        return figures.frame(rows).assign(quarter=Q.label)
+
+    assert words._exclusions_line(fig(38.7, 5.4, 7.166), Q).endswith(": 7.2 times as likely.")
+    assert words._exclusions_line(fig(34.31, 5.34, 6.425), Q).endswith(
+        ": 6.4 times as likely (worked out from the unrounded percentages)."
+    )

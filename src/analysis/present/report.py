@@ -212,9 +212,11 @@ class Report:
                 cells.append(f"<td>{text}</td>")
             if interval:
                 r = first.get((interval, group))
+                # [z], not applicable: no such figure, or a complete count shown without an interval
+                complete = r is not None and r["kind"] == "count" and pd.isna(r["lower"]) and pd.isna(r["upper"])
                 cells.append(
                     "<td>[z]</td>"
-                    if r is None
+                    if r is None or (complete and not pd.isna(r["value"]) and not r["suppressed"])
                     else f"<td>{formatting.interval(r['lower'], r['upper'], r['kind'], r['suppressed'])}</td>"
                 )
             cls = ' class="total"' if group == figures_module.TOTAL else ""

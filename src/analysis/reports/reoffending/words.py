@@ -137,8 +137,9 @@ def why_this_cohort(c3: Period, c12: Period, extract_date: date) -> str:
         + f"{_months_words(c3)}: the last of them was followed until {_day(follow_end)} and the wait for proceedings "
         f"ended on {_day(wait_end)}. "
         + ("" if later else "This is why the figures below are about children from about 18 months ago. ")
-        + f"The 12-month cohort ending at the same time ({_months_words(c12)}) is shown too, because the published "
-        "figures use 12-month cohorts."
+        + f"The 12-month cohort ending at the same time ({_months_words(c12)}) gives this report's headline rate, the "
+        "same as the summary's and the index's, because the published figures use 12-month cohorts; the 3-month "
+        "cohort, a smaller group whose rate moves more from quarter to quarter, is an early indicator."
         + (
             ""
             if later
@@ -455,19 +456,32 @@ def diversion_sentence(fig: pd.DataFrame) -> str:
     return text + f"; the number who offended again is withheld ({SYMBOL})."
 
 
-def headline(fig: pd.DataFrame, group: str, what: str) -> str:
+def headline(fig: pd.DataFrame, group: str, what: str, early: tuple[str, str] | None = None) -> str:
+    """The report's one-line finding: the binary rate of the latest complete 12-month cohort (`group`, covering
+    `what`), the figure that answers "is reoffending going up?" everywhere (index, summary and this report), as it is
+    the one the published comparators use; then, with `early` = (group, period), the latest 3-month cohort as an
+    early indicator."""
     r = _row(fig, "reoffenders", group)
     if _zero(_row(fig, "cohort_children", group)):
-        return (
+        text = (
             f"No child was cautioned, sentenced or released from custody in {what}, so there is no reoffending "
             "to measure."
         )
-    if _shown(r):
-        return (
+    elif _shown(r):
+        text = (
             f"{_pct(r)} of children cautioned, sentenced or released from custody in {what} committed a proven "
-            "reoffence within 12 months (local calculation of the national measure)."
+            "reoffence within 12 months (the latest complete 12-month cohort; local calculation of the national "
+            "measure)."
         )
-    return f"The reoffending rate of the {what} cohort is withheld ({SYMBOL})."
+    else:
+        text = f"The reoffending rate of the {what} cohort is withheld ({SYMBOL})."
+    if early is not None:
+        e = _row(fig, "reoffenders", early[0])
+        if _shown(e):
+            text += f" The latest 3-month cohort ({early[1]}), an early indicator: {_pct(e)}."
+        elif e is not None and not _zero(_row(fig, "cohort_children", early[0])):
+            text += f" The latest 3-month cohort's rate ({early[1]}) is withheld ({SYMBOL})."
+    return text
 
 
 METHOD_NOTES = f"""**The national measure, computed locally.** The Ministry of Justice's proven reoffending measure for children, recomputed from the YJS's own records. The cohort is children aged 10 to 17 living in the area who were cautioned (youth caution or youth conditional caution), given a court sentence other than custody, or released from custody in the period: 3 months (the MoJ's cohorts since 2017) or 12 months (the cohorts in the published comparator tables). Each child counts once per cohort, from their first qualifying event in the period (the most serious first if two fall on the same day); a child with events in two periods is in both cohorts. A child's outcomes on the same day count as one occasion, typed by the most serious: an order given alongside custody belongs to the custodial sentence. A proven reoffence is an offence committed in the {REOFFENDING_FOLLOW_UP_MONTHS} months after the index date (from the next day) and proven by a caution or conviction within those months or a further {REOFFENDING_WAIT_MONTHS}. Reoffences are counted as offences, as the MoJ does: three offences on one day are three reoffences. The binary rate is the share of the cohort who reoffended (with a 95% Wilson interval); reoffences per reoffender and per child in the cohort are averages. A cohort is complete once its last child's follow-up and the wait for proceedings have passed by the extract date; later cohorts are marked still maturing.

@@ -13,10 +13,11 @@ the window the figure covers), all recomputed from the one extract so that every
   ending that many quarters before it, so "previous quarter" and "a year earlier" mean the cohorts 3 and 12
   months earlier. 12-month cohorts are the ones the published comparators use.
 
-Direction of travel compares a figure with the same figure for the previous quarter and the same quarter a year
-earlier: a change is "larger than chance variation would explain" when the two 95% intervals do not overlap (a
-conservative test; docs/methodology.md, Quarterly summary). Counts carry exact Poisson intervals, rates exact/Byar
-intervals, shares Wilson intervals; reoffences per reoffender is treated as a Poisson rate of reoffences per reoffender.
+Each figure is set beside the same figure for the previous quarter and the same quarter a year earlier. Whether a
+measure is rising or falling beyond chance is judged by `directions`: a test for trend across the last 12 quarters
+(or quarterly cohorts), periods that do not overlap (`analysis.stats.trend`; docs/methodology.md, Quarterly summary).
+Counts carry exact Poisson intervals, rates exact/Byar intervals, shares Wilson intervals; reoffences per reoffender
+is treated as a Poisson rate of reoffences per reoffender.
 
 Tables for the plans (each checks that its rows add up to its total with `check_adds_up` before publishing):
 outcomes received in the year by type (out-of-court and court, with subtotals), offences by YJB category, the
@@ -37,7 +38,8 @@ from analysis.data.quarters import Period, Quarter, reoffending_cohort
 from analysis.measures import caseload as caseload_module
 from analysis.measures import comparators, custody, first_time_entrants, reoffending
 from analysis.safety import figures, suppression
-from analysis.stats import intervals
+from analysis.stats import intervals, trend
+from analysis.stats.trend import Trend
 
 TOTAL = figures.TOTAL
 BREAKDOWN = "quarter"
@@ -244,16 +246,11 @@ def extract_measures(tables: dict, quarters: list[Quarter], population: int) -> 
             )
         )
         on = caseload_module.on_caseload(tables["caseload"], q.period)
-        rows.append(
-            custody.count_figure(
-                "children_on_caseload",
-                len(on),
-                q.period,
-                "children on the caseload",
-                group=q.label,
-                breakdown=BREAKDOWN,
-            )
+        caseload = custody.count_figure(
+            "children_on_caseload", len(on), q.period, "children on the caseload", group=q.label, breakdown=BREAKDOWN
         )
+        # every child supervised is counted: a complete count, not an estimate of anything, so no interval
+        rows.append(caseload | {"lower": np.nan, "upper": np.nan})
     fig = pd.concat([fte, cust, figures.frame(rows)], ignore_index=True)
     start = coverage_start(tables)
     starts = {**{y.label: y.start for y in years}, **{q.period.label: q.period.start for q in quarters}}
@@ -303,6 +300,78 @@ def publish_reoffending(rep, mine: pd.DataFrame, context: pd.DataFrame, shown=SH
     return rep.publish(mine[keep].drop(columns="population").reset_index(drop=True), extend=extend)
 
 
+# --- direction of travel: tests for trend on periods that do not overlap ----------------------------------------
+
+TREND_PERIODS = 12  # quarterly periods the tests for trend use (three years), fewer where the extract covers fewer
+
+
+@dataclass(frozen=True)
+class Direction:
+    """Whether a headline measure rose or fell across the last quarters more than chance would explain."""
+
+    key: str  # the indicator
+    trend: Trend  # judged at trend.LEVEL
+    periods: str  # 'quarterly cohorts' or 'quarters'
+    first: str  # the first and last period tested, in words
+    last: str
+
+
+UNTESTED = {
+    "caseload": "every child supervised is counted, and most stay on from one quarter to the next",
+    "frequency": "reoffences cluster in a few children, so no test for trend at these numbers is reliable",
+}
+
+
+def trend_quarters(tables: dict, quarter: Quarter, n: int = TREND_PERIODS) -> list[Quarter]:
+    """The last `n` quarters ending with `quarter` that the extract covers from their first day, oldest first."""
+    start = coverage_start(tables)
+    return [q for q in quarter.history(n) if pd.Timestamp(q.start) >= start]
+
+
+def trend_cohorts(tables: dict, quarter: Quarter, extract_date, n: int = TREND_PERIODS) -> list[Period]:
+    """The last `n` complete 3-month reoffending cohorts (ending with the latest complete one) the extract covers."""
+    c3, _ = reoffending.latest_cohorts(quarter, extract_date)
+    ending = Quarter.containing(c3.end)
+    start = coverage_start(tables)
+    cohorts = [reoffending_cohort(q, 3) for q in ending.history(n)]
+    return [c for c in cohorts if pd.Timestamp(c.start) >= start]
+
+
+def directions(
+    tables: dict, quarter: Quarter, extract_date, population: int, events: pd.DataFrame | None = None
+) -> dict[str, Direction]:
+    """For each headline measure that can be tested, the test for trend over the last quarters (or quarterly
+    cohorts): counts in each quarter for first time entrants, custodial sentences and remands (a score test for a
+    trend in Poisson counts), and the share of each 3-month cohort who reoffend (Cochran-Armitage). Periods do not
+    overlap, so each child or event counts in one of them only."""
+    quarters = trend_quarters(tables, quarter)
+    periods = [q.period for q in quarters]
+    out: dict[str, Direction] = {}
+
+    def add(key: str, result: Trend, what: str, first: str, last: str) -> None:
+        out[key] = Direction(key, result.judged(), what, first, last)
+
+    if periods:
+        span = (quarters[0].label, quarters[-1].label)
+        entrants = first_time_entrants.trend(tables, periods, max(population, 1))["numerator"].to_numpy()
+        add("fte_rate", trend.counts(entrants), "quarters", *span)
+        dates = custody.sentences(tables)["outcome_date"]
+        add("custody_rate", trend.counts([custody.count_in(dates, p) for p in periods]), "quarters", *span)
+        remands = [custody.remanded(tables, p) for p in periods]
+        add("remanded", trend.counts([r for r, _ in remands]), "quarters", *span)
+        add("remanded_custody", trend.counts([c for _, c in remands]), "quarters", *span)
+    cohorts = trend_cohorts(tables, quarter, extract_date)
+    if cohorts:
+        events = reoffending.index_events(tables) if events is None else events
+        national = reoffending.national_measure(tables, [(c, 3) for c in cohorts], events)
+        share = national[national["measure"] == "reoffenders"]
+        result = trend.proportions(share["numerator"].to_numpy(), share["denominator"].to_numpy())
+        add("reoffending", result, "quarterly cohorts", f"{cohorts[0].start:%b %Y}", f"{cohorts[-1].end:%b %Y}")
+    if "fte_rate" in out:
+        out["fte"] = out["fte_rate"]
+    return out
+
+
 # --- comparing two figures ------------------------------------------------------------------
 
 
@@ -312,7 +381,6 @@ class Comparison:
     now: float = float("nan")
     then: float = float("nan")
     direction: str = "not comparable"  # up, down, unchanged, not comparable
-    beyond_chance: bool = False
     relative: float = float("nan")  # (now - then) / then; inf from zero
     withheld: bool = False  # not shown because a figure is withheld (else: not available)
 
@@ -330,21 +398,17 @@ def value_of(r: pd.Series | None, field: str = "value") -> float:
 
 
 def compare(now: pd.Series | None, then: pd.Series | None, decimals: int = 1, field: str = "value") -> Comparison:
-    """Direction of travel between two published figures, and whether their 95% intervals fail to overlap.
-
-    Intervals are those of the figure (for the count behind a rate, the rate's interval, which gives the same
-    answer). Withheld or missing figures cannot be compared."""
+    """Direction of travel between two published figures (unchanged if equal at the printed precision). Withheld
+    or missing figures cannot be compared. Whether a movement is more than chance is not judged here (two
+    neighbouring 12-month figures share nine months): see `directions`."""
     if _hidden(now) or _hidden(then):
         withheld = any(r is not None and bool(r["suppressed"]) for r in (now, then))
         return Comparison(False, withheld=withheld)
     a, b = float(now[field]), float(then[field])
     if math.isclose(a, b, abs_tol=10**-decimals / 2):
-        return Comparison(True, a, b, "unchanged", False, 0.0)
-    lo_a, hi_a, lo_b, hi_b = (float(x) for x in (now["lower"], now["upper"], then["lower"], then["upper"]))
-    known = not any(math.isnan(x) for x in (lo_a, hi_a, lo_b, hi_b))
-    beyond = known and (lo_a > hi_b or hi_a < lo_b)
+        return Comparison(True, a, b, "unchanged", 0.0)
     relative = (a - b) / b if b else math.inf
-    return Comparison(True, a, b, "up" if a > b else "down", beyond, relative)
+    return Comparison(True, a, b, "up" if a > b else "down", relative)
 
 
 def row(fig: pd.DataFrame, indicator: Indicator, quarter: Quarter) -> pd.Series | None:

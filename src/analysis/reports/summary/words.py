@@ -12,24 +12,27 @@ from analysis.data.quarters import Quarter
 from analysis.measures import comparators
 from analysis.present import formatting
 from analysis.present.ratio_words import reading
+from analysis.present.tiles import MARKS, Tile
 from analysis.reports.summary.measures import (
     BY_KEY,
     INDICATORS,
     OTHER_MEASURES,
+    TREND_QUARTERS,
+    UNTESTED,
     Comparison,
+    Direction,
     Indicator,
     compare,
     comparisons,
     movements,
     other_movements,
     row,
+    value_of,
 )
 from analysis.safety.figures import first
 from analysis.safety.suppression import SYMBOL
 
 TITLE = "Quarterly summary"
-WITHIN = "a change small enough to be chance variation at these numbers"
-BEYOND = "a change larger than chance variation would explain"
 REPORT_TITLES = {
     "00_overview": "Data quality and cohort overview",
     "10_disproportionality": "Disproportionality",
@@ -107,84 +110,164 @@ def when(ind: Indicator, r: pd.Series) -> str:
 
 
 def directions(ind: Indicator, first: tuple[Comparison, str], second: tuple[Comparison, str]) -> str:
-    """Two comparisons in one phrase (after 'is'), sharing the verdict on chance where they agree:
-    'up from 165.4 a year earlier and from 169.4 in the 12 months to the previous quarter; both changes are small
-    enough to be chance variation at these numbers'."""
+    """Two comparisons in one phrase (after 'is'): 'up from 165.4 a year earlier and from 169.4 in the 12 months to
+    the previous quarter'. Whether the measure is rising or falling beyond chance is judged over many quarters
+    (`trend_sentence`), not from two figures."""
     (a, when_a), (b, when_b) = first, second
-    moving = [c.shown and c.direction in ("up", "down") for c in (a, b)]
-    if all(moving) and a.beyond_chance == b.beyond_chance:
-        verdict = (
-            "both changes are larger than chance variation would explain"
-            if a.beyond_chance
-            else "both changes are small enough to be chance variation at these numbers"
-        )
+    if all(c.shown and c.direction in ("up", "down") for c in (a, b)):
         second_verb = "and from" if a.direction == b.direction else f"and {b.direction} from"
-        return f"{a.direction} from {bare(ind, a.then)} {when_a} {second_verb} {bare(ind, b.then)} {when_b}; {verdict}"
+        return f"{a.direction} from {bare(ind, a.then)} {when_a} {second_verb} {bare(ind, b.then)} {when_b}"
     return f"{direction(ind, a, when_a)}; it is {direction(ind, b, when_b)}"
 
 
 def direction(ind: Indicator, c: Comparison, earlier: str) -> str:
-    """'up from 41 a year earlier, a change small enough to be chance variation at these numbers' (reads after 'is')."""
+    """'up from 41 a year earlier' (reads after 'is')."""
     if not c.shown and c.withheld:
         return f"not comparable with the figure {earlier}, because one of the two is withheld ({SYMBOL})"
     if not c.shown:
         return f"not comparable with the figure {earlier}, which the extract does not cover"
     if c.direction == "unchanged":
         return f"the same as {earlier}"
-    return f"{c.direction} from {bare(ind, c.then)} {earlier}, {BEYOND if c.beyond_chance else WITHIN}"
+    return f"{c.direction} from {bare(ind, c.then)} {earlier}"
+
+
+METHODS = {
+    "Cochran–Armitage test for trend": "Cochran–Armitage test for trend in a share",
+    "score test for trend in Poisson counts": "test for trend in Poisson counts",
+}
+
+
+TREND_SUBJECTS = {  # what each test counts, in words
+    "fte_rate": "first time entrants",
+    "custody_rate": "custodial sentences",
+    "remanded": "children remanded",
+    "remanded_custody": "children remanded to custody",
+    "reoffending": "the share who reoffended",
+}
+
+
+def trend_sentence(key: str, dirs: dict[str, Direction] | None) -> str:
+    """Whether a measure rose or fell across the last quarters more than chance would explain, in one sentence that
+    names the periods and the test ('' when no test was run)."""
+    if dirs is None:
+        return ""
+    d = dirs.get(key)
+    if d is None:
+        why = UNTESTED.get(key)
+        return f"Whether it is rising or falling is not tested, as {why}." if why else ""
+    subject = TREND_SUBJECTS.get(key, BY_KEY[key].subject)
+    span = f"the {d.trend.periods} {d.periods} from {d.first} to {d.last}"
+    if not d.trend.tested:
+        return f"Too few {'children' if d.periods == 'quarterly cohorts' else 'events'} in {span} to test {subject} for a trend."
+    method = METHODS.get(d.trend.method, d.trend.method)
+    if d.trend.direction == "none":
+        return f"Across {span}, {subject} show no rise or fall larger than chance would explain ({method})."
+    verb = "rose" if d.trend.direction == "up" else "fell"
+    return f"Across {span}, {subject} {verb} by more than chance would explain ({method}): a signal to look into."
+
+
+def _run_of_changes(fig: pd.DataFrame, ind: Indicator, quarter: Quarter) -> tuple[int, str]:
+    """How many quarters in a row the published figure has moved the same way up to `quarter` (0 if it did not
+    move), and which way."""
+    values = [value_of(row(fig, ind, q), ind.field) for q in quarter.history(TREND_QUARTERS)]
+    steps = [b - a for a, b in zip(values, values[1:])]
+    if not steps or math.isnan(steps[-1]) or steps[-1] == 0:
+        return 0, "unchanged"
+    way = steps[-1] > 0
+    n = 0
+    for step in reversed(steps):
+        if math.isnan(step) or step == 0 or (step > 0) != way:
+            break
+        n += 1
+    return n, "up" if way else "down"
 
 
 # --- the headline and the quarter in brief ----------------------------------------------------------
 
 
-def headline(fig: pd.DataFrame, quarter: Quarter) -> str:
-    """The single most important sentence: the largest year-on-year change that chance cannot explain, or, when
-    there is none, first time entrants and the fact that nothing moved beyond chance."""
-    year = comparisons(fig, quarter, quarter.same_quarter_last_year)
-    beyond = [(i, year[i.key]) for i in INDICATORS if i.in_changes and year[i.key].shown and year[i.key].beyond_chance]
-    if beyond:
-        ind, c = max(beyond, key=lambda it: abs(it[1].relative))
-        r = row(fig, ind, quarter)
-        verb = "rose" if c.direction == "up" else "fell"
-        return (
-            f"{ind.subject[0].upper() + ind.subject[1:]} {verb} to {amount(ind, c.now)} {when(ind, r)}, from "
-            f"{bare(ind, c.then)} a year earlier: {BEYOND}."
+NUMBER_WORDS = {2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven", 8: "eight"}
+
+
+def signals(dirs: dict[str, Direction] | None) -> list[Direction]:
+    """The headline measures that rose or fell across the last quarters by more than chance would explain, the
+    clearest first."""
+    found = {d.key: d for d in (dirs or {}).values() if d.trend.direction != "none"}
+    return sorted(found.values(), key=lambda d: d.trend.p_value)
+
+
+def _signal_sentence(fig: pd.DataFrame, quarter: Quarter, d: Direction) -> str:
+    """'The binary reoffending rate has risen in each of the last seven quarters, to 35.8% ... from 14.9% seven
+    quarters earlier; across the 12 quarterly cohorts from ... to ..., the rise is larger than chance would explain
+    (a test for trend in a share, Cochran–Armitage).'"""
+    ind = BY_KEY[d.key]
+    subject = ind.subject[0].upper() + ind.subject[1:]
+    up = d.trend.direction == "up"
+    span = f"across the {d.trend.periods} {d.periods} from {d.first} to {d.last}"
+    verdict = f"the {'rise' if up else 'fall'} is larger than chance would explain ({METHODS.get(d.trend.method)})"
+    r = row(fig, ind, quarter)
+    if not _shown(r):
+        return f"{subject} is {'rising' if up else 'falling'}: {span}, {verdict}; the latest figure is withheld."
+    n, way = _run_of_changes(fig, ind, quarter)
+    if n >= 2 and way == d.trend.direction:
+        then = row(fig, ind, quarter.shift(-n))
+        count = NUMBER_WORDS.get(n, str(n))
+        lead = (
+            f"{subject} has {'risen' if up else 'fallen'} in each of the last {count} quarters, to "
+            f"{amount(ind, r[ind.field])} {when(ind, r)}, from {bare(ind, then[ind.field])} {count} quarters earlier"
         )
+    else:
+        lead = f"{subject} was {amount(ind, r[ind.field])} {when(ind, r)}"
+    return f"{lead}; {span}, {verdict}."
+
+
+def headline(fig: pd.DataFrame, quarter: Quarter, dirs: dict[str, Direction] | None = None) -> str:
+    """The single most important sentence: the clearest rise or fall across the last quarters that chance does not
+    explain (`dirs`, the tests for trend); when there is none, first time entrants and the fact that nothing rose or
+    fell beyond chance."""
+    found = signals(dirs)
+    if found:
+        text = _signal_sentence(fig, quarter, found[0])
+        for d in found[1:]:
+            subject = BY_KEY[d.key].subject
+            verb = "rose" if d.trend.direction == "up" else "fell"
+            text += f" {subject[0].upper() + subject[1:]} also {verb} by more than chance would explain."
+        return text
+    tested = [d.trend.periods for d in (dirs or {}).values() if d.trend.tested]
+    if tested:
+        steady = (
+            f"no headline measure rose or fell across the last {max(tested)} quarters by more than chance would explain"
+        )
+    elif dirs is not None:
+        steady = "the extract holds too few quarters or events to test whether a headline measure is rising or falling"
+    else:
+        steady = "whether a headline measure is rising or falling was not tested"
     fte = row(fig, BY_KEY["fte_rate"], quarter)
-    c = year["fte_rate"]
+    c = compare(fte, row(fig, BY_KEY["fte_rate"], quarter.same_quarter_last_year))
     if no_population(fte):
         who = _children(int(fte["numerator"]))
         return (
             f"{who[0].upper() + who[1:]} entered the youth justice system for the first time "
-            f"in the {fte['period']}: {NO_POPULATION}; no headline measure changed by more than chance variation "
-            "would explain."
+            f"in the {fte['period']}: {NO_POPULATION}; {steady}."
         )
     if not_covered(fte):
-        return (
-            f"First time entrants in the {quarter.year_ending.label} are {NOT_COVERED} ([x]); no headline measure "
-            "changed by more than chance variation would explain."
-        )
+        return f"First time entrants in the {quarter.year_ending.label} are {NOT_COVERED} ([x]); {steady}."
     if not _shown(fte):
         return (
             f"The number of children who entered the youth justice system for the first time in the "
-            f"{quarter.year_ending.label} is withheld ({SYMBOL}); no headline measure changed by more than "
-            "chance variation would explain."
+            f"{quarter.year_ending.label} is withheld ({SYMBOL}); {steady}."
         )
     if fte["numerator"] == 0:
-        return (
-            f"No child entered the youth justice system for the first time in the {fte['period']}; no headline "
-            "measure changed by more than chance variation would explain at these numbers."
-        )
+        return f"No child entered the youth justice system for the first time in the {fte['period']}; {steady}."
     before = row(fig, BY_KEY["fte_rate"], quarter.same_quarter_last_year)
     against = f", against {int(before['numerator']):,} a year earlier" if c.shown else ""
     return (
         f"{int(fte['numerator']):,} children entered the youth justice system for the first time in the "
         f"{fte['period']} ({formatting.figure(fte['value'], 'rate')} per 100,000 children aged 10 to 17){against}; "
-        "no headline measure changed by more than chance variation would explain at these numbers."
+        f"{steady}."
     )
 
 
-def fte_bullet(fig: pd.DataFrame, quarter: Quarter) -> str:
+def fte_bullet(fig: pd.DataFrame, quarter: Quarter, dirs: dict[str, Direction] | None = None) -> str:
     ind, r = BY_KEY["fte_rate"], row(fig, BY_KEY["fte_rate"], quarter)
     if no_population(r):
         n = int(r["numerator"])
@@ -201,11 +284,12 @@ def fte_bullet(fig: pd.DataFrame, quarter: Quarter) -> str:
     return (
         f"**First time entrants:** {int(r['numerator']):,} children entered the youth justice system for the first "
         f"time in the {r['period']}, {amount(ind, r['value'])}. The rate is "
-        f"{directions(ind, (year, 'a year earlier'), (prev, 'in the 12 months to the previous quarter'))}."
-    )
+        f"{directions(ind, (year, 'a year earlier'), (prev, 'in the 12 months to the previous quarter'))}. "
+        + trend_sentence("fte_rate", dirs)
+    ).rstrip()
 
 
-def custody_bullet(fig: pd.DataFrame, quarter: Quarter) -> str:
+def custody_bullet(fig: pd.DataFrame, quarter: Quarter, dirs: dict[str, Direction] | None = None) -> str:
     rate = row(fig, BY_KEY["custody_rate"], quarter)
     remanded = row(fig, BY_KEY["remanded"], quarter)
     in_custody = row(fig, BY_KEY["remanded_custody"], quarter)
@@ -248,13 +332,14 @@ def custody_bullet(fig: pd.DataFrame, quarter: Quarter) -> str:
     remand = children(remanded, "remanded")
     if _shown(remanded):
         remand += f" ({direction(BY_KEY['remanded'], compare(remanded, row(fig, BY_KEY['remanded'], quarter.same_quarter_last_year), 0), 'a year earlier')})"
+    trends = " ".join(t for t in (trend_sentence(k, dirs) for k in ("custody_rate", "remanded")) if t)
     return (
         f"**Custody and remand:** {custody}. In the same 12 months {remand}, and "
-        f"{children(in_custody, 'remanded to custody')}."
-    )
+        f"{children(in_custody, 'remanded to custody')}. {trends}"
+    ).rstrip()
 
 
-def reoffending_bullet(fig: pd.DataFrame, quarter: Quarter) -> str:
+def reoffending_bullet(fig: pd.DataFrame, quarter: Quarter, dirs: dict[str, Direction] | None = None) -> str:
     ind, freq = BY_KEY["reoffending"], BY_KEY["frequency"]
     r, f = row(fig, ind, quarter), row(fig, freq, quarter)
     if not_covered(r):
@@ -277,13 +362,17 @@ def reoffending_bullet(fig: pd.DataFrame, quarter: Quarter) -> str:
     )
     if _shown(f):
         text += f"; those who reoffended committed {bare(freq, f['value'])} reoffences each on average"
-    return text + (
-        f". The {link('30_reoffending')} report leads with the latest 3-month cohort, a smaller group whose "
-        "rate moves more from quarter to quarter."
-    )
+    return (
+        text
+        + ". "
+        + trend_sentence("reoffending", dirs)
+        + f" The {link('30_reoffending')} report gives the same rate first, then the latest 3-month cohort as an early "
+        "indicator (a smaller group, whose rate moves more from quarter to quarter) and the live tracker (children "
+        "who offended again so far, not yet a full year)."
+    ).replace("  ", " ")
 
 
-def caseload_bullet(fig: pd.DataFrame, quarter: Quarter) -> str:
+def caseload_bullet(fig: pd.DataFrame, quarter: Quarter, dirs: dict[str, Direction] | None = None) -> str:
     ind, r = BY_KEY["caseload"], row(fig, BY_KEY["caseload"], quarter)
     if not_covered(r):
         return f"**Caseload:** the number of children on the caseload is {NOT_COVERED} ([x])."
@@ -294,18 +383,19 @@ def caseload_bullet(fig: pd.DataFrame, quarter: Quarter) -> str:
     return (
         f"**Caseload:** {int(r['value']):,} children were on the YJS caseload during {quarter.label}, "
         f"{directions(ind, (prev, 'in the previous quarter'), (year, 'a year earlier'))}. "
-        f"More in the {link('00_overview')} report."
+        + (f"{trend_sentence('caseload', dirs)} " if dirs is not None else "")
+        + f"More in the {link('00_overview')} report."
     )
 
 
-def in_brief(fig: pd.DataFrame, quarter: Quarter) -> str:
-    """The headline, then a bullet each for first time entrants, custody and remand, reoffending and the caseload."""
+def in_words(fig: pd.DataFrame, quarter: Quarter, dirs: dict[str, Direction] | None = None) -> str:
+    """A bullet each for first time entrants, custody and remand, reoffending and the caseload, each with its
+    direction across the last quarters (`dirs`, from `summary.directions`): the tiles, in sentences."""
     bullets = [
-        f"**{headline(fig, quarter)}**",
-        fte_bullet(fig, quarter),
-        custody_bullet(fig, quarter),
-        reoffending_bullet(fig, quarter),
-        caseload_bullet(fig, quarter),
+        fte_bullet(fig, quarter, dirs),
+        custody_bullet(fig, quarter, dirs),
+        reoffending_bullet(fig, quarter, dirs),
+        caseload_bullet(fig, quarter, dirs),
     ]
     return "\n".join(f"- {b}" for b in bullets)
 
@@ -314,7 +404,9 @@ HEADLINE_NOTE = (
     "12 months: the 12 months ending with the quarter. Quarter: the three months of the quarter. "
     "12-month cohort: children cautioned, sentenced or released from custody in 12 months, followed for "
     "a year and a further six months for proceedings; the latest column is the latest cohort that is "
-    "complete, the others the cohorts 3 and 12 months before it. The interval is for the latest figure. "
+    "complete, the others the cohorts 3 and 12 months before it. The interval is for the latest figure: for counts "
+    "of first time entrants and remands, the range their number could take from chance alone in a year like this "
+    "one; the caseload counts every child supervised and has none ([z]: not applicable). "
     f"{SYMBOL}: withheld (it rests on a small number of children or sentences, or could reveal one). [x]: not "
     "available, because the extract does not cover the whole period."
 )
@@ -334,20 +426,12 @@ def changes(fig: pd.DataFrame, others: pd.DataFrame | None, quarter: Quarter, to
         if c.direction == "unchanged":
             lines.append(f"{subject}: unchanged at {amount(ind, c.now)}.")
         else:
-            lines.append(
-                f"{subject}: {c.direction} from {bare(ind, c.then)} to {amount(ind, c.now)} ({size(ind, c)}), "
-                f"{BEYOND if c.beyond_chance else WITHIN}."
-            )
-    beyond = sum(c.beyond_chance for _, c in items)
+            lines.append(f"{subject}: {c.direction} from {bare(ind, c.then)} to {amount(ind, c.now)} ({size(ind, c)}).")
     lead = (
         f"The {len(items)} largest movements since {quarter.previous.label}, largest first (each 12-month figure "
         "against the 12 months to the previous quarter; the reoffending cohort against the cohort 3 months "
-        "earlier). "
-        + (
-            "None is larger than chance variation would explain."
-            if not beyond
-            else f"{beyond} of them {'is' if beyond == 1 else 'are'} larger than chance variation would explain."
-        )
+        "earlier). Two neighbouring 12-month figures share nine months, so a movement between them says little on "
+        "its own: whether a measure is rising or falling is judged across the last quarters, in the quarter in brief."
     )
     return lead + "\n\n" + "\n".join(f"- {line}" for line in lines)
 
@@ -371,9 +455,7 @@ def _rri_line(others: pd.DataFrame, quarter: Quarter) -> str:
     )
     c = compare(r, m.pick(others, quarter.previous), 1)
     if c.shown:
-        text += f"; in the 12 months to the previous quarter the figure was {formatting.figure(c.then, 'rate')}" + (
-            "" if c.direction == "unchanged" else f", {BEYOND if c.beyond_chance else WITHIN}"
-        )
+        text += f"; in the 12 months to the previous quarter the figure was {formatting.figure(c.then, 'rate')}"
     return text + "."
 
 
@@ -387,10 +469,15 @@ def _exclusions_line(others: pd.DataFrame, quarter: Quarter) -> str:
         return "its figures were not found."
     if not (_shown(ratio) and _shown(yjs) and _shown(borough)):
         return f"the comparison of children known to the YJS with all pupils is withheld ({SYMBOL})."
+    shares = [formatting.figure(r["value"], "share") for r in (yjs, borough)]
+    printed = [float(x.rstrip("%").replace(",", "")) for x in shares]
+    times = formatting.figure(ratio["value"], "rate")
+    # a ratio beside two shares is their ratio, as printed; or the sentence says where it comes from
+    agrees = printed[1] > 0 and formatting.figure(printed[0] / printed[1], "rate") == times
     return (
-        f"{formatting.figure(yjs['value'], 'share')} of children known to the YJS were suspended at least once in "
-        f"the {yjs['period']}, against {formatting.figure(borough['value'], 'share')} of pupils across the borough: "
-        f"{formatting.figure(ratio['value'], 'rate')} times as likely."
+        f"{shares[0]} of children known to the YJS were suspended at least once in the {yjs['period']}, against "
+        f"{shares[1]} of pupils across the borough: {times} times as likely"
+        + ("." if agrees else " (worked out from the unrounded percentages).")
     )
 
 
@@ -406,7 +493,8 @@ def _tracker_line(others: pd.DataFrame, quarter: Quarter) -> str:
     return (
         f"of the {int(tracked['value']):,} children with an outcome in the {r['period']}, "
         f"{formatting.figure(r['value'], 'share')} have offended again so far (the live tracker, which follows them "
-        "to the date of the extract)."
+        "to the date of the extract). This is not the reoffending rate above: it counts any further offence with an "
+        "outcome, diversion included, for children followed for less than a year so far."
     )
 
 
@@ -586,7 +674,7 @@ def revisions_sentence(rev: pd.DataFrame, previous: Quarter, found: bool) -> str
 
 METHOD_NOTES = """**What this summary compares.** Each headline measure is recomputed from this quarter's extract for the last eight quarters, so the quarter, the previous quarter and the same quarter a year earlier are counted in the same way with the same records; figures published in earlier quarters can differ where records were added or corrected since. Measures over 12 months cover the 12 months ending with each quarter, so neighbouring quarters share nine months and move slowly. The other reports' findings are read from their own published figures.
 
-**Chance variation.** With numbers this small a figure moves from one period to the next by chance alone. A change is called larger than chance variation would explain when the 95% confidence intervals of the two figures do not overlap: exact Poisson intervals for counts (Byar's method from 10), Wilson intervals for percentages, and for reoffences per reoffender the interval of reoffences as a Poisson count divided by the number of reoffenders. Not overlapping is a cautious test: some real changes will be called chance.
+**Rising or falling, or chance?** With numbers this small a figure moves from one period to the next by chance alone, and two neighbouring 12-month figures share nine months of children, so comparing two figures says little. Instead each headline measure is tested for a trend across the last 12 quarters the extract covers, in periods that do not overlap: first time entrants, custodial sentences and remands counted in each quarter (a score test for a trend in Poisson counts), and the share of each 3-month cohort who reoffended (the Cochran–Armitage test for trend). A rise or fall is called larger than chance would explain when the test's two-sided p-value is below 0.05 (with a continuity correction, so that a measure that is not changing is called rising or falling in fewer than 5 in 100 quarters at these numbers; checked by simulation). A measure with fewer than 10 events (or children reoffending, or not) across those quarters is not tested. The caseload is not tested: it counts every child supervised, and most children stay on it from one quarter to the next. Reoffences per reoffender is not tested: reoffences cluster in a few children. With five measures tested, a signal in one of them by chance alone is not rare (about one quarter in five): a signal is a reason to look into a measure, not proof that it changed. The 95% intervals in the tables are those of each figure.
 
 **Custody rate.** Custodial sentences (detention and training orders and detention under sections 250, 254 and 259) given in the 12 months to children living in the area who were 10 to 17 at the offence, per 1,000 children aged 10 to 17 in the population table. A child's outcomes on one day count as one sentence; a child sentenced to custody twice counts twice. The YJB's own definition could not be checked; 3 sentences in a population of 25,000 give the 0.12 that the 2019 plan printed for April 2018 to March 2019.
 
@@ -748,3 +836,82 @@ def custody_chart_alt(published: pd.DataFrame) -> str:
 
 
 TOTAL_GROUP = "All"
+
+
+# --- the tiles at the top of the page ------------------------------------------------------------------------------
+
+TILES = (  # indicator, title, comparator measure (published), what the figure covers
+    ("fte_rate", "First time entrants per 100,000 children aged 10 to 17", None),
+    ("custody_rate", "Custody rate per 1,000 children aged 10 to 17", "published_custody_rate_per_1000"),
+    ("remanded", "Children remanded", None),
+    ("reoffending", "Binary reoffending rate", "published_binary_reoffending_rate"),
+    ("frequency", "Reoffences per reoffender", "published_reoffences_per_reoffender"),
+    ("caseload", "Children on the YJS caseload", None),
+)
+TILE_REASONS = {"caseload": "a count of every child supervised", "frequency": "reoffences cluster in a few children"}
+
+
+def _covers(ind: Indicator, r: pd.Series | None, quarter: Quarter) -> str:
+    if ind.window == "quarter":
+        return f"during {quarter.label}"
+    if ind.window == "12-month cohort":
+        return f"12-month cohort, {r['period']}" if r is not None else "latest complete 12-month cohort"
+    return f"{quarter.year_ending.label}"
+
+
+def _mark(key: str, dirs: dict[str, Direction] | None) -> tuple[str, str]:
+    d = (dirs or {}).get(key)
+    if d is None:
+        return "not tested", f"Not tested: {TILE_REASONS.get(key, 'no test was run')}."
+    span = f"the last {d.trend.periods} {d.periods}"
+    if not d.trend.tested:
+        return "not tested", f"Too few {'children' if d.periods == 'quarterly cohorts' else 'events'} in {span}."
+    if d.trend.direction == "none":
+        return "no significant change", f"No rise or fall beyond chance across {span}."
+    worse = d.trend.direction == "up"  # for every headline measure, lower is better
+    verb = "Rising" if worse else "Falling"
+    return ("concern" if worse else "improvement"), f"{verb} across {span}, more than chance would explain."
+
+
+def _comparator(published: pd.DataFrame | None, comps: pd.DataFrame | None, measure: str | None) -> str:
+    """'National: 33.6% (Jul 2019 to Jun 2020, published)', for the England and Wales figure (text from the
+    comparator file, escaped where it is shown)."""
+    if measure is None or published is None or comps is None or published.empty:
+        return ""
+    names = set(comps.loc[comps["area_type"] == "england_and_wales", "area_name"])
+    rows = published[(published["measure"] == measure) & published["group"].isin(names)]
+    if rows.empty:
+        return ""
+    r = rows.iloc[0]
+    return f"{r['group']}: {formatting.figure(r['value'], r['kind'])} ({r['period']}, published; not the same method)"
+
+
+def tiles(
+    fig: pd.DataFrame,
+    quarter: Quarter,
+    dirs: dict[str, Direction] | None,
+    published: pd.DataFrame | None = None,
+    comps: pd.DataFrame | None = None,
+) -> list[Tile]:
+    """A tile per headline measure: the latest figure, its change on a year earlier, its direction mark, the last
+    eight quarters and the published England and Wales figure where there is one."""
+    out = []
+    for key, title, measure in TILES:
+        ind = BY_KEY[key]
+        r = row(fig, ind, quarter)
+        if r is None or not_covered(r) or (r is not None and pd.isna(r["value"]) and not r["suppressed"]):
+            figure = "[x]"
+        elif r["suppressed"]:
+            figure = SYMBOL
+        else:
+            figure = amount(ind, r[ind.field]) if ind.display == "share" else bare(ind, r[ind.field])
+        change = direction(
+            ind, compare(r, row(fig, ind, quarter.same_quarter_last_year), ind.decimals, ind.field), "a year earlier"
+        )
+        change = change[0].upper() + change[1:] + "."
+        mark, why = _mark(key, dirs)
+        covers = _covers(ind, r, quarter)
+        values = [value_of(row(fig, ind, q), ind.field) for q in quarter.history(TREND_QUARTERS)]
+        alt = f"{title}, {covers}: {figure}. {change} {MARKS[mark][0]}: {why} Line of the last eight quarters."
+        out.append(Tile(title, figure, covers, change, mark, why, alt, values, _comparator(published, comps, measure)))
+    return out
