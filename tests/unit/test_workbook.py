@@ -72,8 +72,3 @@ def test_the_same_tables_give_the_same_files(tmp_path):
         workbook.write(folder, "tables", "2025-26 Q4", "Demo", [("Summary", [TABLE])], 4, False)
         digests.append([hashlib.sha256((folder / n).read_bytes()).hexdigest() for n in ("tables.xlsx", "tables.ods")])
     assert digests[0] == digests[1]
-
-
-def test_no_table_means_no_spreadsheet(tmp_path):
-    assert workbook.write(tmp_path, "tables", "2025-26 Q4", "Demo", [("Summary", [])], 4, False) == []
-    assert not list(tmp_path.iterdir())

@@ -77,8 +77,6 @@ def write(
 ) -> list[Path]:
     """Write `<stem>.xlsx` and `<stem>.ods` in `folder`: `reports` is each report's title with its tables (as
     `Report.table` recorded them), in the order of the index. Returns the names of the files written."""
-    if not any(tables for _, tables in reports):  # no report got as far as a table: no spreadsheet
-        return []
     import gptables as gpt
 
     symbols = {k: v.format(up_to=up_to) for k, v in SYMBOLS.items()}
