@@ -35,7 +35,7 @@ from analysis.data import extract as extract_module
 from analysis.data.quarters import Quarter
 from analysis.data.validation import ExtractError, check_files
 from analysis.present.report import ParameterError
-from analysis.publish import processes, workbook
+from analysis.publish import processes
 from analysis.publish.audit import (
     AUDIT_ROUNDS,
     DisclosureError,
@@ -190,16 +190,6 @@ def write_figures(figure_files: list[pd.DataFrame], q: Quarter, build: Path) -> 
     allfigs.insert(0, "quarter", q.label)
     figures_module.to_csv(allfigs, build / "figures.csv")  # text that starts like a formula is made text
     shutil.copy(Path(__file__).parent / "reference" / "figures_vocabulary.md", build / "figures_vocabulary.md")
-
-
-def _shown_tables(build: Path, runs: list[NotebookRun]) -> list[tuple[str, list[dict]]]:
-    """Each finished report's tables as its page shows them (written by `Report.finish`), in the index's order."""
-    out = []
-    for run in runs:  # the notebooks in reading order: the summary first
-        path = build / "notebooks" / f"tables-{run.name}.json"
-        if run.page and path.exists():
-            out.append((run.title, json.loads(path.read_text())))
-    return out
 
 
 def _publish(build: Path, final: Path) -> None:
@@ -454,11 +444,9 @@ def _refresh(
     runs, busy, browser, pdf_note = reports.runs, reports.busy, plan.browser, plan.pdf_note
     pack_name = f"committee-pack-{q.slug}.pdf"
 
-    shown = _shown_tables(build, [runs[nb.stem] for nb in notebooks])
     for nb in notebooks:  # read by the summary notebooks while they ran; the figures go in figures.csv below
         (build / "notebooks" / f"summary-{nb.stem}.json").unlink(missing_ok=True)
         (build / "notebooks" / f"figures-{nb.stem}.csv").unlink(missing_ok=True)
-        (build / "notebooks" / f"tables-{nb.stem}.json").unlink(missing_ok=True)
     figure_files = [finished[nb.stem][0] for nb in notebooks if finished[nb.stem][0] is not None]
     # Time spent rendering / printing (wall time with at least one at work), mostly while notebooks were running.
     timings["rendering"] = busy_seconds(busy["rendering"])
@@ -475,15 +463,6 @@ def _refresh(
         raise DisclosureError(audit)
 
     write_figures(figure_files, q, build)
-    spreadsheets = workbook.write(
-        build,
-        f"tables-{q.slug}",
-        q.label,
-        ext.area_name,
-        shown,
-        int(plan.parameters["suppress_up_to"]),
-        plan.parameters["mode"] == "restricted",
-    )
     run_time = datetime.now(UTC)
     timings["total"] = time.perf_counter() - clock
     ordered = [runs[nb.stem] for nb in notebooks]
@@ -493,18 +472,7 @@ def _refresh(
     (build / "manifest.json").write_text(json.dumps(manifest, indent=2))
     pack = pack_name if (build / pack_name).exists() else None
     (build / "index.html").write_text(
-        index_page(
-            q,
-            ext.area_name,
-            ext.extract_date,
-            run_time,
-            ordered,
-            out_dir,
-            pack,
-            pdf_note,
-            spreadsheets,
-        ),
-        encoding="utf-8",
+        index_page(q, ext.area_name, ext.extract_date, run_time, ordered, out_dir, pack, pdf_note), encoding="utf-8"
     )
 
     return RefreshResult(folder=out_dir / q.slug, runs=ordered, timings=timings)
