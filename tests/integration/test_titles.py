@@ -1,8 +1,8 @@
 """Each title and one-line finding checked against the figures it summarises, as a board member would read it.
 
 The figures are built as the notebooks build them (notebooks/20_exclusions.ipynb and
-notebooks/10_disproportionality.ipynb), published through a real report (so what is withheld is what a public report withholds), on the demo
-extract and on a generated extract ten times its size. Then, for each title:
+notebooks/10_disproportionality.ipynb), published through a real report (so what is withheld is what a public report
+withholds), on the demo extract and on a generated extract ten times its size. Then, for each title:
 
 * "Whatever their ..." or "In every ...": every group (or term, or period) it speaks of is shown and bears it out;
 * "In the N groups that can be shown": N is the number shown, some are not, and every one shown bears it out;
