@@ -45,3 +45,15 @@ def test_the_scan_would_see_a_leak(planted, tmp_path):
     page = next(leaky.glob("*.html"))
     page.write_text(page.read_text() + f"<p>{values['postcode']}</p>")
     assert canaries.found_in(leaky, values) == [f"{page.name}: postcode"]
+    # and in the spreadsheets, which are compressed
+    from analysis.publish import workbook
+
+    table = {
+        "caption": "t",
+        "row_header": "Group",
+        "headers": ["Children"],
+        "rows": [[values["name"], "5"]],
+        "note": "",
+    }
+    workbook.write(leaky, "leak", "2025-26 Q4", "Area", [("Report", [table])], 4, False)
+    assert {"leak.xlsx: name", "leak.ods: name"} <= set(canaries.found_in(leaky, values))

@@ -53,6 +53,7 @@ class Report:
     work_dir: Path | None = None
     ledger: disclosure.Ledger | None = None  # what this report has shown, with true numbers, for the audit
     also_withhold: set = field(default_factory=set)  # figures the quarter's audit asks this report to withhold
+    shown_tables: list[dict] = field(default_factory=list)  # each table as its page shows it, for the workbook
 
     def __post_init__(self):
         self.ledger = self.ledger or disclosure.Ledger(self.suppress_up_to)
@@ -115,6 +116,7 @@ class Report:
         allfigs = pd.concat(self.published, ignore_index=True) if self.published else figures_module.frame([])
         allfigs.to_csv(self.output_dir / f"figures-{self.name}.csv", index=False)
         (self.output_dir / f"summary-{self.name}.json").write_text(json.dumps({"title": title, "headline": headline}))
+        (self.output_dir / f"tables-{self.name}.json").write_text(json.dumps(self.shown_tables))
 
     # --- words -------------------------------------------------------------------
     def notes(self, *topics: str) -> str:
@@ -195,12 +197,15 @@ class Report:
         for r in fig.to_dict("records"):
             first.setdefault((r["measure"], r["group"]), r)
             first.setdefault(("*", r["group"]), r)
+        texts = []  # the cells as the page shows them, a row per group, for the workbook
         for group in groups:
             cells = [f'<th scope="row">{html.escape(group)}</th>']
+            texts.append([group])
             for header, (measure, fieldname) in columns.items():
                 r = first.get((measure, group))
                 if r is None:
                     cells.append("<td>[z]</td>")
+                    texts[-1].append("[z]")
                     continue
                 hidden = r["suppressed"]  # never set in what a restricted report shows (see shown)
                 if fieldname == "numerator":
@@ -210,15 +215,18 @@ class Report:
                 else:
                     text = formatting.figure(r["value"], r["kind"], hidden, decimals.get(header))
                 cells.append(f"<td>{text}</td>")
+                texts[-1].append(text)
             if interval:
                 r = first.get((interval, group))
                 # [z], not applicable: no such figure, or a complete count shown without an interval
                 complete = r is not None and r["kind"] == "count" and pd.isna(r["lower"]) and pd.isna(r["upper"])
-                cells.append(
-                    "<td>[z]</td>"
+                shown = (
+                    "[z]"
                     if r is None or (complete and not pd.isna(r["value"]) and not r["suppressed"])
-                    else f"<td>{formatting.interval(r['lower'], r['upper'], r['kind'], r['suppressed'])}</td>"
+                    else formatting.interval(r["lower"], r["upper"], r["kind"], r["suppressed"])
                 )
+                cells.append(f"<td>{shown}</td>")
+                texts[-1].append(shown)
             cls = ' class="total"' if group == figures_module.TOTAL else ""
             body.append(f"<tr{cls}>" + "".join(cells) + "</tr>")
         heads = [f'<th scope="col">{html.escape(row_header)}</th>'] + [
@@ -227,6 +235,10 @@ class Report:
         if interval:
             heads.append('<th scope="col">95% confidence interval</th>')
         foot = f'<p class="table-note">{html.escape(note)}</p>' if note else ""
+        headers = [*columns, *(["95% confidence interval"] if interval else [])]
+        self.shown_tables.append(
+            {"caption": caption, "row_header": row_header, "headers": headers, "rows": texts, "note": note}
+        )
         _display_html(
             f'<table class="figures"><caption>{html.escape(caption)}</caption>'
             f"<thead><tr>{''.join(heads)}</tr></thead><tbody>{''.join(body)}</tbody></table>{foot}"

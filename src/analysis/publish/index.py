@@ -19,6 +19,7 @@ def index_page(
     out_dir: Path,
     pack: str | None = None,
     pdf_note: str | None = None,
+    spreadsheets: list[str] = (),
 ) -> str:
     """The quarter's index: each report with its one-line finding, the extract and run dates, neighbouring quarters.
     Like the reports, it runs no script and fetches nothing (rendering.CONTENT_SECURITY_POLICY)."""
@@ -56,6 +57,15 @@ def index_page(
     css = (Path(__file__).parent / "templates" / "yjs_report" / "report.css").read_text()
     pack_link = f'<a href="{pack}">All reports as one A4 PDF for the committee pack</a>' if pack else ""
     extract_text = f"{extract_date:%d %B %Y}".lstrip("0")
+    links = [
+        f'<a href="{html.escape(name)}">{"Excel" if name.endswith(".xlsx") else "OpenDocument"}</a>'
+        for name in spreadsheets
+    ]
+    tables_line = (
+        f"<p>Every table in these reports, one per sheet, as a spreadsheet: {' or '.join(links)}.</p>\n"
+        if links
+        else ""
+    )
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <meta http-equiv="Content-Security-Policy" content="{html.escape(CONTENT_SECURITY_POLICY)}">
@@ -73,7 +83,7 @@ ul.reports span {{ font-size: 16px; color: #505a5f; }} .failed {{ color: #d4351c
 <h2>Other quarters</h2>
 <p>{" &middot; ".join(neighbours) if neighbours else "No earlier quarter has been produced in this folder yet."}</p>
 <h2>For analysts</h2>
-<p><a href="figures.csv">Every figure in these reports</a> (CSV; <a href="figures_vocabulary.md">what the columns mean</a>)
+{tables_line}<p><a href="figures.csv">Every figure in these reports</a> (CSV, open-data shape; <a href="figures.meta.csv">what each measure is</a>, <a href="figures_README.md">what the columns mean</a>)
 and the <a href="manifest.json">run manifest</a> (parameters, input checksums, package versions). Small numbers are
 suppressed as [c] throughout.</p>
 </main></body></html>

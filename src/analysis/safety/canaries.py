@@ -3,7 +3,7 @@
 `plant(folder)` gives one child and one pupil recognisable identifiers (in every file that holds them), notes the
 child's date of birth, and adds name, postcode and free-text columns, which the contract ignores, to the files a
 case management system would carry them in. A test runs the refresh on the planted extract and searches every
-report, figures file, manifest and executed notebook for each value (`found_in`).
+report, figures file, spreadsheet, manifest and executed notebook for each value (`found_in`).
 """
 
 from __future__ import annotations
@@ -81,6 +81,11 @@ def _text(path: Path) -> str:
         from pypdf import PdfReader
 
         return "\n".join(page.extract_text() or "" for page in PdfReader(path).pages)
+    if path.suffix in (".xlsx", ".ods"):  # zip files of XML: every member, as text
+        import zipfile
+
+        with zipfile.ZipFile(path) as book:
+            return "\n".join(book.read(name).decode("utf-8", errors="replace") for name in book.namelist())
     return path.read_text(encoding="utf-8", errors="replace")
 
 
@@ -88,7 +93,7 @@ def found_in(folder: Path, canaries: dict[str, str]) -> list[str]:
     """Every (file, canary) where a planted value appears in an output under `folder`."""
     hits = []
     for path in sorted(Path(folder).rglob("*")):
-        if path.is_file() and path.suffix in {".html", ".csv", ".json", ".ipynb", ".md", ".pdf"}:
+        if path.is_file() and path.suffix in {".html", ".csv", ".json", ".ipynb", ".md", ".pdf", ".xlsx", ".ods"}:
             text = _text(path)
             hits += [f"{path.relative_to(folder)}: {what}" for what, value in canaries.items() if value in text]
     return hits
