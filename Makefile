@@ -60,6 +60,7 @@ notebooks: setup demo
 golden: setup demo
 	$(BIN)/python -m analysis refresh --quarter "$(QUARTER)" --data data/demo --out work/golden/reports --work work/golden/work --no-pdf --no-progress
 	cp "work/golden/reports/$(subst $(space),-,$(QUARTER))/figures.csv" "tests/golden/figures-$(subst $(space),-,$(QUARTER)).csv"
+	cp "work/golden/reports/$(subst $(space),-,$(QUARTER))/figures.meta.csv" "tests/golden/figures-$(subst $(space),-,$(QUARTER)).meta.csv"
 
 benchmark: setup
 	$(BIN)/python benchmarks/refresh.py

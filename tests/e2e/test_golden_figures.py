@@ -1,7 +1,8 @@
 """Every published number of the demo quarter, against a golden copy committed with the code.
 
-`tests/golden/figures-2025-26-Q4.csv` is the demo quarter's `figures.csv`: every figure on every page, chart and
-sentence, withheld or shown. A change to any of them, intended or not, fails here with a list of what changed. When
+`tests/golden/figures-2025-26-Q4.csv` is the demo quarter's `figures.csv` (open-data shape): every figure on every
+page, chart and sentence, withheld or shown, and every count they rest on; `figures-2025-26-Q4.meta.csv` is its
+metadata file. A change to any of them, intended or not, fails here with a list of what changed. When
 the change is intended, `make golden` rewrites the file, and its diff is reviewed and committed with the change.
 """
 
@@ -14,7 +15,7 @@ import pandas as pd
 from conftest import QUARTER
 
 GOLDEN = Path(__file__).resolve().parents[1] / "golden" / f"figures-{QUARTER.replace(' ', '-')}.csv"
-KEY = ["quarter", "report", "measure", "breakdown", "group", "period"]
+KEY = ["measure", "breakdown", "group", "time_period", "time_identifier"]  # unique in figures.csv
 SHOWN = 30  # differences listed in the failure message
 
 
@@ -35,6 +36,14 @@ def differences(golden: pd.DataFrame, now: pd.DataFrame) -> list[str]:
     return lines
 
 
+def test_the_demo_quarter_publishes_exactly_the_golden_metadata(refreshed):
+    _, out, _ = refreshed
+    published = out / QUARTER.replace(" ", "-") / "figures.meta.csv"
+    assert published.read_text() == GOLDEN.with_name(GOLDEN.stem + ".meta.csv").read_text(), (
+        "The demo quarter's figures.meta.csv differs from the golden copy: if intended, run `make golden`."
+    )
+
+
 def test_the_demo_quarter_publishes_exactly_the_golden_figures(refreshed):
     _, out, _ = refreshed
     published = out / QUARTER.replace(" ", "-") / "figures.csv"
@@ -53,14 +62,14 @@ def test_the_comparison_names_what_changed():
     """The check itself: a changed value, a new figure and a lost one are each named."""
     golden = pd.DataFrame(
         [
-            dict(quarter="q", report="r", measure="m", breakdown="all", group="All", period="p", value="5"),
-            dict(quarter="q", report="r", measure="gone", breakdown="all", group="All", period="p", value="1"),
+            dict(measure="m", breakdown="all", group="All", time_period="q", time_identifier="p", value="5"),
+            dict(measure="gone", breakdown="all", group="All", time_period="q", time_identifier="p", value="1"),
         ]
     )
     now = golden.copy()
     now.loc[0, "value"] = "6"
     now.loc[1, "measure"] = "new"
     lines = differences(golden, now)
-    assert "q | r | m | all | All | p: value 5 -> 6" in lines
-    assert "new figure: q | r | new | all | All | p" in lines
-    assert "figure gone: q | r | gone | all | All | p" in lines
+    assert "m | all | All | q | p: value 5 -> 6" in lines
+    assert "new figure: new | all | All | q | p" in lines
+    assert "figure gone: gone | all | All | q | p" in lines

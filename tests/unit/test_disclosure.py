@@ -282,6 +282,62 @@ def test_earlier_quarters_in_the_folder_are_part_of_what_the_intruder_holds(tmp_
     assert disclosure.asked_to_withhold(tmp_path, "r") == set(disclosure.keys(now[now["group"] == "All"]))
 
 
+def test_an_earlier_quarter_read_back_from_the_open_data_file_is_linked_whatever_the_period_wording(tmp_path):
+    # last quarter's folder (the open-data figures.csv) showed b = 30 for April to June 2022, withholding a and the
+    # total; this quarter shows the total, 32, for the same period, withholding a = 2 and b. The file reads the
+    # period back in its own words, not the report's, yet it is the same period: a = 32 - 30 is caught.
+    from analysis.measures import history
+    from analysis.safety import open_data
+
+    period = "Apr 2022 to Jun 2022"
+    before = figures.frame(_rows("children", "sex", {"a": 2, "b": 30}, period=period)).assign(
+        report="r", unit="children", suppressed=[True, False, True]
+    )
+    published, meta = open_data.to_open_data(before)
+    folder = tmp_path / "2022-23-Q1"
+    folder.mkdir()
+    figures.to_csv(published, folder / open_data.FIGURES_FILE)
+    figures.to_csv(meta, folder / open_data.META_FILE)
+    earlier = history.read_figures(folder / open_data.FIGURES_FILE)
+    shown = earlier[~earlier["suppressed"]]
+    assert shown[["group", "numerator"]].values.tolist() == [["b", 30.0]]
+    assert set(earlier["period"]) == {"2022-23 Q1 (April to June 2022)"}  # not the report's wording
+
+    now = figures.frame(_rows("children", "sex", {"a": 2, "b": 30}, period=period)).assign(report="r")
+    ledger = now.assign(withheld=[True, True, False], exempt=False, audited=True)
+    assert disclosure.audit(ledger, [], 4).safe  # this quarter alone gives nothing away
+    both = disclosure.with_earlier(ledger, [earlier])
+    result = disclosure.audit(both, [], 4)
+    assert not result.safe and result.pinned == [f"r: children by sex, {period} (a)"]
+    asked = disclosure.widen(both, [], 4, tmp_path)
+    assert asked == {"r": 1}  # a figure of this quarter (the total), never the earlier quarter's
+    assert disclosure.asked_to_withhold(tmp_path, "r") == set(disclosure.keys(now[now["group"] == "All"]))
+
+
+def test_a_time_series_point_is_the_same_count_as_its_period_total_read_back():
+    # a report's trend (groups are periods) is published as all/All of each period; an earlier quarter read back
+    # has the All row. Both stand for one count, so they are one quantity in the audit.
+    point = figures.frame(
+        [dict(measure="m", breakdown="trend", group="2022-23 Q1", period="2022-23 Q1", kind="count", numerator=30)]
+    ).assign(report="r", withheld=False, exempt=False, audited=True)
+    read_back = figures.frame(
+        [
+            dict(
+                measure="m",
+                breakdown="all",
+                group="All",
+                period="2022-23 Q1 (April to June 2022)",
+                kind="count",
+                numerator=30,
+                value=30,
+                unit="count",
+            )
+        ]
+    ).assign(report="r")
+    model = disclosure.build(disclosure.with_earlier(point, [read_back]), 4)
+    assert len(model.value) == 1
+
+
 @settings(max_examples=60, deadline=None)
 @given(st.lists(small_or_zero, min_size=2, max_size=7), st.integers(0, 2**32 - 1))
 def test_the_quick_range_of_one_sum_matches_the_integer_programme(counts, seed):

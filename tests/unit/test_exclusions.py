@@ -355,6 +355,46 @@ def test_reasons_and_where_permanently_excluded_pupils_now_learn(small):
     assert get(where, "borough_permanent_exclusions_by_provision", "All") == 2
 
 
+def test_an_empty_cohort_records_zeros_not_missing_rows(small):
+    # no child known to the YJS in the exclusions data (no link to a pupil record) and no exclusion at all in the
+    # period: every table keeps its rows, each count is 0 (shown: a 0 is not a small number) and each share, rate,
+    # mean or ratio with a base of 0 is undefined ([x]), never a row left out
+    tables, cohorts = small
+    empty_tables = dict(tables, pupil_link=tables["pupil_link"].iloc[0:0], exclusions=tables["exclusions"].iloc[0:0])
+    empty = X.yearly_cohorts(empty_tables, QUARTER)
+    now = empty[0]
+    assert len(now.yjs) == 0 and len(now.exclusions) == 0 and len(now.pupils) > 0
+    made = {
+        "headline": lambda cs, tb: X.headline(cs[0]),
+        "by_year": lambda cs, tb: X.by_year(cs),
+        "by_term": lambda cs, tb: X.by_term(cs),
+        "sen": lambda cs, tb: X.by_characteristic(cs[0], "sen"),
+        "looked_after": lambda cs, tb: X.by_looked_after(cs[0], tb),
+        "provision": lambda cs, tb: X.by_provision(cs[0]),
+        "timing": lambda cs, tb: X.timing(cs[0], tb),
+        "reason": lambda cs, tb: X.by_reason(cs[0]),
+        "notes": lambda cs, tb: X.data_notes(cs[0]),
+    }
+    for name, make in made.items():
+        full, fig = make(cohorts, tables), make(empty, empty_tables)
+        rows = lambda f: set(zip(f["measure"], f["breakdown"], f["group"]))
+        if name == "reason":  # no reason to order them by: every reason, each 0
+            assert set(fig["group"]) == {*X.codes.EXCLUSION_REASONS.values(), "All"}
+            assert rows(full) <= rows(fig)
+        else:
+            assert rows(fig) == rows(full), name
+        yjs = fig[fig["measure"].str.startswith(("yjs_", "timing_", "exclusions_of_", "suspensions_without_"))]
+        assert len(yjs), name
+        assert (yjs["numerator"] == 0).all(), name  # a count of 0, never missing
+        counts = yjs[yjs["kind"] == "count"]
+        assert (counts["value"] == 0).all(), name
+        no_base = yjs[yjs["kind"].isin(["share", "rate", "mean"]) & (yjs["denominator"] == 0)]
+        assert no_base["value"].isna().all(), name
+        assert fig.loc[fig["measure"].str.startswith("ratio_"), "value"].isna().all(), name
+        assert not suppression.primary(counts).any(), name  # zeros are shown
+    assert T.reasons(X.by_reason(now))[1] == "No child known to the YJS was suspended in the period."
+
+
 def test_terms_count_each_exclusion_where_it_starts(small):
     _, cohorts = small
     fig = X.by_term(cohorts)

@@ -1,7 +1,8 @@
 """Figures already published: earlier quarters' ``figures.csv``, and this refresh's figures while it runs.
 
 The refresh writes ``<reports>/<quarter slug>/figures.csv`` for every quarter it produces (columns in
-``figures_vocabulary.md``), so a quarter's summary can read the quarters before it from the same folder. While a
+``figures_README.md``: the open-data shape from 2025-26 Q4 on, before that one row per figure with ``period`` in
+words; both are read), so a quarter's summary can read the quarters before it from the same folder. While a
 refresh runs, each report's figures are in ``figures-<notebook>.csv`` in the run's own folder (``figures_dir``),
 before they are gathered into ``figures.csv``.
 
@@ -19,6 +20,7 @@ import pandas as pd
 
 from analysis.data.quarters import Quarter
 from analysis.safety import figures as figures_module
+from analysis.safety import open_data
 from analysis.safety.figures import first
 
 FIGURES_FILE = "figures.csv"
@@ -27,10 +29,23 @@ SUMMARY_REPORTS = ("90_summary",)  # a summary never reads its own figures as an
 
 def read_figures(path: str | Path) -> pd.DataFrame:
     """One figures file, typed as the figures record (an extra leading ``quarter`` column is kept), its text as it
-    was before `figures.to_csv` guarded cells that start like a formula."""
-    raw = figures_module.read_text_back(
-        pd.read_csv(path, keep_default_na=False, na_values=[""], dtype={"group": str, "period": str})
-    )
+    was before `figures.to_csv` guarded cells that start like a formula.
+
+    Reads both shapes: the open-data shape published from 2025-26 Q4 on (``time_period``, ``time_identifier``, ...,
+    with ``figures.meta.csv`` beside it; read back by `open_data.to_internal`, with the reports' own measure
+    names), and the earlier shape, one row per figure with ``period`` in words (read as it is)."""
+    text = {"group": str, "period": str, "time_period": str, "time_identifier": str, "source": str}
+    raw = figures_module.read_text_back(pd.read_csv(path, keep_default_na=False, na_values=[""], dtype=text))
+    if open_data.is_open_data(raw):
+        meta_path = Path(path).with_name(open_data.META_FILE)
+        meta = (
+            figures_module.read_text_back(pd.read_csv(meta_path, keep_default_na=False, dtype=str))
+            if meta_path.exists()
+            else None
+        )
+        str_cols = ["period_start", "period_end", "source", "report", "measure", "breakdown", "group"]
+        raw[str_cols] = raw[str_cols].astype(object).where(raw[str_cols].notna(), "")
+        return open_data.to_internal(raw, meta)
     out = figures_module.frame(raw.drop(columns=["quarter"], errors="ignore"))
     if "quarter" in raw.columns:
         out.insert(0, "quarter", raw["quarter"].astype(str).to_numpy())
@@ -104,8 +119,22 @@ def pick(
     group: str = figures_module.TOTAL,
     period: str | None = None,
 ) -> pd.Series | None:
-    """The first figure matching, or None (also when `fig` is None)."""
-    return first(fig, report=report, measure=measure, breakdown=breakdown, group=group, period=period)
+    """The first figure matching, or None (also when `fig` is None). A period matches however it is worded
+    (``2021-22 Q4`` is ``Jan 2022 to Mar 2022``; ``year ending March 2022`` is ``Apr 2021 to Mar 2022``), so
+    quarters published in either shape of figures.csv are found."""
+    if period is None or fig is None or fig.empty:
+        return first(fig, report=report, measure=measure, breakdown=breakdown, group=group, period=period)
+    exact = first(fig, report=report, measure=measure, breakdown=breakdown, group=group, period=period)
+    if exact is not None:
+        return exact
+    wanted = open_data.period_key(period)
+    hits = fig[(fig["report"] == report) & (fig["measure"] == measure) & (fig["breakdown"] == breakdown)]
+    if group is not None:
+        hits = hits[hits["group"] == group]
+    for _, row in hits.iterrows():
+        if open_data.period_key(row["period"]) == wanted:
+            return row
+    return None
 
 
 def series(
@@ -160,7 +189,8 @@ def revisions(
         again = pick(now, report, measure, breakdown, quarter.label)
         if then is None or again is None or then["suppressed"] or again["suppressed"]:
             continue
-        if then["period"] == again["period"] and abs(then["value"] - again["value"]) > 1e-9:
+        same_period = open_data.period_key(then["period"]) == open_data.period_key(again["period"])
+        if same_period and abs(then["value"] - again["value"]) > 1e-9:
             rows.append(
                 {
                     "measure": measure,

@@ -12,8 +12,9 @@ withholds more where the check fails. The intruder (written down in docs/disclos
   protect another: the strongest assumption, since pages and sentences do not say which is which;
 * every sum that holds within and across tables: a breakdown's groups add up to its ``All`` row; the same count
   appears in several places (a cohort in every breakdown, a numerator of one figure as the numerator or base of
-  another, the same figure in two reports); a share's base is the table's total; a comparison with "all other
-  children" counts the rest of the total; and the sums the reports declare.
+  another, the same figure in two reports, the same count in an earlier quarter's figures.csv however its period is
+  worded there, a time series' point as its period's total); a share's base is the table's total; a comparison
+  with "all other children" counts the rest of the total; and the sums the reports declare.
 
 Sums and repeated counts are found from the true figures: a sum is added when it holds, and a count is treated
 as the same quantity wherever the same number over k stands for the same group and period (and a small one for
@@ -37,6 +38,7 @@ import pandas as pd
 from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.sparse import coo_array
 
+from analysis.safety import open_data
 from analysis.safety.figures import TOTAL
 
 TABLE = ("quarter", "report", "measure", "breakdown", "period")
@@ -47,6 +49,15 @@ SLOT_FIELDS = {  # the counts each kind of figure rests on
     "mean": ("numerator", "denominator"),
     "ratio": ("numerator", "numerator_2"),
 }
+
+
+TREND = "trend"  # a time series: its groups are periods, each its period's total
+
+
+def _period_keys(periods: np.ndarray) -> np.ndarray:
+    """Each period as `open_data.period_key` names it (one text per period, however the period is worded)."""
+    keys = {p: "\x1f".join(open_data.period_key(p)) for p in dict.fromkeys(periods)}
+    return np.array([keys[p] for p in periods], dtype=object)
 
 
 def _whole(values: np.ndarray) -> np.ndarray:
@@ -110,6 +121,9 @@ def build(fig: pd.DataFrame, up_to: int, declared: list[dict] | None = None, aud
     for i in range(len(slots)):
         parent.find(i)
     meta = {c: sub[c].astype(str).to_numpy() for c in ("report", "measure", "breakdown", "group", "period")}
+    # the period however it is worded (an earlier quarter read back from the open-data figures.csv says
+    # "2022-23 Q1 (April to June 2022)" where a report says "Apr 2022 to Jun 2022"), to link counts across quarters
+    meta["period_key"] = _period_keys(meta["period"])
     # a table is one report's measure, breakdown and period, in one quarter (earlier quarters: `with_earlier`)
     meta["quarter"] = sub["quarter"].astype(str).to_numpy() if "quarter" in sub else np.full(len(sub), "")
     pos = {row: j for j, row in enumerate(rows)}
@@ -125,12 +139,14 @@ def build(fig: pd.DataFrame, up_to: int, declared: list[dict] | None = None, aud
     for i, (row, _field) in enumerate(slots):
         if values[i] == 0:
             continue
-        group = m(row, "group")
+        group, breakdown = m(row, "group"), m(row, "breakdown")
+        if breakdown == TREND:  # a time series' point is its period's total (as figures.csv publishes it)
+            group = TOTAL
         # small counts are linked only within a measure: across measures, equal small numbers are mostly chance
         key = (
-            "*" if group == TOTAL else m(row, "breakdown"),
+            "*" if group == TOTAL else breakdown,
             group,
-            m(row, "period"),
+            m(row, "period_key"),
             values[i],
             m(row, "measure") if values[i] <= up_to else "*",
         )

@@ -1,9 +1,9 @@
 """The tidy figures record: one row per figure a report shows.
 
 Every metric function returns its results in this shape, so the same rows feed
-suppression, the tables and charts in the report, and the quarter's
-machine-readable `figures.csv`. The vocabulary is documented in
-`src/analysis/publish/reference/figures_vocabulary.md` (copied into each quarter's folder).
+suppression, the disclosure audit, the tables and charts in the report, and the
+quarter's machine-readable `figures.csv`, which publishes these rows in an open-data shape (`open_data`;
+columns in `src/analysis/publish/reference/figures_README.md`, copied into each quarter's folder).
 
 Columns
 -------

@@ -452,22 +452,27 @@ def compare_rows(
         w = groups.index(breakdown.reference)
         rri_w = _katz(c, p, np.full_like(c, c[w]), np.full_like(p, p[w]))
     rate_unit = f"per 1,000 {pop.description} in the group"
+    dated = bool(pop.period)  # no population estimate at all (no school census for SEND): no population rows
     for i, g in enumerate(groups):
         base = dict(breakdown=b, group=g, period=period, numerator=c[i])
-        rows.append(
-            dict(
-                measure="population_share",
-                breakdown=b,
-                group=g,
-                period=pop.period,
-                kind="share",
-                numerator=p[i],
-                denominator=p_total,
-                value=pop_share[i],
-                unit=f"% of {pop.description}",
-                links=[],
-                population_row=True,
-            )
+        rows += (
+            []
+            if not dated
+            else [
+                dict(
+                    measure="population_share",
+                    breakdown=b,
+                    group=g,
+                    period=pop.period,
+                    kind="share",
+                    numerator=p[i],
+                    denominator=p_total,
+                    value=pop_share[i],
+                    unit=f"% of {pop.description}",
+                    links=[],
+                    population_row=True,
+                )
+            ]
         )
         rows.append(
             dict(
@@ -538,6 +543,22 @@ def compare_rows(
                     links=[ckey[i], ckey[w]],
                 )
             )
+    if groups and dated:  # the population as a whole: the total the groups' shares are of
+        rows.append(
+            dict(
+                measure="population_share",
+                breakdown=b,
+                group=figures.TOTAL,
+                period=pop.period,
+                kind="share",
+                numerator=p_total,
+                denominator=p_total,
+                value=100.0 if p_total else np.nan,
+                unit=f"% of {pop.description}",
+                links=[],
+                population_row=True,
+            )
+        )
     rate_all = intervals.rate(total, p_total, per=PER)
     rows.append(
         dict(

@@ -755,7 +755,9 @@ def _counts_table(
 
 def by_reason(cohort: Cohort) -> pd.DataFrame:
     """Suspensions (count and share) and permanent exclusions by main reason, YJS and borough. Reasons with no
-    exclusion in the borough are left out; the rest are in order of borough suspensions, most first."""
+    exclusion in the borough are left out; the rest are in order of borough suspensions, most first. With no
+    suspension or permanent exclusion at all in the period (an empty cohort), every reason is recorded, in the
+    DfE's order, as a count of 0 (its share undefined), rather than a table with a total and no reasons."""
     ex = cohort.exclusions
     label = ex["reason"].map(codes.EXCLUSION_REASONS).fillna(codes.NOT_KNOWN).astype(str)
     susp = (ex["category"] == SUSPENSION).to_numpy(bool)
@@ -764,6 +766,8 @@ def by_reason(cohort: Cohort) -> pd.DataFrame:
         label[susp].value_counts().sort_index(kind="stable").sort_values(ascending=False, kind="stable").index.tolist()
     )
     order += sorted(set(label[perm]) - set(order))
+    if not order:
+        order = list(dict.fromkeys(codes.EXCLUSION_REASONS.values()))
     period = cohort.period.label
     rows = _counts_table(
         label[susp],
