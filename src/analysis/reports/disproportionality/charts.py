@@ -1,8 +1,9 @@
 """Chart types the disproportionality report needs that analysis.charts lacks: grouped (paired) bars.
 
 Same style as analysis.charts: a finding as the title, a subtitle, a source note,
-Analysis Function colours, withheld values never drawn (labelled ``[c]``) and
-missing values labelled ``[x]``.
+Analysis Function colours (from afcharts), withheld values never drawn (labelled ``[c]``) and
+missing values labelled ``[x]``. The series differ in pattern as well as colour, and the key above the
+bars shows both, so no series is told apart by colour alone.
 """
 
 from __future__ import annotations
@@ -26,7 +27,8 @@ def grouped_bars(
     reference: float | None = None,
     reference_label: str = "",
 ):
-    """Horizontal bars, one bar per series within each label (labels top to bottom), with a legend.
+    """Horizontal bars, one bar per series within each label (labels top to bottom), with a key above them
+    showing each series' colour and pattern.
 
     Used for a cohort's share against the population's share (paired bars) and for relative rate indices of
     several cohorts with their intervals and a reference line at 1.
@@ -34,7 +36,7 @@ def grouped_bars(
     labels = list(labels)
     k = len(series)
     height = 0.8 / k
-    fig, ax = charts.new(height=1.9 + 0.32 * k * len(labels) + 0.25 * len(labels))
+    fig, ax = charts.new(height=2.6 + 0.36 * k * len(labels) + 0.25 * len(labels) + (0.4 if k > 1 else 0))
     base = np.arange(len(labels))[::-1].astype(float)
     highest = [0.0]
     prepared = []
@@ -53,7 +55,16 @@ def grouped_bars(
     for j, (s, values, withheld, shown, lo, hi, top) in enumerate(prepared):
         y = base + (k - 1) / 2 * height - j * height
         colour = charts.CATEGORICAL[j % len(charts.CATEGORICAL)]
-        ax.barh(y[shown], values[shown], height=height * 0.9, color=colour, label=s.name)
+        ax.barh(
+            y[shown],
+            values[shown],
+            height=height * 0.9,
+            color=colour,
+            hatch=charts.PATTERNS[j % len(charts.PATTERNS)] or None,
+            hatchcolor="white",
+            linewidth=0,
+            label=s.name,
+        )
         if lo is not None and hi is not None:
             ok = shown & ~np.isnan(lo) & ~np.isnan(hi)
             ax.errorbar(
@@ -68,19 +79,34 @@ def grouped_bars(
         for yi, v, w, ok, t in zip(y, values, withheld, shown, top):
             text = SYMBOL if w else (NOT_AVAILABLE if np.isnan(v) else value_format(v))
             x = (t if ok and not np.isnan(t) else 0) + span * 0.01
-            ax.text(x, yi, text, va="center", fontsize=8.5, color=charts.TEXT_GREY)
+            ax.text(x, yi, text, va="center", fontsize=charts.SIZES["label"] * 0.9, color=charts.TEXT_GREY)
     if reference is not None:
         ax.axvline(reference, color=charts.TEXT_GREY, lw=1, ls="--")
         if reference_label:
-            ax.text(reference, base.max() + 0.55, reference_label, fontsize=8.5, color=charts.TEXT_GREY, ha="left")
+            ax.text(
+                reference + span * 0.01,
+                base.max() + 0.55,
+                reference_label,
+                fontsize=charts.SIZES["label"] * 0.9,
+                color=charts.TEXT_GREY,
+                ha="left",
+            )
     ax.set_yticks(base, labels)
     ax.set_xlim(0, span * 1.18)
     ax.set_ylim(-0.6, base.max() + 0.8)
     ax.tick_params(axis="y", length=0)
-    ax.xaxis.grid(True, color="#E0E0E0")
-    ax.set_axisbelow(True)
-    if k > 1:
-        ax.legend(loc="lower right", frameon=False, fontsize=9)
+    ax.xaxis.grid(True)
+    ax.yaxis.grid(False)
+    if k > 1:  # the key, above the bars, in the order the bars run within each group
+        ax.legend(
+            loc="lower left",
+            bbox_to_anchor=(0, 1.01),
+            ncol=k if sum(len(s.name) for s in series) < 55 else 1,
+            frameon=False,
+            handlelength=2.6,
+            handleheight=1.4,
+            borderaxespad=0,
+        )
     charts.frame(fig, ax, title, subtitle, source)
     return fig
 
@@ -111,5 +137,7 @@ def trend_with_reference(
     ax = fig.axes[0]
     ax.axhline(reference, color=charts.TEXT_GREY, lw=1, ls="--")
     if reference_label:
-        ax.text(len(x_labels) - 0.6, reference, reference_label, fontsize=8.5, color=charts.TEXT_GREY, va="bottom")
+        ax.text(
+            0, reference, reference_label, fontsize=charts.SIZES["label"] * 0.9, color=charts.TEXT_GREY, va="bottom"
+        )
     return fig

@@ -33,13 +33,16 @@ def comparators(latest: pd.DataFrame, measure: str = "binary_reoffending_rate"):
         source=f"Source: {last['source'].iloc[0]}.",
         value_format=lambda v: f"{v:.1f}%",
         colours=[charts.FOCUS if t == "this_yjs" else charts.CONTEXT for t in last["area_type"]],
+        emphasis=[t == "this_yjs" for t in last["area_type"]],  # picked out in bold as well as in colour
     )
     values = ", ".join(f"{a} {v}%" for a, v in zip(last["area_name"], last["value_as_published"]))
     return fig, title, f"Bar chart of published binary reoffending rates for {period}: {values}. {title}."
 
 
 def trend(fig_trend: pd.DataFrame, status: pd.DataFrame, area_name: str):
-    """The binary rate of each 3-month cohort: complete cohorts solid with their interval, maturing ones dashed."""
+    """The binary rate of each 3-month cohort: complete cohorts solid with their interval, maturing ones dashed
+    on a shaded background, withheld cohorts marked [c]; every cohort on the axis names its months, every other
+    one is labelled, with its year."""
     rates = fig_trend[fig_trend["measure"] == "reoffenders"].set_index("group").reindex(list(status["group"]))
     shown = rates["value"].where(~rates["suppressed"].astype(bool)).to_numpy(dtype=float)
     complete = status["complete"].to_numpy(dtype=bool)
@@ -50,10 +53,7 @@ def trend(fig_trend: pd.DataFrame, status: pd.DataFrame, area_name: str):
         "Still maturing": np.where(~complete | joins, shown, np.nan),
     }
     bands = {"Complete": (np.where(complete, rates["lower"], np.nan), np.where(complete, rates["upper"], np.nan))}
-    labels = [
-        f"{p.start:%b}-\n{p.end:%b}" + (f"\n{p.start.year}" if i == 0 or p.start.month == 1 else "")
-        for i, p in enumerate(status["period"])
-    ]
+    labels = [f"{p.start:%b}–{p.end:%b}\n{p.end.year}" for p in status["period"]]
     title = words.trend_title(fig_trend, status)
     fig = charts.lines(
         labels,
@@ -62,8 +62,23 @@ def trend(fig_trend: pd.DataFrame, status: pd.DataFrame, area_name: str):
         title=title,
         value_format=lambda v: f"{v:.0f}%",
         subtitle=f"Binary reoffending rate (%) of each 3-month cohort, {area_name}, local calculation",
-        source=f"{SOURCE} Shaded band: 95% confidence interval. Cohorts whose rate is withheld ([c]) are not drawn.",
+        x_label="3-month cohort, by date of caution, sentence or release",
+        withheld=rates["suppressed"].astype("boolean").fillna(False).to_numpy(dtype=bool),
+        source=f"{SOURCE} Shaded band or line: 95% confidence interval. [c] = cohort whose rate is withheld, "
+        "not drawn. Grey background: cohorts still maturing.",
     )
+    if (~complete).any():
+        ax = fig.axes[0]
+        first = int((~complete).nonzero()[0].min())
+        ax.axvspan(first - 0.5, len(complete) - 0.5, color="#F2F2F2", zorder=0, lw=0)
+        ax.text(
+            first - 0.4,
+            ax.get_ylim()[1],
+            "Cohorts still maturing",
+            va="top",
+            fontsize=charts.SIZES["label"],
+            color=charts.TEXT_GREY,
+        )
     return (
         fig,
         title,
@@ -88,6 +103,7 @@ def time_to_reoffence(survival: pd.DataFrame, window: Period, area_name: str):
         bands=bands,
         title=title,
         y_label="% reoffended",
+        x_label="Months since the caution, sentence or release",
         value_format=lambda v: f"{v:.0f}%",
         subtitle=(
             f"Estimated share (%) with a proven reoffence by months since the caution, sentence or "
