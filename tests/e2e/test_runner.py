@@ -24,6 +24,7 @@ from analysis.data.validation import ExtractError
 from analysis.present.report import ParameterError
 from analysis.publish import execute, locks, options, runner, schedule
 from analysis.publish.pdf import find_chromium
+from analysis.safety import open_data
 
 from conftest import DEMO, QUARTER, REPO, write_extract
 
@@ -38,7 +39,7 @@ def test_refresh_writes_the_quarter_folder(refreshed):
     folder = out / "2025-26-Q4"
     assert result.folder == folder
     names = {p.name for p in folder.iterdir()}
-    assert {"index.html", "figures.csv", "manifest.json", "figures_vocabulary.md", "notebooks"} <= names
+    assert {"index.html", "figures.csv", "figures.meta.csv", "manifest.json", "figures_README.md", "notebooks"} <= names
     for nb in schedule.report_notebooks():
         assert (folder / f"{nb.stem}.html").exists()
         assert (folder / "notebooks" / nb.name).exists()
@@ -57,17 +58,21 @@ def test_html_reports_show_no_code_and_have_alt_text(refreshed):
 
 def test_figures_file_is_tidy_and_safe(refreshed):
     _, out, _ = refreshed
-    figs = pd.read_csv(out / "2025-26-Q4" / "figures.csv")
-    assert list(figs.columns)[:3] == ["quarter", "report", "measure"]
-    assert set(figs["kind"]) <= {"count", "share", "rate", "ratio", "mean"}
+    folder = out / "2025-26-Q4"
+    figs = pd.read_csv(folder / "figures.csv", keep_default_na=False, na_values=[""], dtype={"time_period": str})
+    meta = pd.read_csv(folder / "figures.meta.csv", keep_default_na=False, na_values=[""])
+    assert list(figs.columns) == open_data.COLUMNS
+    assert not figs.duplicated(open_data.KEY).any(), "a figure cannot be found by its key alone"
+    assert set(meta["kind"]) <= {"count", "share", "rate", "ratio", "mean"}
+    assert set(figs["measure"]) == set(meta["measure"])
     hidden = figs[figs["suppressed"]]
-    assert hidden[["numerator", "value", "lower", "upper"]].isna().all().all()
+    assert hidden[["value", "lower", "upper"]].isna().all().all()
     # counts of children whose ethnicity or sex is not recorded are shown on purpose (see the reports' notes)
-    not_known = (figs["report"] == "10_disproportionality") & (
-        figs["breakdown"].str.endswith("_not_known") | (figs["measure"] == "cohort_ethnicity_not_known")
-    )
-    people = figs[(figs["unit"] != "rows") & ~figs["suppressed"] & ~not_known]
-    assert not people["numerator"].between(1, 4).any(), "a small count reached the figures file"
+    not_known = figs["breakdown"].str.endswith("_not_known") | figs["measure"].str.startswith("cohort_ethnicity_not")
+    counts = set(meta.loc[(meta["kind"] == "count") & (meta["unit"] != "rows"), "measure"])
+    people = figs[figs["measure"].isin(counts) & ~figs["suppressed"] & ~not_known]
+    assert len(people) > 500
+    assert not people["value"].between(1, 4).any(), "a small count reached the figures file"
 
 
 def test_manifest_records_inputs_versions_and_rows(refreshed):

@@ -23,7 +23,8 @@ def _pins_from_pyproject() -> dict[str, str]:
 def _pins_from_environment() -> dict[str, str]:
     pins = {}
     for line in (REPO / "environment.yml").read_text().splitlines():
-        match = re.fullmatch(r"\s*-\s*([A-Za-z0-9_.\-]+)=([\w.]+)\s*", line)
+        # conda packages (name=version) and, under pip:, packages from PyPI (name==version)
+        match = re.fullmatch(r"\s*-\s*([A-Za-z0-9_.\-]+)==?([\w.]+)\s*(#.*)?", line)
         if match and match[1] != "python":
             pins[match[1].lower().replace("_", "-")] = match[2]
     return pins

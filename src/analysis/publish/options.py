@@ -16,8 +16,9 @@ RUNNER_PARAMETERS = ("quarter", "data_dir", "work_dir", "output_dir")
 SUMMARY_PARAMETERS = ("figures_dir", "reports_dir")  # set by the runner for notebooks that declare them
 
 
-# Parameters an analyst may set with --set name=value, with their types.
-OPTIONS = {"suppress_up_to": int, "mode": str}
+# Parameters an analyst may set with --set name=value, with their types. `contact` is the committee pack's contact
+# line (publish/pack.py; no notebook takes it).
+OPTIONS = {"suppress_up_to": int, "mode": str, "contact": str}
 
 
 def _coerce(name: str, value: str, kind: type):

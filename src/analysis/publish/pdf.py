@@ -1,8 +1,9 @@
-"""A4 PDFs of the reports, and one committee pack for the quarter, printed by the system Chromium.
+"""A4 PDFs of the reports, printed by the system Chromium (the committee pack is printed the same way: pack.py).
 
 Chromium comes from the operating system (Debian's ``chromium`` package, or Chrome/Edge on Windows); nothing is
-downloaded. Page size and margins come from the reports' print CSS (``@page { size: A4 }``). Without a
-Chromium the refresh still runs and the index says that PDFs were not made.
+downloaded. Page size and margins come from the reports' print CSS (``@page { size: A4 }``). Chromium's PDFs are
+tagged (structure, language, title from the page's ``<title>``) and have an outline (bookmarks) made from the
+headings. Without a Chromium the refresh still runs and the index says that PDFs were not made.
 """
 
 from __future__ import annotations
@@ -24,7 +25,8 @@ FLAGS = (
     "--disable-sync",
     "--no-first-run",
     "--disable-quic",
-    "--no-pdf-header-footer",
+    "--no-pdf-header-footer",  # the browser's own date and file name; the pack has its own (pack.css)
+    "--generate-pdf-document-outline",  # bookmarks from the headings
 )
 
 
@@ -64,7 +66,7 @@ def print_pdf(html: Path, pdf: Path, browser: str, timeout: int = 120, stop: thr
             with proc:
                 try:
                     out, err = proc.communicate(timeout=timeout)
-                except subprocess.TimeoutExpired:
+                except BaseException:  # too slow, or Ctrl-C while waiting: this Chromium ends here
                     proc.kill()
                     proc.communicate()
                     raise
@@ -92,16 +94,3 @@ def print_page(page: Path, browser: str, stop: threading.Event | None = None) ->
     pdf = page.with_suffix(".pdf")
     print_pdf(page, pdf, browser, stop=stop)
     return pdf
-
-
-def join_pack(pdfs: list[Path], pack: Path) -> Path:
-    """Join printed pages, in the order given, into one PDF with a bookmark for each."""
-    from pypdf import PdfWriter
-
-    writer = PdfWriter()
-    for pdf in pdfs:
-        writer.append(str(pdf), outline_item=pdf.stem)
-    writer.add_metadata({"/Title": pack.stem.replace("-", " ")})
-    with pack.open("wb") as handle:
-        writer.write(handle)
-    return pack

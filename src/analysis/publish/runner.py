@@ -35,7 +35,7 @@ from analysis.data import extract as extract_module
 from analysis.data.quarters import Quarter
 from analysis.data.validation import ExtractError, check_files
 from analysis.present.report import ParameterError
-from analysis.publish import processes
+from analysis.publish import processes, workbook
 from analysis.publish.audit import (
     AUDIT_ROUNDS,
     DisclosureError,
@@ -185,11 +185,25 @@ def refresh(
 
 
 def write_figures(figure_files: list[pd.DataFrame], q: Quarter, build: Path) -> None:
-    """figures.csv (every report's figures, the quarter first) and the vocabulary that explains its columns."""
+    """figures.csv (every report's figures in the open-data shape, see `analysis.safety.open_data`), its metadata
+    (figures.meta.csv: every measure's unit and definition) and the README that explains their columns."""
+    from analysis.safety import open_data
+
     allfigs = pd.concat(figure_files, ignore_index=True) if figure_files else figures_module.frame([])
-    allfigs.insert(0, "quarter", q.label)
-    figures_module.to_csv(allfigs, build / "figures.csv")  # text that starts like a formula is made text
-    shutil.copy(Path(__file__).parent / "reference" / "figures_vocabulary.md", build / "figures_vocabulary.md")
+    published, meta = open_data.to_open_data(allfigs)
+    figures_module.to_csv(published, build / "figures.csv")  # text that starts like a formula is made text
+    figures_module.to_csv(meta, build / open_data.META_FILE)
+    shutil.copy(Path(__file__).parent / "reference" / "figures_README.md", build / "figures_README.md")
+
+
+def _shown_tables(build: Path, runs: list[NotebookRun]) -> list[tuple[str, list[dict]]]:
+    """Each finished report's tables as its page shows them (written by `Report.finish`), in the index's order."""
+    out = []
+    for run in runs:  # the notebooks in reading order: the summary first
+        path = build / "notebooks" / f"tables-{run.name}.json"
+        if run.page and path.exists():
+            out.append((run.title, json.loads(path.read_text())))
+    return out
 
 
 def _publish(build: Path, final: Path) -> None:
@@ -426,7 +440,7 @@ def _refresh(
     clock: float,
 ) -> RefreshResult:
     """Everything `refresh` does once it holds the locks, up to a complete quarter in `build` (not yet published)."""
-    from analysis.publish.pdf import join_pack
+    from analysis.publish.pack import CONTACT, make_pack
 
     plan = _plan(q, notebooks, chosen, data_dir, out_dir, work, build, pdf)
     started = time.perf_counter()
@@ -444,16 +458,29 @@ def _refresh(
     runs, busy, browser, pdf_note = reports.runs, reports.busy, plan.browser, plan.pdf_note
     pack_name = f"committee-pack-{q.slug}.pdf"
 
+    shown = _shown_tables(build, [runs[nb.stem] for nb in notebooks])
     for nb in notebooks:  # read by the summary notebooks while they ran; the figures go in figures.csv below
         (build / "notebooks" / f"summary-{nb.stem}.json").unlink(missing_ok=True)
         (build / "notebooks" / f"figures-{nb.stem}.csv").unlink(missing_ok=True)
+        (build / "notebooks" / f"tables-{nb.stem}.json").unlink(missing_ok=True)
     figure_files = [finished[nb.stem][0] for nb in notebooks if finished[nb.stem][0] is not None]
     # Time spent rendering / printing (wall time with at least one at work), mostly while notebooks were running.
     timings["rendering"] = busy_seconds(busy["rendering"])
     printed = [finished[nb.stem][1] for nb in notebooks if finished[nb.stem][1] is not None]
+    run_time = datetime.now(UTC)  # the cover's date, the index's and the manifest's
     if browser and printed:
         begun = time.perf_counter()
-        join_pack(printed, build / pack_name)
+        make_pack(  # one document, printed from the reports' pages (the summary first), see pack.py
+            [pdf.with_suffix(".html") for pdf in printed],
+            build / pack_name,
+            browser,
+            area=ext.area_name,
+            quarter=q,
+            restricted=plan.parameters["mode"] == "restricted",
+            produced=run_time.date(),
+            extract_date=ext.extract_date,
+            contact=str(plan.parameters.get("contact", CONTACT)),
+        )
         busy["pdf"].append((begun, time.perf_counter()))
         timings["pdf"] = busy_seconds(busy["pdf"])
     elif browser:
@@ -463,7 +490,15 @@ def _refresh(
         raise DisclosureError(audit)
 
     write_figures(figure_files, q, build)
-    run_time = datetime.now(UTC)
+    spreadsheets = workbook.write(
+        build,
+        f"tables-{q.slug}",
+        q.label,
+        ext.area_name,
+        shown,
+        int(plan.parameters["suppress_up_to"]),
+        plan.parameters["mode"] == "restricted",
+    )
     timings["total"] = time.perf_counter() - clock
     ordered = [runs[nb.stem] for nb in notebooks]
     manifest = record(q, ext, plan.parameters, plan.kernel, audit, ordered, timings, run_time, pdf_note)
@@ -472,7 +507,18 @@ def _refresh(
     (build / "manifest.json").write_text(json.dumps(manifest, indent=2))
     pack = pack_name if (build / pack_name).exists() else None
     (build / "index.html").write_text(
-        index_page(q, ext.area_name, ext.extract_date, run_time, ordered, out_dir, pack, pdf_note), encoding="utf-8"
+        index_page(
+            q,
+            ext.area_name,
+            ext.extract_date,
+            run_time,
+            ordered,
+            out_dir,
+            pack,
+            pdf_note,
+            spreadsheets,
+        ),
+        encoding="utf-8",
     )
 
     return RefreshResult(folder=out_dir / q.slug, runs=ordered, timings=timings)
