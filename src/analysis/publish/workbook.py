@@ -168,6 +168,11 @@ def write(
 
 def _ods(path: Path, title: str, about: list[str], notes: pd.DataFrame, tables: list) -> None:
     """The same sheets as OpenDocument: cover, contents, notes, then each table under its title lines."""
+    from odf.element import Element
+
+    # odfpy keeps the XML namespaces it has met in one dict for the whole process and declares them all in every
+    # file: start each file from none, so that a second workbook in one process is the same as the first.
+    Element.namespaces.clear()
     with pd.ExcelWriter(path, engine="odf") as writer:
         pd.DataFrame({title: about}).to_excel(writer, sheet_name="Cover", index=False)
         contents = pd.DataFrame(
