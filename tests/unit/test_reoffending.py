@@ -447,6 +447,35 @@ def test_tracker_reproduces_the_plans_totals(plan):
     assert further.groupby("child_id").size().to_dict() == {"T1": 2, "T2": 2, "T3": 1}
 
 
+def test_further_offences_per_child_tracked_as_the_plan(plan):
+    """The plan's 5 further offences among 60 children tracked: 5 / 60 = 0.0833 per child. Below 10 offences the
+    interval is the exact Poisson one: for 5 events 1.6235 to 11.6683 (chi-squared(0.025; 10) / 2 = 3.2470 / 2 and
+    chi-squared(0.975; 12) / 2 = 23.3367 / 2), divided by 60 children: 0.0271 to 0.1945."""
+    _, _, _, fig = plan
+    row = fig[(fig["measure"] == "tracker_reoffences_per_child") & (fig["breakdown"] == "all")].iloc[0]
+    assert row["kind"] == "rate" and row["numerator"] == 5 and row["denominator"] == 60
+    assert round(row["value"], 4) == 0.0833
+    assert (round(row["lower"], 4), round(row["upper"], 4)) == (0.0271, 0.1945)
+    # by age (2, 2 and 1 offences): each group's offences over its own children
+    age = fig[(fig["measure"] == "tracker_reoffences_per_child") & (fig["breakdown"] == "age")].set_index("group")
+    assert (age["numerator"] / age["denominator"]).equals(age["value"])
+    assert age.loc["10 to 14", "value"] == 0 and age.loc["10 to 14", "lower"] == 0
+
+
+def test_further_offences_per_child_uses_byars_method_from_10_offences():
+    """12 further offences among 30 children: 0.40 per child. From 10 offences the interval is Byar's:
+    lower 12 (1 - 1/108 - 1.959964 / (3 sqrt 12))^3 = 12 x 0.802143^3 = 6.1935 and
+    upper 13 (1 - 1/117 + 1.959964 / (3 sqrt 13))^3 = 13 x 1.172652^3 = 20.9629, over 30: 0.2065 to 0.6988."""
+    children = pd.DataFrame({"child_id": [f"C{i}" for i in range(30)]})
+    reoff = pd.DataFrame({"child_id": ["C0"] * 5 + ["C1"] * 4 + ["C2"] * 3})
+    rows = reoffending._tracker_rows(children, reoff, breakdown="all", group="All", period="p", population="all")
+    per = next(r for r in rows if r["measure"] == "tracker_reoffences_per_child")
+    assert (per["numerator"], per["denominator"], round(float(per["value"]), 4)) == (12, 30, 0.4)
+    assert (round(float(per["lower"]), 4), round(float(per["upper"]), 4)) == (0.2065, 0.6988)
+    mean = next(r for r in rows if r["measure"] == "tracker_reoffences_per_reoffender")
+    assert (mean["numerator"], mean["denominator"], mean["value"]) == (12, 3, 4.0)
+
+
 def test_tracker_counts_a_further_offence_with_any_outcome(plan):
     _, _, further, _ = plan
     assert "T3b" in set(further["offence_id"])  # dealt with by a community resolution
@@ -504,6 +533,7 @@ def test_publishing_the_plans_tracker_withholds_its_small_numbers(plan):
         "tracker_no_further_offence",
         "tracker_reoffences",
         "tracker_reoffences_per_reoffender",
+        "tracker_reoffences_per_child",  # 0.0833 x 60 children would give the 5 reoffences back
     ):
         assert everyone.loc[measure, "suppressed"] and pd.isna(everyone.loc[measure, "numerator"]), measure
         assert pd.isna(everyone.loc[measure, "value"]) and pd.isna(everyone.loc[measure, "denominator"])
@@ -633,3 +663,29 @@ def test_every_breakdown_adds_up(plan):
         assert (
             rows.loc[rows["group"] != "All", "numerator"].sum() == rows.loc[rows["group"] == "All", "numerator"].iloc[0]
         ), breakdown
+
+
+def test_the_tracker_table_shows_both_intervals_and_the_sentence_the_rate(plan, monkeypatch):
+    """Restricted (nothing withheld), the plan's whole-cohort row: 5.0% (1.7% to 13.7%, worked example 4) and
+    0.08 further offences per child tracked (0.03 to 0.19, from the exact Poisson interval above)."""
+    tables, _, _, fig = plan
+    rep = report_for(tables, TRACKER_DATE, mode="restricted")
+    monkeypatch.setattr("analysis.present.report._display_html", lambda html: None)
+    shown = reoffending.publish(rep, fig, reoffending.TRACKER_BASE, reoffending.TRACKER_BUNDLE)
+    rep.table(
+        shown[shown["breakdown"] == "all"],
+        words.TRACKER_ALL_COLUMNS,
+        caption="c",
+        row_header="Children",
+        interval=words.TRACKER_INTERVALS,
+        decimals=words.TRACKER_DECIMALS,
+    )
+    table = rep.shown_tables[-1]
+    assert table["headers"][-2:] == list(words.TRACKER_INTERVALS)
+    cells = dict(zip(table["headers"], table["rows"][0][1:]))
+    assert cells["Further offences per child who offended again"] == "1.67"
+    assert cells["Further offences per child tracked"] == "0.08"
+    assert cells["Share who offended again: 95% confidence interval"] == "1.7% to 13.7%"
+    assert cells["Further offences per child tracked: 95% confidence interval"] == "0.03 to 0.19"
+    text = words.tracker_sentence(shown[shown["breakdown"] == "all"], YEAR.label)
+    assert "5 further offences between them (0.08 per child tracked)." in text

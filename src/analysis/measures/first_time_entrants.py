@@ -141,3 +141,63 @@ def trend(tables: dict, periods: list[Period], population: int) -> pd.DataFrame:
         n = int(_entering(first, period).sum())
         rows.append(rate(n, population, period, group=period.label, breakdown="trend"))
     return figures.frame(rows)
+
+
+def principal_offence(tables: dict, fte: pd.DataFrame) -> pd.Series:
+    """The offence type of each entrant's first substantive outcome (indexed as `fte`): of the offences with a
+    substantive outcome that day, the most serious (highest YJB seriousness score; then the latest offence, then the
+    first by offence_id), as the live tracker picks a child's original offence."""
+    outcomes = tables["outcomes"]
+    dealt = (
+        fte[["child_id", "outcome_date"]]
+        .reset_index(names="_row")
+        .merge(
+            outcomes.loc[
+                outcomes["legal_outcome"].isin(codes.SUBSTANTIVE_OUTCOMES), ["child_id", "outcome_date", "offence_id"]
+            ],
+            on=["child_id", "outcome_date"],
+        )
+        .merge(
+            tables["offences"][["offence_id", "offence_date", "offence_category", "seriousness_score"]], on="offence_id"
+        )
+        .sort_values(
+            ["_row", "seriousness_score", "offence_date", "offence_id"],
+            ascending=[True, False, False, True],
+            na_position="last",
+            kind="stable",
+        )
+        .drop_duplicates("_row")
+        .set_index("_row")
+    )
+    return dealt["offence_category"].map(codes.OFFENCE_CATEGORIES).reindex(fte.index).fillna(codes.NOT_KNOWN)
+
+
+def by_offence_type(tables: dict, periods: list[Period]) -> pd.DataFrame:
+    """FTEs by the type of their principal offence (`principal_offence`), count and share, for each of `periods`
+    (the year and the year before it, say). Offence types with an entrant in any of the periods, in the YJB's order,
+    each with every period (zeros shown), and the total."""
+    first = first_substantive_outcomes(tables)
+    chosen = {p.label: first[_entering(first, p)] for p in periods}
+    types = {p: principal_offence(tables, fte) for p, fte in chosen.items()}
+    present = set().union(*(set(t) for t in types.values())) if types else set()
+    labels = [label for label in codes.OFFENCE_CATEGORIES.values() if label in present]
+    rows = []
+    for period, offence in types.items():
+        total = len(offence)
+        counts = offence.value_counts()
+        for group in (*labels, figures.TOTAL):
+            n = total if group == figures.TOTAL else int(counts.get(group, 0))
+            rows.append(
+                {
+                    "measure": "first_time_entrants",
+                    "breakdown": "offence_type",
+                    "group": group,
+                    "period": period,
+                    "kind": "share",
+                    "numerator": n,
+                    "denominator": total,
+                    "value": 100 * n / total if total else float("nan"),
+                    "unit": "% of first time entrants",
+                }
+            )
+    return figures.frame(rows)

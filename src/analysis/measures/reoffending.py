@@ -44,6 +44,10 @@ The live tracker (the YJB toolkit's idea, docs/methodology.md, published figure 
   the tracker follows every outcome the YJS sees, not only proven ones, and
   counts offences (several on one day are several reoffences). Follow-up runs
   to the extract date, so it is longer for children tracked earlier.
+* **Further offences per child tracked.** Further offences / children tracked,
+  with the exact Poisson interval (Byar's from 10 offences) of the offences
+  divided by the children, as the summary does for reoffences per reoffender.
+  Offences cluster in the same children, so the interval may be too narrow.
 * **Seriousness.** Each reoffence's YJB seriousness score against the original's:
   less, equally or more serious; not known when either score is blank.
 
@@ -123,6 +127,7 @@ TRACKER_BUNDLE = (
     "tracker_reoffenders",
     "tracker_reoffences",
     "tracker_reoffences_per_reoffender",
+    "tracker_reoffences_per_child",
     "tracker_no_further_offence",
 )
 KM_BASE = "time_to_reoffence_children"
@@ -325,6 +330,23 @@ def _mean(measure: str, x: int, n: int, unit: str, **keys) -> dict:
         "numerator": x,
         "denominator": n,
         "value": x / n if n else np.nan,
+        "unit": unit,
+        **keys,
+    }
+
+
+def _per_child(measure: str, k: int, n: int, unit: str, **keys) -> dict:
+    """Offences per child as a rate (offences over children, per 1) with the exact Poisson / Byar interval of the
+    offences divided by the children (`intervals.rate`)."""
+    value, lower, upper = intervals.rate(k, n, per=1)
+    return {
+        "measure": measure,
+        "kind": "rate",
+        "numerator": k,
+        "denominator": n,
+        "value": value,
+        "lower": lower,
+        "upper": upper,
         "unit": unit,
         **keys,
     }
@@ -569,6 +591,7 @@ def _tracker_rows(
         _share("tracker_reoffenders", r, n, "% of children tracked who committed a further offence", **keys),
         _count("tracker_reoffences", k, "further offences", **keys),
         _mean("tracker_reoffences_per_reoffender", k, r, "further offences per child who reoffended", **keys),
+        _per_child("tracker_reoffences_per_child", k, n, "further offences per child tracked", **keys),
     ]
     if no_further:  # the plan's "no further offence" figure, for the whole cohort only (it mirrors the reoffenders)
         rows.insert(

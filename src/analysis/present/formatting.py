@@ -34,12 +34,12 @@ def figure(value, kind: str, suppressed: bool = False, decimals: int | None = No
     return number(value, 1 if decimals is None else decimals)
 
 
-def interval(lower, upper, kind: str, suppressed: bool = False) -> str:
+def interval(lower, upper, kind: str, suppressed: bool = False, decimals: int | None = None) -> str:
     if suppressed:
         return SYMBOL
     if _missing(lower) or _missing(upper):
         return NOT_AVAILABLE
-    return f"{figure(lower, kind)} to {figure(upper, kind)}"
+    return f"{figure(lower, kind, decimals=decimals)} to {figure(upper, kind, decimals=decimals)}"
 
 
 def plural(n: int, singular: str, plural_form: str | None = None) -> str:

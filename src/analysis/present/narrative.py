@@ -81,6 +81,26 @@ def largest_group(fig: pd.DataFrame, measure: str) -> str | None:
 # --- overview ---------------------------------------------------------------------------
 
 
+def fte_offence_types(fig: pd.DataFrame, period_label: str, before_label: str) -> str:
+    """Which offence type was the most common among first time entrants in each year (shown figures only)."""
+    parts = []
+    for label in (period_label, before_label):
+        rows = fig[fig["period"] == label]
+        top = largest_group(rows, "first_time_entrants")
+        if top is None:
+            parts.append(f"in the {label} no offence type's number of entrants is shown")
+            continue
+        row = _row(rows, "first_time_entrants", top)
+        assert row is not None
+        share = f", {formatting.figure(row['value'], 'share')}" if not pd.isna(row["value"]) else ""
+        parts.append(f"in the {label} it was {top.lower()} ({count_phrase(row, 'child', 'children')}{share})")
+    return (
+        "The most common offence among first time entrants (the most serious at their first outcome): "
+        + "; ".join(parts)
+        + "."
+    )
+
+
 def data_quality(rows: pd.DataFrame, problems: dict[str, str]) -> str:
     received = rows.loc[rows["measure"] == "rows_received", "numerator"].sum()
     aside = rows.loc[rows["measure"] == "rows_set_aside", "numerator"].sum()

@@ -170,39 +170,44 @@ class Report:
     def table(
         self,
         fig: pd.DataFrame,
-        columns: dict[str, tuple[str, str]],
+        columns: dict[str, tuple[str, str] | tuple[str, str, str]],
         *,
         caption: str,
         row_header: str,
         rows: list[str] | None = None,
-        interval: str | None = None,
+        interval: str | dict[str, str] | None = None,
         note: str = "",
         breakdown: str | None = None,
         decimals: dict[str, int] | None = None,
     ) -> None:
         """Show published figures as an accessible HTML table.
 
-        `columns` maps a header to (measure, field): field is "value" (formatted by
+        `columns` maps a header to (measure, field), or (measure, field, period) for one period's figure where the
+        table holds several periods: field is "value" (formatted by
         kind; a unit of "percentage points" is shown signed, e.g. "+9.0 pp") or
         "numerator" (a count); measure "*" matches any. `interval` names a measure
-        whose 95% interval gets its own column. `breakdown` keeps only that
-        breakdown's rows; `decimals` sets decimal places per column header.
+        whose 95% interval gets its own column; a dict {header: measure} gives
+        several, each in its own column after the figures, to the decimal places
+        `decimals` gives that header. `breakdown` keeps only that breakdown's
+        rows; `decimals` sets decimal places per column header.
         """
+        intervals = {"95% confidence interval": interval} if isinstance(interval, str) else dict(interval or {})
         if breakdown is not None:
             fig = fig[fig["breakdown"] == breakdown]
         decimals = decimals or {}
         body = []
         groups = rows or list(dict.fromkeys(fig["group"]))
-        first: dict[tuple[str, str], dict] = {}  # the first row of each (measure, group), and of each group ("*")
+        first: dict[tuple, dict] = {}  # the first row of each (measure, group), of each group ("*"), and by period
         for r in fig.to_dict("records"):
             first.setdefault((r["measure"], r["group"]), r)
             first.setdefault(("*", r["group"]), r)
+            first.setdefault((r["measure"], r["group"], r["period"]), r)
         texts = []  # the cells as the page shows them, a row per group, for the workbook
         for group in groups:
             cells = [f'<th scope="row">{html.escape(group)}</th>']
             texts.append([group])
-            for header, (measure, fieldname) in columns.items():
-                r = first.get((measure, group))
+            for header, (measure, fieldname, *period) in columns.items():
+                r = first.get((measure, group, *period))
                 if r is None:
                     cells.append("<td>[z]</td>")
                     texts[-1].append("[z]")
@@ -216,14 +221,16 @@ class Report:
                     text = formatting.figure(r["value"], r["kind"], hidden, decimals.get(header))
                 cells.append(f"<td>{text}</td>")
                 texts[-1].append(text)
-            if interval:
-                r = first.get((interval, group))
+            for interval_header, interval_measure in intervals.items():
+                r = first.get((interval_measure, group))
                 # [z], not applicable: no such figure, or a complete count shown without an interval
                 complete = r is not None and r["kind"] == "count" and pd.isna(r["lower"]) and pd.isna(r["upper"])
                 shown = (
                     "[z]"
                     if r is None or (complete and not pd.isna(r["value"]) and not r["suppressed"])
-                    else formatting.interval(r["lower"], r["upper"], r["kind"], r["suppressed"])
+                    else formatting.interval(
+                        r["lower"], r["upper"], r["kind"], r["suppressed"], decimals.get(interval_header)
+                    )
                 )
                 cells.append(f"<td>{shown}</td>")
                 texts[-1].append(shown)
@@ -232,10 +239,9 @@ class Report:
         heads = [f'<th scope="col">{html.escape(row_header)}</th>'] + [
             f'<th scope="col">{html.escape(h)}</th>' for h in columns
         ]
-        if interval:
-            heads.append('<th scope="col">95% confidence interval</th>')
+        heads += [f'<th scope="col">{html.escape(h)}</th>' for h in intervals]
         foot = f'<p class="table-note">{html.escape(note)}</p>' if note else ""
-        headers = [*columns, *(["95% confidence interval"] if interval else [])]
+        headers = [*columns, *intervals]
         self.shown_tables.append(
             {"caption": caption, "row_header": row_header, "headers": headers, "rows": texts, "note": note}
         )

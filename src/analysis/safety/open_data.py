@@ -246,6 +246,7 @@ COUNT_NAMES: dict[str, tuple[str | None, str | None]] = {
     "reoffences_per_child": ("proven_reoffences", "cohort_children"),
     "tracker_reoffending_rate": ("tracker_reoffenders", "tracked_children"),
     "tracker_reoffences_per_reoffender": ("tracker_reoffences", "tracker_reoffenders"),
+    "tracker_reoffences_per_child": ("tracker_reoffences", "tracked_children"),
     "tracker_no_further_offence": ("tracker_children_no_further_offence", "tracked_children"),
     "first_time_entrants_share": ("first_time_entrants", None),
     "first_time_entrants_rate": ("first_time_entrants", "population_aged_10_to_17"),

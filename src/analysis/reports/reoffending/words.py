@@ -84,18 +84,38 @@ TRACKER_ALL_COLUMNS = {
     "Offended again": ("tracker_reoffenders", "numerator"),
     "Share who offended again": ("tracker_reoffenders", "value"),
     "Further offences": ("tracker_reoffences", "numerator"),
+    "Further offences per child who offended again": ("tracker_reoffences_per_reoffender", "value"),
+    "Further offences per child tracked": ("tracker_reoffences_per_child", "value"),
 }
 TRACKER_COLUMNS = {
     "Children tracked": ("tracked_children", "numerator"),
     "Offended again": ("tracker_reoffenders", "numerator"),
     "Share who offended again": ("tracker_reoffenders", "value"),
     "Further offences": ("tracker_reoffences", "numerator"),
+    "Further offences per child who offended again": ("tracker_reoffences_per_reoffender", "value"),
+    "Further offences per child tracked": ("tracker_reoffences_per_child", "value"),
 }
 DIVERSION_COLUMNS = {
     "Children with diversion": ("tracked_children", "numerator"),
     "Offended again": ("tracker_reoffenders", "numerator"),
     "Share who offended again": ("tracker_reoffenders", "value"),
     "Further offences": ("tracker_reoffences", "numerator"),
+    "Further offences per child who offended again": ("tracker_reoffences_per_reoffender", "value"),
+    "Further offences per child with diversion": ("tracker_reoffences_per_child", "value"),
+}
+# the tracker tables' intervals, one column each (rep.table's `interval`), and their decimal places (`decimals`)
+TRACKER_INTERVALS = {
+    "Share who offended again: 95% confidence interval": "tracker_reoffenders",
+    "Further offences per child tracked: 95% confidence interval": "tracker_reoffences_per_child",
+}
+DIVERSION_INTERVALS = {
+    "Share who offended again: 95% confidence interval": "tracker_reoffenders",
+    "Further offences per child with diversion: 95% confidence interval": "tracker_reoffences_per_child",
+}
+TRACKER_DECIMALS = {
+    header: 2
+    for header in (*TRACKER_ALL_COLUMNS, *DIVERSION_COLUMNS, *TRACKER_INTERVALS, *DIVERSION_INTERVALS)
+    if "per child" in header
 }
 KM_COLUMNS = {
     "Children followed": ("time_to_reoffence_children", "numerator"),
@@ -384,6 +404,7 @@ def km_sentence(fig: pd.DataFrame, window: Period) -> str:
 def tracker_sentence(fig: pd.DataFrame, period_label: str) -> str:
     n, r = _row(fig, "tracked_children"), _row(fig, "tracker_reoffenders")
     none, k = _row(fig, "tracker_no_further_offence"), _row(fig, "tracker_reoffences")
+    per = _row(fig, "tracker_reoffences_per_child")
     if _zero(n):
         return f"No child had an outcome in the {period_label}, so there is no one to track."
     text = (
@@ -395,7 +416,8 @@ def tracker_sentence(fig: pd.DataFrame, period_label: str) -> str:
             f" Of them, {count_phrase(none, 'child', 'children')} ({_pct(none)}) have had no further offence; "
             f"{count_phrase(r, 'child', 'children')} ({_pct(r)}) have"
         )
-        text += f", committing {count_phrase(k, 'further offence')} between them." if _shown(k) else "."
+        text += f", committing {count_phrase(k, 'further offence')} between them" if _shown(k) else ""
+        text += f" ({formatting.figure(per['value'], 'rate', decimals=2)} per child tracked)." if _shown(per) else "."
     else:
         text += f" The numbers with and without a further offence are withheld ({SYMBOL})."
     return text
