@@ -106,6 +106,7 @@ def test_no_hidden_cell_can_be_recovered_from_the_total(counts):
 def test_count_text():
     assert suppression.count_text(1234) == "1,234"
     assert suppression.count_text(3, suppressed=True) == "[c]"
+    assert suppression.count_text(float("nan")) == "[x]"  # not available, as every other figure shows it
 
 
 # --- two-way tables and sums across tables ------------------------------------------------------------------

@@ -104,3 +104,9 @@ def test_a_table_with_no_rows_gets_a_row_saying_so(tmp_path):
     assert workbook.write(tmp_path, "tables", "2025-26 Q4", "Demo", [("S", [empty])], 4, False)
     book = openpyxl.load_workbook(tmp_path / "tables.xlsx")
     assert book["Table 1"]["A1"].value == "Children by group"
+
+
+def test_a_cell_of_symbols_alone_from_an_input_is_kept_and_marked(tmp_path):
+    symbols = {**TABLE, "rows": [["—", "1", "2.0%", "+1.0 pp", "[z]"], ["All", "1", "2.0%", "+1.0 pp", "[z]"]]}
+    assert workbook.frame(symbols)["Group"].tolist() == ["— (as given)", "All"]
+    assert workbook.write(tmp_path, "tables", "2025-26 Q4", "Demo", [("S", [symbols])], 4, False)

@@ -41,6 +41,14 @@ def literal(text: str) -> str:
     return text.replace("$$", "$\u200b$")
 
 
+def _cell(text: str) -> str:
+    """A cell's text for gptables, which rejects a cell of symbols alone (the Analysis Function's rule: say what a
+    symbol means): the reports' own cells always hold a letter or digit, so such a cell is text from an input file
+    (an area named "-", say), kept and marked "(as given)"."""
+    text = literal(text)
+    return text if not text.strip() or re.search(r"[A-Za-z0-9]", text) else f"{text} (as given)"
+
+
 @contextmanager
 def _no_links():
     """gptables without its markdown-link reading (``[text](address)`` in any cell would become a link)."""
@@ -66,7 +74,7 @@ def frame(table: dict) -> pd.DataFrame:
     """A table as the page shows it, as a DataFrame: numbers as numbers, a column of percentages as numbers with
     "(%)" in its heading, a column of percentage-point changes likewise, everything else as the page's text."""
     headers = [literal(h) for h in (table["row_header"], *table["headers"])]
-    rows = [[literal(c) for c in row] for row in table["rows"]] or [[NO_ROWS, *["[x]"] * (len(headers) - 1)]]
+    rows = [[_cell(c) for c in row] for row in table["rows"]] or [[NO_ROWS, *["[x]"] * (len(headers) - 1)]]
     columns: dict[str, list] = {}
     for i, header in enumerate(headers):
         cells = [row[i] for row in rows]

@@ -225,9 +225,11 @@ def apply(
 
 
 def count_text(n: float, suppressed: bool = False) -> str:
-    """A count for a table or sentence: thousands separators, or the suppression symbol."""
+    """A count for a table or sentence: thousands separators, the suppression symbol, or [x] (the GSS symbol for
+    not available, as every other figure shows it) where there is no count, such as a year the extract does not
+    cover."""
     if suppressed:
         return SYMBOL
     if n is None or pd.isna(n):
-        return ".."
+        return "[x]"
     return f"{int(round(n)):,}"
