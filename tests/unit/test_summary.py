@@ -323,6 +323,15 @@ def test_characteristics_of_children_on_a_ycc_or_above(tables):
     assert (shares["denominator"] == 3).all() and shares["value"].iloc[1] == pytest.approx(100 / 3)
 
 
+def test_characteristics_of_two_years_are_each_year_as_on_its_own(tables):
+    before = Quarter.parse("2021-22 Q4").year_ending
+    fig = summary.characteristics(tables, [before, FY22])
+    assert list(dict.fromkeys(fig["period"])) == [before.label, FY22.label]
+    for period in (before, FY22):
+        alone = summary.characteristics(tables, period)
+        assert fig[fig["period"] == period.label].reset_index(drop=True).equals(alone)
+
+
 # --- direction of travel and its words, from hand-built figures --------------------------------------------
 
 

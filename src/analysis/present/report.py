@@ -23,6 +23,33 @@ from analysis.safety import disclosure, suppression
 from analysis.safety import figures as figures_module
 
 MODES = ("public", "restricted")
+CHANGE = "change"  # the period of `with_change` rows, and their unit: a count shown signed
+
+
+def with_change(fig: pd.DataFrame, measure: str, before: str, now: str) -> pd.DataFrame:
+    """Published figures with, for each group of `measure` shown in both periods `before` and `now`, a row giving the
+    change in its count (``now`` minus ``before``), for a table column ``(measure, "numerator", CHANGE)``.
+
+    For display only, from what may be shown (`fig` as `Report.publish` returned it): the change is withheld
+    (``[c]``) when either count is, so it can never give a withheld count away, and it is not a published figure of
+    its own (figures.csv has both counts)."""
+    rows = fig[fig["measure"] == measure]
+    keys = ["breakdown", "group"]
+    pair = rows[rows["period"] == before].merge(rows[rows["period"] == now], on=keys, suffixes=("_before", ""))
+    hidden = pair["suppressed_before"].astype(bool) | pair["suppressed"].astype(bool)
+    change = (pair["numerator"] - pair["numerator_before"]).where(~hidden)
+    out = pair[[c for c in fig.columns if c in pair.columns]].assign(
+        period=CHANGE,
+        kind="count",
+        numerator=change,
+        denominator=float("nan"),
+        value=change,
+        lower=float("nan"),
+        upper=float("nan"),
+        unit=CHANGE,
+        suppressed=hidden,
+    )
+    return pd.concat([fig, out[fig.columns]], ignore_index=True)
 
 
 class ParameterError(ValueError):
@@ -175,7 +202,7 @@ class Report:
         caption: str,
         row_header: str,
         rows: list[str] | None = None,
-        interval: str | dict[str, str] | None = None,
+        interval: str | dict[str, str | tuple[str, str]] | None = None,
         note: str = "",
         breakdown: str | None = None,
         decimals: dict[str, int] | None = None,
@@ -185,11 +212,11 @@ class Report:
         `columns` maps a header to (measure, field), or (measure, field, period) for one period's figure where the
         table holds several periods: field is "value" (formatted by
         kind; a unit of "percentage points" is shown signed, e.g. "+9.0 pp") or
-        "numerator" (a count); measure "*" matches any. `interval` names a measure
-        whose 95% interval gets its own column; a dict {header: measure} gives
+        "numerator" (a count; a `with_change` row is shown signed, e.g. "+3"); measure "*" matches any. `interval`
+        names a measure whose 95% interval gets its own column; a dict {header: measure} gives
         several, each in its own column after the figures, to the decimal places
-        `decimals` gives that header. `breakdown` keeps only that breakdown's
-        rows; `decimals` sets decimal places per column header.
+        `decimals` gives that header; (measure, period) instead of a measure takes that period's interval.
+        `breakdown` keeps only that breakdown's rows; `decimals` sets decimal places per column header.
         """
         intervals = {"95% confidence interval": interval} if isinstance(interval, str) else dict(interval or {})
         if breakdown is not None:
@@ -213,7 +240,9 @@ class Report:
                     texts[-1].append("[z]")
                     continue
                 hidden = r["suppressed"]  # never set in what a restricted report shows (see shown)
-                if fieldname == "numerator":
+                if fieldname == "numerator" and r["unit"] == CHANGE and not hidden and not pd.isna(r["numerator"]):
+                    text = f"{int(round(r['numerator'])):+,}" if r["numerator"] else "0"
+                elif fieldname == "numerator":
                     text = suppression.count_text(r["numerator"], hidden)
                 elif r["unit"] == "percentage points" and not hidden and not pd.isna(r["value"]):
                     text = f"{r['value']:+.{decimals.get(header, 1)}f} pp"
@@ -222,7 +251,8 @@ class Report:
                 cells.append(f"<td>{text}</td>")
                 texts[-1].append(text)
             for interval_header, interval_measure in intervals.items():
-                r = first.get((interval_measure, group))
+                measure, *period = interval_measure if isinstance(interval_measure, tuple) else (interval_measure,)
+                r = first.get((measure, group, *period))
                 # [z], not applicable: no such figure, or a complete count shown without an interval
                 complete = r is not None and r["kind"] == "count" and pd.isna(r["lower"]) and pd.isna(r["upper"])
                 shown = (

@@ -23,6 +23,8 @@ Tables for the plans (each checks that its rows add up to its total with `check_
 outcomes received in the year by type (out-of-court and court, with subtotals), offences by YJB category, the
 characteristics of children on a youth conditional caution or above (AssetPlus flags from ``assessments.csv``, SEN
 and EHCP from ``send.csv``, looked-after from ``care_episodes.csv``), and the custody rate over five financial years.
+The first three take the year and the year before, as the plans compare them; the notebook shows the change in each
+count from the shown counts only (`analysis.present.report.with_change`).
 """
 
 from __future__ import annotations
@@ -603,32 +605,53 @@ OUT_OF_COURT_TIERS = ("Diversion", "Pre-court")
 OUT_OF_COURT, COURT = "Out-of-court outcomes", "Court outcomes"
 
 
-def outcomes_by_type(tables: dict, period: Period) -> pd.DataFrame:
-    """Outcomes received in the period by children living here, by type: out-of-court (diversion, youth caution,
-    youth conditional caution) and court, each with its subtotal, and the two with the total (the 2022-23 plan's
-    table). Types with no outcomes are left out. Checks that every part adds up to its total."""
-    o = _local_outcomes(tables, period)
-    tier = o["legal_outcome"].map(codes.OUTCOME_TIER)
-    counts = o["legal_outcome"].value_counts()
-    rows, totals = [], {}
-    for breakdown, tiers, name in (
-        ("out_of_court", OUT_OF_COURT_TIERS, OUT_OF_COURT),
-        ("court", codes.COURT_TIERS, COURT),
-    ):
-        parts = {x.label: int(counts.get(c, 0)) for c, x in codes.LEGAL_OUTCOMES.items() if x.tier in tiers}
-        parts = {k: v for k, v in parts.items() if v}
-        totals[name] = int(tier.isin(tiers).sum())
-        check_adds_up(f"outcomes received, {name.lower()}, {period.label}", parts, totals[name])
+def _periods(periods: Period | list[Period]) -> list[Period]:
+    return [periods] if isinstance(periods, Period) else list(periods)
+
+
+def _covered(fig: pd.DataFrame, tables: dict, periods: list[Period]) -> pd.DataFrame:
+    """`fig` with no numbers (not available, [x]) for the periods that start before the extract's coverage
+    (`coverage_start`): a year the extract only partly covers would otherwise show too few."""
+    start = coverage_start(tables)
+    uncovered = {p.label for p in periods if pd.Timestamp(p.start) < start}
+    return _blank(fig, fig["period"].isin(uncovered)) if uncovered else fig
+
+
+def outcomes_by_type(tables: dict, periods: Period | list[Period]) -> pd.DataFrame:
+    """Outcomes received by children living here, by type, for each of `periods` (one, or the year before and the
+    year, as the plans compare them): out-of-court (diversion, youth caution, youth conditional caution) and court,
+    each with its subtotal, and the two with the total (the 2022-23 plan's table). Types with no outcomes in any of
+    the periods are left out; every period has the same rows (zeros shown). Checks that every part adds up to its
+    total."""
+    periods = _periods(periods)
+    local = {p.label: _local_outcomes(tables, p) for p in periods}
+    counts = {label: o["legal_outcome"].value_counts() for label, o in local.items()}
+    rows = []
+    for period in periods:
+        o = local[period.label]
+        tier = o["legal_outcome"].map(codes.OUTCOME_TIER)
+        totals = {}
+        for breakdown, tiers, name in (
+            ("out_of_court", OUT_OF_COURT_TIERS, OUT_OF_COURT),
+            ("court", codes.COURT_TIERS, COURT),
+        ):
+            parts = {
+                x.label: int(counts[period.label].get(c, 0))
+                for c, x in codes.LEGAL_OUTCOMES.items()
+                if x.tier in tiers and any(n.get(c, 0) for n in counts.values())
+            }
+            totals[name] = int(tier.isin(tiers).sum())
+            check_adds_up(f"outcomes received, {name.lower()}, {period.label}", parts, totals[name])
+            rows += [
+                figures.count("outcomes", n, breakdown=breakdown, group=g, period=period.label, unit="outcomes")
+                for g, n in (*parts.items(), (TOTAL, totals[name]))
+            ]
+        check_adds_up(f"outcomes received, all, {period.label}", totals, len(o))
         rows += [
-            figures.count("outcomes", n, breakdown=breakdown, group=g, period=period.label, unit="outcomes")
-            for g, n in (*parts.items(), (TOTAL, totals[name]))
+            figures.count("outcomes", n, breakdown="all", group=g, period=period.label, unit="outcomes")
+            for g, n in (*totals.items(), (TOTAL, len(o)))
         ]
-    check_adds_up(f"outcomes received, all, {period.label}", totals, len(o))
-    rows += [
-        figures.count("outcomes", n, breakdown="all", group=g, period=period.label, unit="outcomes")
-        for g, n in (*totals.items(), (TOTAL, len(o)))
-    ]
-    return figures.frame(rows)
+    return _covered(figures.frame(rows), tables, periods)
 
 
 LINKED_TOTALS = {("out_of_court", TOTAL): ("all", OUT_OF_COURT), ("court", TOTAL): ("all", COURT)}
@@ -637,13 +660,18 @@ LINKED_TOTALS = {("out_of_court", TOTAL): ("all", OUT_OF_COURT), ("court", TOTAL
 def subtotal_relations(fig: pd.DataFrame) -> list[suppression.Relation]:
     """For ``rep.publish(relations=...)`` on `outcomes_by_type`: each subtotal is the same number in two tables
     (its own block and the all-outcomes block), so the secondary rule protects a withheld count against both
-    (the grand total minus the other subtotal would otherwise give a withheld subtotal away)."""
-    where = {(b, g): i for i, b, g in zip(fig.index, fig["breakdown"], fig["group"])}
-    return [{where[a]: 1.0, where[b]: -1.0} for a, b in LINKED_TOTALS.items() if a in where and b in where]
+    (the grand total minus the other subtotal would otherwise give a withheld subtotal away), in each period."""
+    where = {(p, b, g): i for i, p, b, g in zip(fig.index, fig["period"], fig["breakdown"], fig["group"])}
+    return [
+        {where[(p, *a)]: 1.0, where[(p, *b)]: -1.0}
+        for p in dict.fromkeys(fig["period"])
+        for a, b in LINKED_TOTALS.items()
+        if (p, *a) in where and (p, *b) in where
+    ]
 
 
 def outcomes_display(fig: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
-    """Published outcomes laid out as one table with subtotals (display only)."""
+    """Published outcomes laid out as one table with subtotals (display only), each row once whatever the periods."""
     ooc = fig[fig["breakdown"] == "out_of_court"]
     court = fig[fig["breakdown"] == "court"]
     total = fig[(fig["breakdown"] == "all") & (fig["group"] == TOTAL)]
@@ -656,27 +684,36 @@ def outcomes_display(fig: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
         ],
         ignore_index=True,
     )
-    return shown, list(shown["group"])
+    return shown, list(dict.fromkeys(shown["group"]))
 
 
-def offences_by_type(tables: dict, period: Period) -> pd.DataFrame:
-    """Offences dealt with in the period (an offence's first outcome falls in it, for a child living here then), by
-    YJB offence category with the total. Categories with none are left out. Checks the rows add up."""
+def offences_by_type(tables: dict, periods: Period | list[Period]) -> pd.DataFrame:
+    """Offences dealt with in each of `periods` (an offence's first outcome falls in it, for a child living here then),
+    by YJB offence category with the total. Categories with none in any of the periods are left out; every period
+    has the same rows (zeros shown). Checks the rows add up."""
+    periods = _periods(periods)
     o = (
         tables["outcomes"]
         .sort_values(["offence_id", "outcome_date", "outcome_id"], kind="stable")
         .drop_duplicates("offence_id")
     )
-    o = o[o["outcome_date"].between(pd.Timestamp(period.start), pd.Timestamp(period.end)) & (o["residence"] == "LOCAL")]
-    offences = tables["offences"][tables["offences"]["offence_id"].isin(o["offence_id"])]
-    counts = offences["offence_category"].value_counts()
-    parts = {label: int(counts.get(code, 0)) for code, label in codes.OFFENCE_CATEGORIES.items() if counts.get(code, 0)}
-    check_adds_up(f"offences by type, {period.label}", parts, len(offences))
-    rows = [
-        figures.count("offences", n, breakdown="offence_type", group=g, period=period.label, unit="offences")
-        for g, n in (*parts.items(), (TOTAL, len(offences)))
-    ]
-    return figures.frame(rows)
+    o = o[o["residence"] == "LOCAL"]
+    counts = {}
+    for period in periods:
+        dealt = o.loc[o["outcome_date"].between(pd.Timestamp(period.start), pd.Timestamp(period.end)), "offence_id"]
+        offences = tables["offences"][tables["offences"]["offence_id"].isin(dealt)]
+        counts[period.label] = (offences["offence_category"].value_counts(), len(offences))
+    present = [code for code in codes.OFFENCE_CATEGORIES if any(c.get(code, 0) for c, _ in counts.values())]
+    rows = []
+    for period in periods:
+        by_code, total = counts[period.label]
+        parts = {codes.OFFENCE_CATEGORIES[code]: int(by_code.get(code, 0)) for code in present}
+        check_adds_up(f"offences by type, {period.label}", parts, total)
+        rows += [
+            figures.count("offences", n, breakdown="offence_type", group=g, period=period.label, unit="offences")
+            for g, n in (*parts.items(), (TOTAL, total))
+        ]
+    return _covered(figures.frame(rows), tables, periods)
 
 
 YCC_RANK = codes.LEGAL_OUTCOMES["YOUTH_CONDITIONAL_CAUTION"].rank
@@ -707,7 +744,14 @@ def ycc_or_above(tables: dict, period: Period) -> pd.Series:
     return pd.Series(sorted(o.loc[rank >= YCC_RANK, "child_id"].astype(str).unique()), name="child_id", dtype=str)
 
 
-def characteristics(tables: dict, period: Period) -> pd.DataFrame:
+def characteristics(tables: dict, periods: Period | list[Period]) -> pd.DataFrame:
+    """Characteristics of children on a youth conditional caution or above in each of `periods` (one, or the year
+    before and the year, as the plans compare them), as `characteristics_in`."""
+    periods = _periods(periods)
+    return _covered(pd.concat([characteristics_in(tables, p) for p in periods], ignore_index=True), tables, periods)
+
+
+def characteristics_in(tables: dict, period: Period) -> pd.DataFrame:
     """Characteristics of children on a youth conditional caution or above in the period (the plans' table).
 
     AssetPlus flags come from each child's latest assessment up to the end of the period; SEN and EHCP from any

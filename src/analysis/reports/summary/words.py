@@ -682,7 +682,7 @@ METHOD_NOTES = """**What this summary compares.** Each headline measure is recom
 
 **Reoffending.** The Ministry of Justice's proven reoffending measure, computed locally from the YJS's records as in the reoffending report, for 12-month cohorts (the cohorts the published comparators use). The latest cohort is the latest whose 12 months of follow-up and six months for proceedings are over by the extract date.
 
-**Tables for the plan.** Outcomes and offences are those of children living in the area, in the 12 months to the quarter end; an offence is counted once, in the period of its first outcome. Every table is checked to add up to its total before it is shown. Characteristics are of children who received a youth conditional caution or a court outcome in the 12 months: AssetPlus concerns from each child's latest assessment up to the quarter end; special educational needs and plans, and looked-after status, from any record starting by then (now or before).
+**Tables for the plan.** Outcomes and offences are those of children living in the area, in the 12 months to the quarter end and, beside them, the 12 months before; an offence is counted once, in the period of its first outcome. Every table is checked to add up to its total before it is shown. The change is this year's count minus the year before's, worked out from the counts shown and withheld when either is. Characteristics are of children who received a youth conditional caution or a court outcome in the 12 months: AssetPlus concerns from each child's latest assessment up to the quarter end; special educational needs and plans, and looked-after status, from any record starting by then (now or before).
 
 **Comparators.** Published figures are copied into the comparator file exactly as printed, with the publication they came from. The same year is sometimes revised in a later publication; the latest publication's figure is shown."""
 
@@ -733,26 +733,48 @@ def _count(r: pd.Series | None, noun: str = "") -> str:
     return f"{text} {noun}".strip()
 
 
+CHANGE_NOTE = (
+    "Change: this year's count minus the year before's, withheld ([c]) where either count is, so that it cannot "
+    "give a withheld count away."
+)
 OUTCOMES_NOTE = (
     "Out-of-court outcomes are diversion (community resolutions, Outcome 20/21 and 22, youth restorative "
     "disposals, other informal action), youth cautions and youth conditional cautions; court outcomes are "
     "every sentence from a discharge to custody. Every outcome counts, so a child or an offence can have "
-    "several. Types with none in the year are left out."
+    "several. Types with none in either year are left out. " + CHANGE_NOTE
 )
 OFFENCES_NOTE = (
     "Offences of children living in the area whose first outcome (of any kind) fell in the 12 months, each "
-    "counted once, by YJB offence category. Categories with none are left out."
+    "counted once, by YJB offence category. Categories with none in either year are left out. " + CHANGE_NOTE
 )
 
 
-def outcomes_sentence(fig: pd.DataFrame, period) -> str:
+def _in(fig: pd.DataFrame, period) -> pd.DataFrame:
+    return fig[fig["period"] == period.label]
+
+
+def _year_before(r: pd.Series | None, before, noun: str) -> str:
+    """' In the year ending March 2025 there were 400 outcomes.', or nothing when there is no such figure."""
+    if before is None or r is None:
+        return ""
+    return f" In the {before.label} there were {_count(r, noun)}."
+
+
+def outcomes_sentence(fig: pd.DataFrame, period, before=None) -> str:
+    """The year's outcomes in words (the rows of `period`), and the year `before`'s total if given."""
     from analysis.reports.summary.measures import COURT, OUT_OF_COURT
 
+    then = _r(_in(fig, before), "outcomes", "all", TOTAL_GROUP) if before is not None else None
+    fig = _in(fig, period)
     total, ooc, court = (_r(fig, "outcomes", "all", g) for g in (TOTAL_GROUP, OUT_OF_COURT, COURT))
     if total is None or total["suppressed"]:
-        return f"The number of outcomes received in the {period.label} is withheld ({SYMBOL})."
+        return f"The number of outcomes received in the {period.label} is withheld ({SYMBOL})." + _year_before(
+            then, before, "outcomes"
+        )
     if total["numerator"] == 0:
-        return f"No child living in the area received an outcome in the {period.label}."
+        return f"No child living in the area received an outcome in the {period.label}." + _year_before(
+            then, before, "outcomes"
+        )
     text = f"Children living in the area received {_count(total, 'outcomes')} in the {period.label}"
     if (
         ooc is not None
@@ -771,46 +793,70 @@ def outcomes_sentence(fig: pd.DataFrame, period) -> str:
             f". Youth cautions and youth conditional cautions, the out-of-court outcomes that make a child a first "
             f"time entrant, numbered {int(sum(p['numerator'] for p in pre)):,}"
         )
-    return text + "."
+    return text + "." + _year_before(then, before, "outcomes")
 
 
-def offences_sentence(fig: pd.DataFrame, period) -> str:
+def offences_sentence(fig: pd.DataFrame, period, before=None) -> str:
+    """The year's most common offence type in words (the rows of `period`), and the year `before`'s total if given."""
     from analysis.present.narrative import largest_group
 
+    then = _r(_in(fig, before), "offences", "offence_type", TOTAL_GROUP) if before is not None else None
+    fig = _in(fig, period)
     top = largest_group(fig, "offences")
     total = _r(fig, "offences", "offence_type", TOTAL_GROUP)
     if total is not None and not total["suppressed"] and total["numerator"] == 0:
-        return f"No offence of a child living in the area was dealt with by an outcome in the {period.label}."
+        return (
+            f"No offence of a child living in the area was dealt with by an outcome in the {period.label}."
+            + _year_before(then, before, "offences")
+        )
     if top is None or total is None or total["suppressed"]:
-        return f"Offences by type in the {period.label}: withheld ({SYMBOL})."
+        return f"Offences by type in the {period.label}: withheld ({SYMBOL})." + _year_before(then, before, "offences")
     r = _r(fig, "offences", "offence_type", top)
     return (
         f"{top} was the most common type: {_count(r)} of {_count(total, 'offences')} dealt with in the "
-        f"{period.label} ({100 * r['numerator'] / total['numerator']:.1f}%)."
+        f"{period.label} ({100 * r['numerator'] / total['numerator']:.1f}%)." + _year_before(then, before, "offences")
     )
 
 
 def characteristics_note(fig: pd.DataFrame) -> str:
-    n = _r(fig, "ycc_or_above_children", "all", TOTAL_GROUP)
+    """The base of each period's shares (latest period first), and where the characteristics come from."""
+    bases = [
+        (p, _r(fig[fig["period"] == p], "ycc_or_above_children", "all", TOTAL_GROUP))
+        for p in reversed(list(dict.fromkeys(fig["period"])))
+    ]
+    base = (
+        f"{_count(bases[0][1], 'children')}"
+        if len(bases) == 1
+        else " and ".join(f"{_count(n, 'children')} in the {p}" for p, n in bases)
+    )
     return (
-        f"Base: {_count(n, 'children')}, each counted once. A child can have several of these, so the rows do not "
+        f"Base: {base}, each counted once. A child can have several of these, so the rows do not "
         "add up to the total. Concerns, NEET, child in need, child protection and exploitation come from the child's "
         "latest AssetPlus assessment up to the quarter end (blank answers count as no); special educational needs, "
-        "plans and looked-after status from any record starting by then."
+        "plans and looked-after status from any record starting by then. " + CHANGE_NOTE
     )
 
 
-def characteristics_sentence(fig: pd.DataFrame, period) -> str:
+def characteristics_sentence(fig: pd.DataFrame, period, before=None) -> str:
+    """The year's most common need in words (the rows of `period`), and how many children the year `before` had."""
     from analysis.reports.summary.measures import NO_ASSESSMENT
 
+    then = _r(_in(fig, before), "ycc_or_above_children", "all", TOTAL_GROUP) if before is not None else None
+    was = (
+        ""
+        if then is None
+        else f" In the {before.label}, {_count(then, 'children')} received a youth conditional caution or a court "
+        "outcome."
+    )
+    fig = _in(fig, period)
     n = _r(fig, "ycc_or_above_children", "all", TOTAL_GROUP)
     rows = fig[(fig["measure"] == "ycc_or_above_characteristic") & (fig["group"] != NO_ASSESSMENT) & ~fig["suppressed"]]
     if n is not None and not n["suppressed"] and n["numerator"] == 0:
-        return f"No child received a youth conditional caution or a court outcome in the {period.label}."
+        return f"No child received a youth conditional caution or a court outcome in the {period.label}." + was
     if n is None or n["suppressed"] or rows.empty:
         return (
             f"The characteristics of children who received a youth conditional caution or a court outcome in the "
-            f"{period.label} are withheld ({SYMBOL})."
+            f"{period.label} are withheld ({SYMBOL})." + was
         )
     top = rows.sort_values("numerator", ascending=False, kind="stable").iloc[0]
     none = _r(fig, "ycc_or_above_characteristic", "characteristic", NO_ASSESSMENT)
@@ -821,7 +867,7 @@ def characteristics_sentence(fig: pd.DataFrame, period) -> str:
     )
     if none is not None and (none["suppressed"] or none["numerator"]):
         text += f" {_count(none, 'children').capitalize()} had no AssetPlus assessment recorded."
-    return text
+    return text + was
 
 
 def custody_chart_alt(published: pd.DataFrame) -> str:
