@@ -254,6 +254,38 @@ def test_zeros_are_zeros_and_comparators_name_their_source(published):
     assert comparator["source"] == "YJB summary, table 2" and comparator["value"] == 33.6
 
 
+def test_the_serious_violence_rate_has_its_counts_and_a_unit_per_10000():
+    rows = [
+        dict(
+            report="00_overview",
+            measure=m,
+            kind="rate",
+            breakdown="trend",
+            group=PERIOD,
+            period=PERIOD,
+            numerator=n,
+            denominator=24787,
+            value=v,
+            unit=unit,
+            suppressed=False,
+        )
+        for m, n, v, unit in (
+            ("first_time_entrants_rate", 47, 189.6, "per 100,000 children aged 10 to 17"),
+            ("serious_violence_rate", 30, 12.1, "per 10,000 children aged 10 to 17"),
+        )
+    ]
+    fig, meta = open_data.to_open_data(figures.frame(rows))
+    assert _row(fig, "serious_violence_rate")["value"] == 12.1
+    assert _row(fig, "serious_violence_offences")["value"] == 30
+    assert _row(fig, "population_aged_10_to_17")["value"] == 24787  # one row, shared with the FTE rate
+    m = meta.set_index("measure")
+    assert m.loc["serious_violence_rate", "unit"] == "per 10,000"
+    assert m.loc["serious_violence_rate", ["numerator_measure", "denominator_measure"]].tolist() == [
+        "serious_violence_offences",
+        "population_aged_10_to_17",
+    ]
+
+
 def test_different_numbers_under_one_name_stop_the_refresh():
     fig = _fig()
     fig.loc[2, "value"] = 31.0  # the summary's binary rate differs from the reoffending report's

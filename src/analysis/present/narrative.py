@@ -194,6 +194,42 @@ def first_time_entrants(
     return title, text
 
 
+def serious_violence(rate_row: pd.Series, previous_rate: pd.Series | None, period_label: str) -> str:
+    """Two sentences on serious violence offences (the YJB's KPI 9 definition) and their rate per 10,000, with the
+    year before: from `serious_violence.trend` rows, after suppression."""
+
+    def rate_text(row: pd.Series) -> str:
+        if row["suppressed"]:
+            return f"a rate that is withheld ({SYMBOL})"
+        if pd.isna(row["value"]):
+            return "but there is no population figure to make a rate"
+        return (
+            f"a rate of {formatting.figure(row['value'], 'rate')} per 10,000 children aged 10 to 17 "
+            f"(95% confidence interval {formatting.interval(row['lower'], row['upper'], 'rate')})"
+        )
+
+    text = (
+        f"In the {period_label}, {count_phrase(rate_row, 'serious violence offence', 'serious violence offences')} "
+        "by children living in the area resulted in a caution or sentence, as the Youth Justice Board's KPI 9 counts "
+        "them (drugs, robbery or violence against the person with a seriousness score of 5 or more), "
+        f"{rate_text(rate_row)}{caution(rate_row['numerator'], 'offences')}."
+    )
+    if previous_rate is None:
+        return text
+    before = f"In the {previous_rate['period']} there were {count_phrase(previous_rate, 'offence')}, {rate_text(previous_rate)}"
+    if rate_row["suppressed"] or previous_rate["suppressed"]:
+        return f"{text} {before}; with a rate withheld, the two years are not compared here."
+    moved = change(
+        rate_row["value"],
+        previous_rate["value"],
+        rate_row["lower"],
+        rate_row["upper"],
+        previous_rate["lower"],
+        previous_rate["upper"],
+    ).replace("the earlier period", "that year")
+    return f"{text} {before}, so the rate {moved}."
+
+
 def trend_title(subject: str, now: pd.Series, before: pd.Series) -> str:
     """'The first time entrant rate fell over the year, within chance variation' and similar."""
     if now["suppressed"] or before["suppressed"] or pd.isna(now["value"]) or pd.isna(before["value"]):

@@ -250,6 +250,7 @@ COUNT_NAMES: dict[str, tuple[str | None, str | None]] = {
     "tracker_no_further_offence": ("tracker_children_no_further_offence", "tracked_children"),
     "first_time_entrants_share": ("first_time_entrants", None),
     "first_time_entrants_rate": ("first_time_entrants", "population_aged_10_to_17"),
+    "serious_violence_rate": ("serious_violence_offences", "population_aged_10_to_17"),
     **{
         f"{c}_{kind}": (f"{c}_children", None)
         for c in COHORTS
@@ -467,7 +468,7 @@ def _unit(kind: str, units: list[str]) -> str:
         return "percentage points"
     if kind == "share":
         return "%"
-    for per in ("per 100,000", "per 1,000", "per 100 pupils", "per 100"):
+    for per in ("per 100,000", "per 10,000", "per 1,000", "per 100 pupils", "per 100"):
         if per in text:
             return per
     return {"mean": "mean", "ratio": "ratio"}.get(kind, kind)
