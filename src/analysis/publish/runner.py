@@ -468,37 +468,41 @@ def _refresh(
     timings["rendering"] = busy_seconds(busy["rendering"])
     printed = [finished[nb.stem][1] for nb in notebooks if finished[nb.stem][1] is not None]
     run_time = datetime.now(UTC)  # the cover's date, the index's and the manifest's
-    if browser and printed:
-        begun = time.perf_counter()
-        make_pack(  # one document, printed from the reports' pages (the summary first), see pack.py
-            [pdf.with_suffix(".html") for pdf in printed],
-            build / pack_name,
-            browser,
-            area=ext.area_name,
-            quarter=q,
-            restricted=plan.parameters["mode"] == "restricted",
-            produced=run_time.date(),
-            extract_date=ext.extract_date,
-            contact=str(plan.parameters.get("contact", CONTACT)),
-        )
-        busy["pdf"].append((begun, time.perf_counter()))
-        timings["pdf"] = busy_seconds(busy["pdf"])
-    elif browser:
-        pdf_note = "PDFs were not made: no report ran to the end."
-
     if not audit.safe:
         raise DisclosureError(audit)
 
-    write_figures(figure_files, q, build)
-    spreadsheets = workbook.write(
-        build,
-        f"tables-{q.slug}",
-        q.label,
-        ext.area_name,
-        shown,
-        int(plan.parameters["suppress_up_to"]),
-        plan.parameters["mode"] == "restricted",
-    )
+    def tables() -> list[str]:  # figures.csv and the spreadsheet, written while Chromium prints the pack
+        write_figures(figure_files, q, build)
+        return workbook.write(
+            build,
+            f"tables-{q.slug}",
+            q.label,
+            ext.area_name,
+            shown,
+            int(plan.parameters["suppress_up_to"]),
+            plan.parameters["mode"] == "restricted",
+        )
+
+    with ThreadPoolExecutor(1) as writer:  # leaving the block waits for it, so nothing writes after a failure
+        written = writer.submit(tables)
+        if browser and printed:
+            begun = time.perf_counter()
+            make_pack(  # one document, printed from the reports' pages (the summary first), see pack.py
+                [pdf.with_suffix(".html") for pdf in printed],
+                build / pack_name,
+                browser,
+                area=ext.area_name,
+                quarter=q,
+                restricted=plan.parameters["mode"] == "restricted",
+                produced=run_time.date(),
+                extract_date=ext.extract_date,
+                contact=str(plan.parameters.get("contact", CONTACT)),
+            )
+            busy["pdf"].append((begun, time.perf_counter()))
+            timings["pdf"] = busy_seconds(busy["pdf"])
+        elif browser:
+            pdf_note = "PDFs were not made: no report ran to the end."
+        spreadsheets = written.result()
     timings["total"] = time.perf_counter() - clock
     ordered = [runs[nb.stem] for nb in notebooks]
     manifest = record(q, ext, plan.parameters, plan.kernel, audit, ordered, timings, run_time, pdf_note)
