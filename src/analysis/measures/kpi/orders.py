@@ -39,3 +39,34 @@ TYPES = {
 LABELS = {key: label for key, (label, _, _) in TYPES.items()}
 EPISODE_TYPE = {episode: key for key, (_, _, episodes) in TYPES.items() for episode in episodes}
 KPI_START = "2023-04-01"  # the KPIs began with orders closing from 1 April 2023
+
+# KPI 6's six out-of-court outcomes (the YJB return's columns), with the legal outcome codes each takes. The YJB's
+# codes carry a "_WITH_YJS_INVOLVEMENT" suffix the contract's do not: an outcome delivered by a YJS programme (a
+# DIVERSION, YOUTH_CAUTION or YOUTH_CONDITIONAL_CAUTION episode linked to it) is "with YJS involvement" (decision
+# D9). Other diversion outcomes (youth restorative disposal, other informal action) are not among the six and do
+# not count in any KPI; they are counted as left out, so the analyst can check against the YJB return.
+OOCD_OUTCOMES = {
+    "community_resolution": (
+        "Community resolution with YJS intervention",
+        (
+            "COMMUNITY_RESOLUTION_WITH_YJS_INVOLVEMENT",
+            "COMMUNITY_RESOLUTION_POLICE_FACILITATED",
+            "COMMUNITY_RESOLUTION_OTHER_AGENCY_FACILITATED",
+        ),
+    ),
+    "nfa_o22_yjs": ("Outcome 22 with YJS intervention", ("NO_FURTHER_ACTION_OUTCOME_22",)),
+    "nfa_o22_deferred_yjs": (
+        "Outcome 22 deferred prosecution with YJS intervention",
+        ("NO_FURTHER_ACTION_OUTCOME_22_DEFERRED_PROSECUTION",),
+    ),
+    "nfa_o20_21_yjs": ("Outcome 20/21 with YJS intervention", ("NO_FURTHER_ACTION_OUTCOME_20_21",)),
+    "yc_yjs": ("Youth caution with YJS intervention", ("YOUTH_CAUTION",)),
+    "ycc": ("Youth conditional caution", ("YOUTH_CONDITIONAL_CAUTION",)),
+}
+OOCD_OUTCOME = {code: key for key, (_, codes_) in OOCD_OUTCOMES.items() for code in codes_}
+
+# `oocd_programmes(tables, period)` returns one row per out-of-court programme (DIVERSION, YOUTH_CAUTION or
+# YOUTH_CONDITIONAL_CAUTION episode) ending in the quarter, not one per child (KPI 6 keeps every programme), with
+# the shared rules applied (local on the outcome date, aged 10 to 17 at the start, end date from 1 April 2023):
+# child_id, episode_id, outcome_id, legal_outcome, oocd_outcome (a key of OOCD_OUTCOMES), successfully_completed
+# ("Y", "N" or missing, from episode_links.csv), start_date, end_date, age_at_start, sex, ethnicity.
