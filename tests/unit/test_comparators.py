@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import numpy as np
+import pandas as pd
 import pytest
 
 from analysis.data import codes
 from analysis.measures import comparators
-from analysis.present import formatting
+from analysis.present import formatting, narrative
 
 from conftest import REPO
 
@@ -15,9 +17,17 @@ PLAN_19 = "Rotherham Youth Justice Plan 2019/21"
 PLAN_22 = "Rotherham Youth Justice Plan 2022-23"
 AREAS = ("Rotherham", "South Yorkshire PCC", "YOT Family", "National")
 
-# The published tables, copied from the plans (docs/methodology.md, published figures 1.3.1, 1.3.2, 1.4.1, 1.4.2): area
-# -> values by period.
+# The published tables, copied from the plans (docs/methodology.md, published figures 1.3.1, 1.3.2, 1.4.1, 1.4.2,
+# 1.1.2): area -> values by period.
 PUBLISHED = {
+    # 2019/21 plan, text under chart 1a: "Rotherham continues to see a reduction in FTE (-27%) which is similar to our
+    # PCC region and significantly lower than those in our YOT family (-16%) and nationally (-19.6%)"; the review of
+    # 2018 performance: "reduced by 27% in the period Jan to Dec 2018". No figure is printed for the PCC region.
+    (PLAN_19, "first_time_entrants_change", ("Jan 2018 to Dec 2018",)): {
+        "Rotherham": ("-27",),
+        "YOT Family": ("-16",),
+        "National": ("-19.6",),
+    },
     (PLAN_19, "binary_reoffending_rate", ("Jul 2015 to Jun 2016", "Jul 2016 to Jun 2017")): {
         "Rotherham": ("27.5", "33.0"),
         "South Yorkshire PCC": ("31.3", "34.3"),
@@ -97,7 +107,7 @@ def test_every_published_value_reads_back_exactly(comps):
                 assert row["value_as_published"].iloc[0] == text
                 assert row["value"].iloc[0] == float(text)
                 expected += 1
-    assert len(comps) == expected == 72
+    assert len(comps) == expected == 75
 
 
 def test_reports_print_values_as_published(comps):
@@ -106,8 +116,12 @@ def test_reports_print_values_as_published(comps):
         latest = comparators.latest(comps[comps["measure"] == measure]).set_index(["area_name", "period"])
         for row in fig.itertuples():
             published = latest.loc[(row.group, row.period), "value_as_published"]
-            shown = formatting.figure(row.value, row.kind)
-            assert shown == (published + "%" if measure == "binary_reoffending_rate" else published)
+            if measure == "first_time_entrants_change":  # printed to each figure's own decimals (see by_area)
+                shown = formatting.figure(row.value, row.kind, decimals=len(published.partition(".")[2]))
+            else:
+                shown = formatting.figure(row.value, row.kind)
+            with_sign = measure in ("binary_reoffending_rate", "first_time_entrants_change")
+            assert shown == (published + "%" if with_sign else published)
 
 
 def test_area_types_follow_the_code_list(comps):
@@ -167,6 +181,67 @@ def test_table_lays_out_areas_by_period(comps):
     assert t.loc["Rotherham", "Jul 2019 to Jun 2020"] == "25.0"
 
 
+def test_first_time_entrant_changes_print_as_published_one_column_per_area(comps):
+    fig = comparators.latest_period(comparators.as_figures(comps, "first_time_entrants_change"))
+    shown, columns, places = comparators.by_area(fig, comps)
+    # the plan gives no figure for South Yorkshire PCC ("similar to our PCC region"), so it has no column
+    assert list(columns) == ["Rotherham (This YJS)", "YOT Family (YJS family)", "National (England and Wales)"]
+    assert places == {"Rotherham (This YJS)": 0, "YOT Family (YJS family)": 0, "National (England and Wales)": 1}
+    printed = {
+        header: formatting.figure(
+            shown.loc[shown["measure"] == measure, "value"].iloc[0], "share", decimals=places[header]
+        )
+        for header, (measure, _) in columns.items()
+    }
+    assert printed == {
+        "Rotherham (This YJS)": "-27%",
+        "YOT Family (YJS family)": "-16%",
+        "National (England and Wales)": "-19.6%",
+    }
+    assert shown["group"].tolist() == ["Jan 2018 to Dec 2018"] * 3
+    assert comparators.sources(comps, fig).startswith(
+        "Source: Rotherham Youth Justice Plan 2019/21, first time entrants, text under chart 1a"
+    )
+    assert comparators.sources(comps, fig).count("Source") == 1  # one page, named once
+
+
+def test_the_overview_says_whose_changes_and_which_comparator_is_missing(comps):
+    other = narrative.fte_comparators(comps, "Demo borough", "comparators.csv")
+    assert "12 months Jan 2018 to Dec 2018, against the 12 months before" in other
+    assert "Rotherham Youth Justice Plan 2019/21" in other and "2022-23" not in other
+    assert "no figure for the police force area (South Yorkshire PCC)." in other
+    assert "These are not figures for Demo borough" in other
+    own = narrative.fte_comparators(comps, "Rotherham", "comparators.csv")
+    assert "These are not figures" not in own and "Police National Computer" in own
+    none = comps[comps["measure"] != "first_time_entrants_change"]
+    assert "holds no published first time entrant figures" in narrative.fte_comparators(none, "Rotherham", "c.csv")
+
+
+def _rate(value, period, suppressed=False):
+    return pd.Series({"value": value, "period": period, "suppressed": suppressed})
+
+
+def test_the_local_change_is_labelled_as_a_different_period():
+    # 200.0 to 150.0 per 100,000 is a fall of 50 / 200 = 25%
+    text = narrative.fte_local_change(
+        _rate(150.0, "year ending March 2026"), _rate(200.0, "year ending March 2025"), "Demo"
+    )
+    assert "fell by 25% between the year ending March 2025 and the year ending March 2026" in text
+    assert "(200.0 then 150.0 per 100,000" in text and "not a like-for-like comparison" in text
+    # 165.4 to 189.6 (the demo quarter): 24.2 / 165.4 = 14.6%, so 15%
+    assert "rose by 15%" in narrative.fte_local_change(_rate(189.6, "b"), _rate(165.4, "a"), "Demo")
+    withheld = narrative.fte_local_change(_rate(150.0, "b"), _rate(np.nan, "a", suppressed=True), "Demo")
+    assert "cannot be given" in withheld and "150.0" not in withheld
+    assert "cannot be given" in narrative.fte_local_change(_rate(10.0, "b"), _rate(0.0, "a"), "Demo")
+
+
+def test_no_serious_violence_comparators_is_said(comps):
+    assert narrative.serious_violence_comparators(comps) == (
+        "No published serious youth violence rates for the YJS family, the region or England and Wales are held, so "
+        "the rate is not compared with other areas here."
+    )
+
+
 HEADER = "area_type,area_name,measure,period,value,unit,publication,publication_date,source\n"
 GOOD = 'this_yjs,Rotherham,binary_reoffending_rate,Jul 2018 to Jun 2019,25.0,%,Plan,2022-07-14,"Plan, table 2c"\n'
 
@@ -181,8 +256,14 @@ def _problems(tmp_path, text, name="comparators.csv"):
 
 def test_a_good_file_loads(tmp_path):
     path = tmp_path / "comparators.csv"
-    path.write_text(HEADER + GOOD, encoding="utf-8")
-    assert comparators.load(path)["value_as_published"].tolist() == ["25.0"]
+    fall = (
+        "this_yjs,Rotherham,first_time_entrants_change,Jan 2018 to Dec 2018,-19.6,"
+        "% change on the 12 months before,P,2019,P\n"
+    )
+    path.write_text(HEADER + GOOD + fall, encoding="utf-8")
+    loaded = comparators.load(path)
+    assert loaded["value_as_published"].tolist() == ["25.0", "-19.6"]
+    assert loaded["value"].tolist() == [25.0, -19.6] and loaded["decimals"].tolist() == [1, 1]
 
 
 @pytest.mark.parametrize(
@@ -217,6 +298,22 @@ def test_a_good_file_loads(tmp_path):
             "this_yjs,Rotherham,binary_reoffending_rate,Jul 2019 to Jun 2020,125.0,%,Plan,2022-07-14,Plan",
             "value",
             "at most 100",
+        ),
+        (
+            "this_yjs,Rotherham,binary_reoffending_rate,Jul 2019 to Jun 2020,-25.0,%,Plan,2022-07-14,Plan",
+            "value",
+            "must be at least 0 for binary_reoffending_rate",
+        ),
+        (
+            "this_yjs,Rotherham,first_time_entrants_change,Jan 2018 to Dec 2018,-127,"
+            "% change on the 12 months before,Plan,2019,Plan",
+            "value",
+            "must be at least -100 for first_time_entrants_change",
+        ),
+        (
+            "this_yjs,Rotherham,first_time_entrants_change,Jan 2018 to Dec 2018,-27,%,Plan,2019,Plan",
+            "unit",
+            "must be '% change on the 12 months before'",
         ),
         (
             "this_yjs,Rotherham,binary_reoffending_rate,Jul 2019 to Jun 2020,25.0,per cent,Plan,2022-07-14,Plan",

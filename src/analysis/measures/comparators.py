@@ -6,11 +6,12 @@ publication, so a report can set a locally computed figure beside them. Columns:
 
 area_type         this_yjs, police_force_area, yjs_family or england_and_wales (`codes.AREA_TYPES`)
 area_name         the area as the publication names it ("South Yorkshire PCC", "YOT Family", "National")
-measure           binary_reoffending_rate, reoffences_per_reoffender or custody_rate_per_1000
+measure           binary_reoffending_rate, reoffences_per_reoffender, custody_rate_per_1000 or
+                  first_time_entrants_change (`MEASURES`)
 period            the period as ``Mon YYYY to Mon YYYY`` (the MoJ's calendar-month labels),
                   e.g. ``Jul 2019 to Jun 2020``
-value             the figure exactly as printed (``25.0``, ``4.30``, ``0.00``): the text is kept, so it reads
-                  back as published
+value             the figure exactly as printed (``25.0``, ``4.30``, ``0.00``, ``-19.6``): the text is kept, so it
+                  reads back as published; a minus sign only for a change, which can be a fall
 unit              the unit the measure must have (see `MEASURES`)
 publication       the document the figure was copied from
 publication_date  when it was published or signed off: ``YYYY-MM-DD``, or ``YYYY-MM`` / ``YYYY`` where only
@@ -24,6 +25,10 @@ kept, and `latest` picks the most recent publication's figure. Values are as
 published, including the plans' own slips: the 2019/21 plan's text calls the
 Jul 2016 to Jun 2017 figures "Jun 15 - Jun 16" (I-10) and prints a ratio with a
 % sign (I-12); the tables are followed here.
+
+A change (``first_time_entrants_change``) is the percentage change the publication gives for the 12 months named
+in ``period`` against the 12 months before them, as printed (``-27`` for "-27%"): the plans give the change in
+first time entrants for the area, its YJS family and England and Wales, not the rates.
 
 Any problem stops the load with `ComparatorError`, one message per problem
 naming the file, the line (the header is line 1), the column and the rule.
@@ -52,6 +57,10 @@ class Measure:
     unit: str
     kind: str  # the figures kind: share, mean or rate
     maximum: float
+    minimum: float = 0  # below 0 only for a change, which can be a fall
+
+
+CHANGE_UNIT = "% change on the 12 months before"
 
 
 MEASURES = {
@@ -60,10 +69,13 @@ MEASURES = {
     "custody_rate_per_1000": Measure(
         "Custody rate per 1,000 children aged 10 to 17", "per 1,000 children aged 10 to 17", "rate", 1000
     ),
+    "first_time_entrants_change": Measure(
+        "Change in first time entrants on the 12 months before", CHANGE_UNIT, "share", 1000, minimum=-100
+    ),
 }
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _PERIOD = re.compile(rf"^({'|'.join(MONTHS)}) (\d{{4}}) to ({'|'.join(MONTHS)}) (\d{{4}})$")
-_NUMBER = re.compile(r"^\d+(\.\d+)?$")
+_NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
 _DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 DEFAULT_PATH = paths.COMPARATORS
 
@@ -168,6 +180,8 @@ def check(rows: list[list[str]], name: str = "comparators.csv") -> list[str]:
                 )
             elif measure is not None and float(row["value"]) > measure.maximum:
                 bad("value", f"must be at most {measure.maximum:g} for {row['measure']}")
+            elif measure is not None and float(row["value"]) < measure.minimum:
+                bad("value", f"must be at least {measure.minimum:g} for {row['measure']}")
         if measure is not None and row["unit"] and row["unit"] != measure.unit:
             bad("unit", f"must be '{measure.unit}' for {row['measure']}")
         if row["publication_date"] and not _date_ok(row["publication_date"]):
@@ -248,8 +262,11 @@ def table(df: pd.DataFrame, measure: str, publication: str | None = None) -> pd.
 
 def display_kind(unit: str, decimals: int) -> str:
     """The figures kind that makes the reports print a published value with the decimals it was published with
-    (shares print as 25.0%, ratios to two places as 4.47 or 0.12)."""
+    (shares print as 25.0%, ratios to two places as 4.47 or 0.12). A change prints with a % sign, to the decimals
+    each figure was published with (-27%, -19.6%), which `by_area` gives the table."""
     if unit == "%" and decimals == 1:
+        return "share"
+    if unit == CHANGE_UNIT and decimals in (0, 1, 2):
         return "share"
     if unit != "%" and decimals == 2:
         return "ratio"
@@ -288,6 +305,40 @@ def by_period(fig: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, tuple[str, str
     return fig.assign(measure=fig["period"]), {p: (p, "value") for p in periods}
 
 
+def latest_period(fig: pd.DataFrame) -> pd.DataFrame:
+    """Published figures (from `as_figures`) for their most recent period only."""
+    if fig.empty:
+        return fig
+    ends = fig["period"].map(lambda p: (period_bounds(p) or (pd.NaT, pd.NaT))[1])
+    return fig[ends == ends.max()].reset_index(drop=True)
+
+
+def by_area(fig: pd.DataFrame, comps: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, tuple[str, str]], dict[str, int]]:
+    """Published figures (from `as_figures`) laid out for ``rep.table``: one row per period, one column per area
+    (headed "YOT Family (YJS family)"), with the decimal places each area's figure was published with, so that
+    -27 prints as -27% and -19.6 as -19.6%. Returns (figures, columns, decimals).
+
+    Decimals are set per column, so an area whose figures were published to different decimals in the periods given
+    is an error: lay out one period at a time (`latest_period`)."""
+    rows = latest(comps)
+    published = {
+        (f"published_{r.measure}", r.area_name, r.period): (r.area_type, r.decimals) for r in rows.itertuples()
+    }
+    order = list(codes.AREA_TYPES)
+    columns: dict[str, tuple[str, str]] = {}
+    decimals: dict[str, int] = {}
+    shown = []
+    for r in fig.to_dict("records"):
+        area_type, places = published[(r["measure"], r["group"], r["period"])]
+        header = f"{r['group']} ({codes.AREA_TYPES[area_type]})"
+        if decimals.setdefault(header, places) != places:
+            raise ValueError(f"{r['group']}'s figures were published to different decimals: show one period at a time")
+        columns[header] = (f"{area_type}:{r['group']}", "value")
+        shown.append(r | {"measure": f"{area_type}:{r['group']}", "group": r["period"]})
+    ordered = sorted(columns, key=lambda h: order.index(columns[h][0].split(":")[0]))
+    return figures.frame(shown), {h: columns[h] for h in ordered}, decimals
+
+
 def this_area(comps: pd.DataFrame) -> str:
     names = list(dict.fromkeys(comps.loc[comps["area_type"] == "this_yjs", "area_name"]))
     return names[0] if names else "this area"
@@ -297,3 +348,13 @@ def same_area(comps: pd.DataFrame, area_name: str) -> bool:
     """Does the comparator file's own area (this_yjs) name the area of the extract?"""
     this = this_area(comps).lower()
     return this != "this area" and (this in area_name.lower() or area_name.lower() in this)
+
+
+def sources(comps: pd.DataFrame, fig: pd.DataFrame) -> str:
+    """'Source: ...' for published figures (from `as_figures`): each publication's table or page once."""
+    keys = set(zip(fig["measure"].str.removeprefix("published_"), fig["group"], fig["period"]))
+    rows = latest(comps)
+    chosen = [
+        s for m, a, p, s in zip(rows["measure"], rows["area_name"], rows["period"], rows["source"]) if (m, a, p) in keys
+    ]
+    return "Source: " + "; ".join(dict.fromkeys(chosen)) + "." if chosen else ""

@@ -12,6 +12,8 @@ import math
 
 import pandas as pd
 
+from analysis.data import codes
+from analysis.measures import comparators
 from analysis.present import formatting
 from analysis.safety.figures import TOTAL, first
 from analysis.safety.suppression import SYMBOL
@@ -239,3 +241,77 @@ def trend_title(subject: str, now: pd.Series, before: pd.Series) -> str:
     moved = "rose" if now["value"] > before["value"] else "fell"
     overlap = not (now["lower"] > before["upper"] or now["upper"] < before["lower"])
     return f"{subject} {moved} on a year earlier" + (", within chance variation" if overlap else "")
+
+
+# --- published comparators -------------------------------------------------------------------
+
+
+def fte_comparators(comps: pd.DataFrame, area_name: str, file_name: str) -> str:
+    """What the published first time entrant comparison shows and whose figures they are, naming any comparator the
+    publication gives no figure for (Markdown: names and titles from the comparator file and the extract are shown
+    as written, see `formatting.plain`)."""
+    plain = formatting.plain
+    rows = comps[comps["measure"] == "first_time_entrants_change"]
+    if rows.empty:
+        return (
+            f"The comparator file ({plain(file_name)}) holds no published first time entrant figures, so first time "
+            "entrants are not compared with other areas here."
+        )
+    last = rows[rows["period_end"] == rows["period_end"].max()]
+    pubs = "; ".join(plain(p) for p in dict.fromkeys(last.sort_values("publication_order")["publication"]))
+    this = plain(comparators.this_area(comps))
+    text = (
+        f"The table gives the published change in first time entrants for {this} and its comparators over the "
+        f"12 months {last['period'].iloc[0]}, against the 12 months before, as printed in {pubs}. Published figures "
+        "come from the Police National Computer and cover an earlier period than this report, so they show where the "
+        "area stood rather than compare like with like."
+    )
+    names = comps.drop_duplicates("area_type").set_index("area_type")["area_name"]
+    missing = [
+        f"{kind[0].lower() + kind[1:] if t != 'england_and_wales' else kind}"
+        + (f" ({plain(names[t])})" if t in names else "")
+        for t, kind in codes.AREA_TYPES.items()
+        if t != "this_yjs" and t not in set(last["area_type"])
+    ]
+    if missing:
+        text += f" The publication gives no figure for the {' or the '.join(missing)}."
+    if not comparators.same_area(comps, area_name):
+        text += (
+            f" These are not figures for {plain(area_name)}: they are shown as an example of the comparison an area "
+            f"makes. To compare {plain(area_name)} with its own police force area, YJS family and England and Wales, "
+            f"replace the comparator file ({plain(file_name)}) with the area's published figures."
+        )
+    return text
+
+
+def fte_local_change(rate_now: pd.Series, rate_before: pd.Series, area_name: str) -> str:
+    """The local extract's own change in the first time entrant rate over its latest 12 months, labelled as a
+    different period and source from the published changes (rows of `first_time_entrants.trend`, after suppression:
+    a withheld rate is never used)."""
+    area = formatting.plain(area_name)
+    now, before = rate_now["period"], rate_before["period"]
+    shown = [not r["suppressed"] and not pd.isna(r["value"]) for r in (rate_now, rate_before)]
+    if not all(shown) or rate_before["value"] == 0:
+        return (
+            f"The local extract's change for {area} between the {before} and the {now} cannot be given here "
+            f"(a rate is withheld ({SYMBOL}) or there is no rate to compare with)."
+        )
+    pct = round((rate_now["value"] - rate_before["value"]) / rate_before["value"] * 100)
+    moved = "did not change" if pct == 0 else f"{'rose' if pct > 0 else 'fell'} by {abs(pct)}%"
+    return (
+        f"For comparison, in the local extract the first time entrant rate for {area} {moved} between the {before} "
+        f"and the {now} ({formatting.figure(rate_before['value'], 'rate')} then "
+        f"{formatting.figure(rate_now['value'], 'rate')} per 100,000 children aged 10 to 17). That is a different "
+        "period, counted from the YJS's own records rather than the Police National Computer, so it is not a "
+        "like-for-like comparison with the published figures."
+    )
+
+
+def serious_violence_comparators(comps: pd.DataFrame) -> str:
+    """The sentence saying that no published serious youth violence rates for other areas are held ('' if some are)."""
+    if any(str(m).startswith("serious_violence") for m in set(comps["measure"])):
+        return ""
+    return (
+        "No published serious youth violence rates for the YJS family, the region or England and Wales are held, so "
+        "the rate is not compared with other areas here."
+    )
