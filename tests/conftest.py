@@ -91,10 +91,11 @@ BASE = {
 
 
 def write_extract(folder: Path, **overrides) -> Path:
-    """Write every contract file into `folder`; keyword arguments replace a table's rows (or a file's text)."""
+    """Write every contract file with rows into `folder` (an optional file with none in BASE is left out, as if not
+    supplied); keyword arguments replace a table's rows (or a file's text), None leaves a file out."""
     folder.mkdir(parents=True, exist_ok=True)
     for name, extract in EXTRACTS.items():
-        rows = overrides.get(name, BASE[name])
+        rows = overrides.get(name, BASE.get(name))
         path = folder / extract.file
         if isinstance(rows, str):
             path.write_text(rows)

@@ -294,3 +294,129 @@ AREA_TYPES = {
     "yjs_family": "YJS family",
     "england_and_wales": "England and Wales",
 }
+
+# --- Optional files for the YJB key performance indicators (docs/kpi-definitions.md) ------------------------
+# Codes are the YJB case-level vocabulary, so a case management extract maps one to one. Codes marked
+# "unverified" were not found in the YJB's published views and are this project's proposal (decision D17).
+NO_DATE = "1900-01-01"  # what the YJB's systems send for "no date"; the optional files' loader reads it as blank (D12)
+
+SUITABILITY = {"SUITABLE": "Suitable", "UNSUITABLE": "Unsuitable", "UNKNOWN": "Not known (counted as unsuitable)"}
+
+# accommodation.csv: YJB kpi1AccommodationType -> (label, KPI 1 group). The group is None for the types the
+# recording guidance calls always unsuitable, which have no group row in the KPI return.
+ACCOMMODATION_TYPES = {
+    "AT_HOME": ("At home", "Living with parent(s)"),
+    "LIVING_WITH_PARENT_S": ("Living with parent(s)", "Living with parent(s)"),
+    "LIVING_WITH_FAMILY_NOT_PARENTS": ("Living with family (not parents)", "Living with family (not parents)"),
+    "LIVING_WITH_FRIENDS": ("Living with friends", "Living with friends"),
+    "FOSTER_CARE_LA": ("Foster care (local authority)", "Foster care"),
+    "FOSTER_CARE_PRIVATE": ("Foster care (private)", "Foster care"),
+    "RESIDENTIAL_UNIT_LA": ("Residential unit (local authority)", "Residential unit"),
+    "RESIDENTIAL_UNIT_PRIVATE": ("Residential unit (private)", "Residential unit"),
+    "RESIDENTIAL_UNIT_SECURE": ("Secure residential unit", "Residential unit"),
+    "SUPPORTED_ACCOMMODATION_SUPPORTED_LODGINGS": (
+        "Supported accommodation or supported lodgings",
+        "Supported accommodation/supported lodgings",
+    ),
+    "INDEPENDENT_LIVING": ("Independent living", "Independent living"),
+    "TEMPORARY_ACCOMMODATION": ("Temporary accommodation", "Temporary accommodation"),
+    "BAIL_HOSTEL": ("Bail hostel", "Temporary accommodation"),
+    "HOSPITAL": ("Hospital", "Other"),
+    "TRAVELLER_SITE": ("Traveller site", "Other"),
+    "YOI": ("Young offender institution", "YOI"),
+    "STC": ("Secure training centre", "STC"),
+    "SCH": ("Secure children's home", "SCH"),
+    "BED_AND_BREAKFAST": ("Bed and breakfast (always unsuitable; code unverified)", None),
+    "NO_FIXED_ABODE": ("No fixed abode (always unsuitable; code unverified)", None),
+    "OTHER": ("Other", "Other"),
+    "NOT_KNOWN": ("Not known (always unsuitable; code unverified)", None),
+}
+
+# ete_status.csv: YJB provisionType
+ETE_PROVISION_TYPES = {
+    "MAINSTREAM_SCHOOL": "Mainstream school",
+    "SCHOOL_FULL_TIME": "School (full time)",
+    "SCHOOL_PART_TIME": "School (part time)",
+    "ELECTIVELY_HOME_EDUCATED": "Electively home educated",
+    "PUPIL_REFERRAL_UNIT": "Pupil referral unit",
+    "ALTERNATIVE_PROVISION": "Alternative provision",
+    "ALTERNATIVE_PROVISION_PRU_FULL_TIME": "Alternative provision: PRU (full time)",
+    "ALTERNATIVE_PROVISION_PRU_PART_TIME": "Alternative provision: PRU (part time)",
+    "ALTERNATIVE_PROVISION_OTHER_FULL_TIME": "Alternative provision: other (full time)",
+    "ALTERNATIVE_PROVISION_OTHER_PART_TIME": "Alternative provision: other (part time)",
+    "ALTERNATIVE_PROVISION_ABOVE_SCHOOL_AGE": "Alternative provision (above school age)",
+    "COLLEGE": "College",
+    "UNIVERSITY": "University",
+    "EDUCATION_RE_ENGAGEMENT_PROGRAMME": "Education re-engagement programme",
+    "TRAINEESHIP": "Traineeship",
+    "TRAINING_COURSE_APPRENTICESHIP": "Training course or apprenticeship",
+    "SUPPORTED_INTERNSHIP": "Supported internship",
+    "MENTORING_CIRCLE": "Mentoring circle",
+    "EMPLOYMENT": "Employment",
+    "FULL_TIME_EMPLOYMENT": "Full-time employment",
+    "PART_TIME_EMPLOYMENT": "Part-time employment",
+    "SELF_EMPLOYMENT": "Self-employment",
+    "VOLUNTARY_WORK": "Voluntary work",
+    "OTHER": "Other",
+    "NONE": "Not in education, training or employment",
+}
+ETE_HOURS_MAX = 60  # hours a week offered or attended
+
+# send_aln.csv: plan_type is this project's addition, for the board
+SEND_PLAN_TYPES = {"EHCP": "Education, health and care plan", "SEN_SUPPORT": "SEN support plan", "OTHER": "Other"}
+
+# health_interventions.csv: the domain, and the intervention types each domain allows (NO_INTERVENTION in both)
+HEALTH_DOMAINS = {
+    "MENTAL_HEALTH": "Mental health and emotional wellbeing (KPI 4)",
+    "SUBSTANCE_MISUSE": "Substance misuse (KPI 5)",
+}
+MENTAL_HEALTH_INTERVENTIONS = {
+    "GETTING_ADVICE": "Getting advice",
+    "GETTING_HELP": "Getting help",
+    "GETTING_ADDITIONAL_HELP": "Getting additional help",
+    "GETTING_RISK_SUPPORT": "Getting risk support",
+    "NO_INTERVENTION": "No intervention",
+}
+SUBSTANCE_MISUSE_INTERVENTIONS = {
+    "TARGETED_INTERVENTION": "Targeted intervention",
+    "SPECIALIST_SUBSTANCE_MISUSE_TREATMENT": "Specialist substance misuse treatment",
+    "COMPLEX_CARE": "Complex care",
+    "NO_INTERVENTION": "No intervention",
+}
+HEALTH_INTERVENTIONS_BY_DOMAIN = {
+    "MENTAL_HEALTH": tuple(MENTAL_HEALTH_INTERVENTIONS),
+    "SUBSTANCE_MISUSE": tuple(SUBSTANCE_MISUSE_INTERVENTIONS),
+}
+HEALTH_INTERVENTION_TYPES = {
+    code: (label, "mental health" if code in MENTAL_HEALTH_INTERVENTIONS else "substance misuse")
+    for code, label in (MENTAL_HEALTH_INTERVENTIONS | SUBSTANCE_MISUSE_INTERVENTIONS).items()
+    if code != "NO_INTERVENTION"
+} | {"NO_INTERVENTION": ("No intervention", "either domain")}
+
+# care_status.csv: the KPI 7 rows (the YJB's raw status codes sit behind a lookup that is not public)
+CARE_STATUSES = {
+    "LOOKED_AFTER": "Looked after (currently care experienced)",
+    "CHILD_PROTECTION_PLAN": "Child protection plan",
+    "CHILD_IN_NEED": "Child in need",
+    "EARLY_HELP_PLAN": "Early help plan (early intervention plan)",
+    "EARLY_HELP_REFERRAL": "Referral to early help",
+}
+
+# victims.csv: YJB victimType (codes unverified)
+VICTIM_TYPES = {"PERSON": "A person", "BUSINESS": "A business", "OTHER": "Other"}
+
+# board_attendance.csv: the five statutory sectors (YJB return columns a to e) and OTHER, not in the headline
+BOARD_SECTORS = {
+    "LA_CHILDRENS_SOCIAL_CARE": "Local authority children's social care (a)",
+    "LA_EDUCATION": "Local authority education (b)",
+    "POLICE": "Police (c)",
+    "PROBATION": "Probation (d)",
+    "HEALTH": "Health (e)",
+    "OTHER": "Other (not in the headline)",
+}
+STATUTORY_SECTORS = ("LA_CHILDRENS_SOCIAL_CARE", "LA_EDUCATION", "POLICE", "PROBATION", "HEALTH")
+BOARD_ATTENDANCE = {
+    "SENIOR": "A senior partner attended",
+    "DELEGATED": "A delegated or non-senior partner attended",
+    "NONE": "Nobody attended",
+}

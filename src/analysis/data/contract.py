@@ -7,6 +7,13 @@ Every extract is a CSV file with a header row, UTF-8 (a byte-order mark is
 fine). Dates are written YYYY-MM-DD or DD/MM/YYYY. Blank cells are missing
 values. Columns not in the contract are ignored and never reach a report, so
 an extract may carry names or free text without them leaking.
+
+Some files are optional (`Extract.optional`): the AssetPlus assessments and the
+files the YJB's key performance indicators need (docs/kpi-definitions.md,
+"Proposed optional input files"). A service that cannot supply one leaves it
+out; the report sections that need it say it was not supplied, and every other
+figure is published as usual. In the optional files a date written 1900-01-01,
+the YJB systems' "no date", is read as blank (decision D12).
 """
 
 from __future__ import annotations
@@ -49,6 +56,8 @@ class Extract:
     # ordered (earlier, later) date pairs: a later date before the earlier one breaks a rule
     date_order: tuple[tuple[str, str], ...] = ()
     reference_data: bool = False  # a reference table rather than case-level data
+    joined_rules: tuple[str, ...] = ()  # rules that join other files, in words (validation.py applies them)
+    optional: bool = False  # may be left out of an extract: the sections that need it then say it was not supplied
 
     @property
     def file(self) -> str:
@@ -293,6 +302,7 @@ _add(
         ),
         key=("assessment_id",),
         references=(Reference("child_id", "children", "child_id"),),
+        optional=True,
     )
 )
 
@@ -419,10 +429,308 @@ _add(
     )
 )
 
+# --- optional files for the YJB key performance indicators (docs/kpi-definitions.md) ------------------------------
+# Validated after every required file, so their references to those files can be checked.
+
+
+def _dates_of(*specs: tuple[str, str, bool]) -> tuple[Column, ...]:
+    return tuple(Column(name, "date", description, required=required) for name, description, required in specs)
+
+
+_add(
+    Extract(
+        "episode_links",
+        "Links each YJS intervention episode (order or programme) to the legal outcome(s) it delivers, and records "
+        "whether an out-of-court programme was completed. One row per episode and outcome. Needed by KPIs 1 to 7 and "
+        "10: the type of order and the out-of-court outcome come from the linked outcome.",
+        (
+            Column("episode_id", "id", "The caseload.csv episode (YJB interventionProgrammeID)."),
+            Column(
+                "outcome_id",
+                "id",
+                "The outcomes.csv outcome the episode delivers (YJB link_offence_intervention_programme).",
+            ),
+            _code(
+                "successfully_completed",
+                "For out-of-court programmes (DIVERSION, YOUTH_CAUTION, YOUTH_CONDITIONAL_CAUTION): was the "
+                "intervention completed (YJB kpi6SuccessfullyCompleted); blank for court orders.",
+                codes.YES_NO,
+                required=False,
+            ),
+        ),
+        key=("episode_id", "outcome_id"),
+        references=(
+            Reference("episode_id", "caseload", "episode_id"),
+            Reference("outcome_id", "outcomes", "outcome_id"),
+        ),
+        joined_rules=("the outcome's `child_id` must be the episode's `child_id`",),
+        optional=True,
+    )
+)
+
+_add(
+    Extract(
+        "accommodation",
+        "One row per period a YJS child lived at an address type (YJB residence item). Needed by KPI 1.",
+        (
+            Column("accommodation_id", "id", "Accommodation record identifier."),
+            CHILD_ID,
+            *_dates_of(
+                ("start_date", "First day at this accommodation (YJB date).", True),
+                ("end_date", "Last day; blank while the child still lives there (YJB kpi1EndDate).", False),
+            ),
+            _code("accommodation_type", "YJB kpi1AccommodationType.", codes.ACCOMMODATION_TYPES),
+            _code("suitability", "YJB kpi1AccommodationSuitability; UNKNOWN counts as unsuitable.", codes.SUITABILITY),
+            _code(
+                "primary_residence",
+                "Is this the child's main address (YJB kpi1PrimaryResidence); blank = yes.",
+                codes.YES_NO,
+                required=False,
+            ),
+        ),
+        key=("accommodation_id",),
+        references=(Reference("child_id", "children", "child_id"),),
+        date_order=(("start_date", "end_date"),),
+        optional=True,
+    )
+)
+
+_add(
+    Extract(
+        "ete_status",
+        "One row per education, training or employment placement (YJB ete_status item). Needed by KPI 2 and a "
+        "KPI 3 sub-measure.",
+        (
+            Column("ete_id", "id", "ETE record identifier."),
+            CHILD_ID,
+            *_dates_of(
+                ("start_date", "Start of the placement.", True),
+                ("end_date", "End; blank while current.", False),
+            ),
+            _code(
+                "provision_type",
+                "YJB provisionType; NONE is not in education, training or employment.",
+                codes.ETE_PROVISION_TYPES,
+            ),
+            _code("suitability", "YJB suitability; UNKNOWN counts as unsuitable.", codes.SUITABILITY),
+            Column(
+                "hours_offered",
+                "int",
+                "Hours a week offered (YJB hoursOffered).",
+                required=False,
+                minimum=0,
+                maximum=codes.ETE_HOURS_MAX,
+            ),
+            Column(
+                "hours_attended",
+                "int",
+                "Hours a week attended (YJB hours).",
+                required=False,
+                minimum=0,
+                maximum=codes.ETE_HOURS_MAX,
+            ),
+        ),
+        key=("ete_id",),
+        references=(Reference("child_id", "children", "child_id"),),
+        date_order=(("start_date", "end_date"),),
+        optional=True,
+    )
+)
+
+_add(
+    Extract(
+        "send_aln",
+        "One row per period a YJS child had an identified special educational need (YJB sendaln item). Needed by "
+        "KPI 3. send.csv (EHCP or SEN support, from the council) stays as it is; without this file KPI 3 may be "
+        "derived from send.csv (decision D8).",
+        (
+            Column("send_aln_id", "id", "Record identifier."),
+            CHILD_ID,
+            *_dates_of(
+                ("start_date", "When the need was identified or recorded (YJB kpi3SENDStartDate).", True),
+                ("end_date", "When it ended; blank while current (YJB kpi3SENDEndDate).", False),
+            ),
+            _code("identified_send", "SEND (Wales: ALN) identified (YJB kpi3IdentifiedSENDALN).", codes.YES_NO),
+            _code(
+                "formal_plan",
+                "A formal plan is in place for the current academic year (YJB kpi3SENDFormalPlan).",
+                codes.YES_NO,
+                required=False,
+            ),
+            _code(
+                "plan_type",
+                "The kind of plan: this project's addition, for the board.",
+                codes.SEND_PLAN_TYPES,
+                required=False,
+            ),
+        ),
+        key=("send_aln_id",),
+        references=(Reference("child_id", "children", "child_id"),),
+        date_order=(("start_date", "end_date"),),
+        optional=True,
+    )
+)
+
+_add(
+    Extract(
+        "health_interventions",
+        "One row per identified need and the intervention that followed, for mental health and emotional wellbeing "
+        "(YJB kpi4MentalHealthWellbeing) or substance misuse (YJB kpi5SubstanceMisuse). Needed by KPIs 4 and 5. "
+        "The intervention type must belong to the row's domain (NO_INTERVENTION belongs to both).",
+        (
+            Column("health_id", "id", "Record identifier."),
+            CHILD_ID,
+            _code("domain", "MENTAL_HEALTH (KPI 4) or SUBSTANCE_MISUSE (KPI 5).", codes.HEALTH_DOMAINS),
+            *_dates_of(
+                (
+                    "date_need_identified",
+                    "Screening date that identified the need (YJB kpi4MHDateScreened, kpi5SMDateScreened); blank = "
+                    "not screened or no need.",
+                    False,
+                ),
+                ("date_referred", "Referral date (YJB ...DateReferred).", False),
+                ("date_offered", "Date an intervention was offered (YJB ...DateOffered).", False),
+                (
+                    "date_attended_start",
+                    "First attendance (YJB ...DateAttendedStart); a date before the order's start, with "
+                    "date_attended_end blank or after the start, means already in treatment.",
+                    False,
+                ),
+                ("date_attended_end", "Last attendance (YJB ...DateAttendedEnd); blank while attending.", False),
+            ),
+            _code(
+                "intervention_type",
+                "YJB kpi4MHInterventionType (mental health) or kpi5SMInterventionType (substance misuse).",
+                codes.HEALTH_INTERVENTION_TYPES,
+            ),
+        ),
+        key=("health_id",),
+        references=(Reference("child_id", "children", "child_id"),),
+        date_order=(("date_attended_start", "date_attended_end"),),
+        joined_rules=("`intervention_type` must belong to the row's `domain`",),
+        optional=True,
+    )
+)
+
+_add(
+    Extract(
+        "care_status",
+        "One row per period a child had a children's services status (YJB care_status item). Needed by KPI 7. "
+        "LOOKED_AFTER rows may be left out when care_episodes.csv holds the child's periods of care: it is read "
+        "first (decision D18).",
+        (
+            Column("care_status_id", "id", "Record identifier."),
+            CHILD_ID,
+            _code(
+                "status",
+                "The KPI 7 status (the YJB's raw codes sit behind a lookup that is not public).",
+                codes.CARE_STATUSES,
+            ),
+            *_dates_of(
+                ("start_date", "Start of the status (for a referral: the referral date).", True),
+                ("end_date", "End; blank while current.", False),
+            ),
+        ),
+        key=("care_status_id",),
+        references=(Reference("child_id", "children", "child_id"),),
+        date_order=(("start_date", "end_date"),),
+        optional=True,
+    )
+)
+
+_add(
+    Extract(
+        "victims",
+        "One row per victim per victim intervention (YJB victim_intervention with link_offence_victim_intervention). "
+        "Needed by KPI 10. Victims are identified only by a pseudonymous id: no names or contact details.",
+        (
+            Column("victim_intervention_id", "id", "YJB victimInterventionID (one restorative justice process)."),
+            Column("victim_id", "id", "YJB victimID; the same victim keeps it across offences."),
+            Column("offence_id", "id", "The offence the victim is linked to."),
+            Column("child_id", "id", "The child (must be the offence's child)."),
+            _code(
+                "victim_type", "YJB victimType (codes unverified, decision D17).", codes.VICTIM_TYPES, required=False
+            ),
+            _code(
+                "consent_to_contact",
+                "The victim consents to be contacted by the YJS (YJB consentYJSContact).",
+                codes.YES_NO,
+            ),
+            Column(
+                "contact_date", "date", "First YJS contact (YJB yjscontactDate); blank = not contacted.", required=False
+            ),
+            _code(
+                "view_sought_prior",
+                "Asked their view before the out-of-court decision or court-order planning (YJB viewPrior).",
+                codes.YES_NO,
+                required=False,
+            ),
+            _code(
+                "engaged_rj",
+                "Engaged with a restorative justice opportunity (YJB engagedRJ).",
+                codes.YES_NO,
+                required=False,
+            ),
+            *_dates_of(
+                ("rj_start_date", "Start of the restorative justice work (YJB engagedRJStart).", False),
+                ("rj_end_date", "End of the restorative justice work (YJB engagedRJEnd).", False),
+            ),
+            _code(
+                "progress_requested",
+                "Asked for information on the case's progress (YJB progressRequest).",
+                codes.YES_NO,
+                required=False,
+            ),
+            _code("progress_provided", "Given that information (YJB progressProvided).", codes.YES_NO, required=False),
+            _code(
+                "support_requested",
+                "Asked for additional support (YJB additionalSupportRequest).",
+                codes.YES_NO,
+                required=False,
+            ),
+            _code(
+                "support_provided",
+                "Given information on support services (YJB additionalSupportProvided).",
+                codes.YES_NO,
+                required=False,
+            ),
+        ),
+        key=("victim_intervention_id", "victim_id"),
+        references=(Reference("offence_id", "offences", "offence_id"), Reference("child_id", "children", "child_id")),
+        joined_rules=("`child_id` must be the `child_id` of the offence",),
+        optional=True,
+    )
+)
+
+_add(
+    Extract(
+        "board_attendance",
+        "One row per YJS management board meeting and sector: who attended. Needed by KPI 8. Not personal data.",
+        (
+            Column("meeting_date", "date", "Date of the YJS management board meeting; places it in a quarter."),
+            _code(
+                "sector",
+                "The statutory sector (YJB return columns a to e), or OTHER (not in the headline).",
+                codes.BOARD_SECTORS,
+            ),
+            _code("attendance", "Who attended for the sector.", codes.BOARD_ATTENDANCE),
+            _code(
+                "new_partner",
+                "The attendee was new to the board (YJB 'If attended - was this a new partner?').",
+                codes.YES_NO,
+                required=False,
+            ),
+        ),
+        key=("meeting_date", "sector"),
+        optional=True,
+    )
+)
+
 # Order matters: an extract is validated after the extracts it refers to.
 ORDER = tuple(EXTRACTS)
 CASE_LEVEL = tuple(n for n, e in EXTRACTS.items() if not e.reference_data and n != "extract_info")
 EXTRACT_INFO_FIELDS = ("area_name", "extract_date")
+OPTIONAL = tuple(n for n, e in EXTRACTS.items() if e.optional)
 
 
 # --- the contract as Markdown, for data/README.md ------------------------------------
@@ -441,11 +749,18 @@ def markdown() -> str:
     """The files, columns and rules of the contract as Markdown tables."""
     out = []
     for extract in EXTRACTS.values():
-        out.append(f"### `{extract.file}`\n\n{extract.description}")
+        heading = f"### `{extract.file}`" + (" (optional)" if extract.optional else "")
+        out.append(f"{heading}\n\n{extract.description}")
+        if extract.optional:
+            out.append(
+                "Optional: if it is not supplied, the report sections that need it say so and every other figure is "
+                "published as usual. A date written 1900-01-01 is read as blank."
+            )
         if extract.key:
             out.append(f"Unique key: {' + '.join(f'`{k}`' for k in extract.key)}.")
         rules = [f"`{r.column}` must exist in `{EXTRACTS[r.extract].file}` (`{r.target}`)" for r in extract.references]
         rules += [f"`{later}` may not be before `{earlier}`" for earlier, later in extract.date_order]
+        rules += list(extract.joined_rules)
         if rules:
             out.append("Rules: " + "; ".join(rules) + ".")
         lines = ["| column | type | required | description |", "|---|---|---|---|"]

@@ -7,14 +7,16 @@ writes, under `work_dir` (which holds personal data and never goes in
 * ``clean/<extract>.parquet``: the accepted rows, typed;
 * ``quarantine/<extract>.csv``: the rows set aside, exactly as received, with
   their line number and every rule they broke;
-* ``validation.json``: checksums of the inputs, counts and the extract details (or, for inputs that cannot
-  be used, the problems found).
+* ``validation.json``: checksums of the inputs, counts and the extract details, the optional files not
+  supplied (``absent``) and the dates written 1900-01-01 read as blank (``no_date``); or, for inputs that cannot
+  be used, the problems found.
 
 A second call with unchanged inputs reads the Parquet files instead of
 validating again, so the refresh validates once and every notebook loads fast.
 Tables are read when first used (`Tables`), so a report holds in memory only
 the extracts it needs; and a file whose size and modification time are those
-recorded at validation is not hashed again.
+recorded at validation is not hashed again. An optional file that was not supplied has no table:
+`"accommodation" in extract.tables` is False, and `extract.absent` names it, so a report can say so.
 """
 
 from __future__ import annotations
@@ -33,8 +35,8 @@ from filelock import FileLock
 from analysis.data.contract import EXTRACTS
 from analysis.data.validation import ExtractError, Validated, validate_folder
 
-CACHE_VERSION = 3  # bump when validation rules change, so old caches are rebuilt (3: ASCII digits only, lines as
-# an editor counts them, repeated columns and extract_info fields stop)
+CACHE_VERSION = 4  # bump when validation rules change, so old caches are rebuilt (3: ASCII digits only, lines as
+# an editor counts them, repeated columns and extract_info fields stop; 4: optional files, 1900-01-01 as blank)
 
 
 def _stats(data_dir: Path) -> dict[str, list[int]]:
@@ -136,6 +138,12 @@ class Extract:
     extract_date: date
     quarantine_dir: Path
     checksums: dict[str, str] = field(default_factory=dict)  # extract file -> SHA-256 of the file validated
+    absent: tuple[str, ...] = ()  # optional extracts not supplied (names, e.g. "accommodation"): no table
+    no_date: dict[str, dict[str, int]] = field(default_factory=dict)  # extract file -> column -> 1900-01-01 read blank
+
+    def supplied(self, name: str) -> bool:
+        """Was this extract in the folder? (Every required one was; an optional one may not have been.)"""
+        return name not in self.absent
 
     def __getitem__(self, name: str) -> pd.DataFrame:
         return self.tables[name]
@@ -174,8 +182,12 @@ def _write(validated: Validated, work_dir: Path, sums: dict[str, str], stats: di
         "counts": validated.counts.to_dict(orient="records"),
         "problems": validated.problems,
         "ignored_columns": validated.ignored_columns,
+        "absent": list(validated.absent),
+        "no_date": validated.no_date,
     }
     work_dir.mkdir(parents=True, exist_ok=True)
+    for name in validated.absent:  # a table from an earlier validation, when the file was supplied, is stale
+        (work_dir / "clean" / f"{name}.parquet").unlink(missing_ok=True)
     (work_dir / "validation.json").write_text(json.dumps(meta, indent=2))
 
 
@@ -219,12 +231,17 @@ def load(data_dir: str | Path, work_dir: str | Path) -> Extract:
     if "stopped" in meta:
         raise ExtractError(meta["stopped"])
     clean = work_dir / "clean"
+    absent = tuple(meta.get("absent", ()))
     return Extract(
-        tables=Tables(clean, [name for name in EXTRACTS if (clean / f"{name}.parquet").exists()]),
+        tables=Tables(
+            clean, [name for name in EXTRACTS if name not in absent and (clean / f"{name}.parquet").exists()]
+        ),
         counts=pd.DataFrame(meta["counts"]),
         problems=meta["problems"],
         area_name=meta["area_name"],
         extract_date=date.fromisoformat(meta["extract_date"]),
         quarantine_dir=work_dir / "quarantine",
         checksums=meta["checksums"],
+        absent=absent,
+        no_date=meta.get("no_date", {}),
     )

@@ -16,6 +16,14 @@ Row numbers are the line numbers of the CSV file as a text editor shows them
 (the header is line 1; blank lines and line breaks inside quoted values count),
 so an analyst can open the file at the right place.
 
+Optional files (`contract.OPTIONAL`) may be left out: an absent one is no
+problem, is named in `Validated.absent` (so a report can say it was not
+supplied) and has no table; a reference to it from another file is not checked.
+A present one is checked like any other, except that a date written
+1900-01-01 (the YJB systems' "no date", decision D12) is read as blank, and
+counted (`Validated.no_date`) so the reports can say so. Any other date before
+1990 is set aside, as in every file.
+
 The folder is checked in two passes, so that a national-size extract fits in
 memory: first every file's header row (every missing file, unreadable header or
 missing column is reported together), then one extract at a time, read, checked
@@ -39,7 +47,8 @@ import pyarrow as pyarrow
 import pyarrow.compute as pc
 
 from analysis.data import lookup
-from analysis.data.contract import EXTRACT_INFO_FIELDS, EXTRACTS, Column, Extract
+from analysis.data.codes import HEALTH_INTERVENTIONS_BY_DOMAIN, NO_DATE
+from analysis.data.contract import EXTRACT_INFO_FIELDS, EXTRACTS, OPTIONAL, Column, Extract
 
 EARLIEST_DATE = pd.Timestamp("1990-01-01")
 DATE_FORMS = "YYYY-MM-DD or DD/MM/YYYY"
@@ -74,6 +83,8 @@ class Validated:
     ignored_columns: dict[str, list[str]] = field(default_factory=dict)
     sizes: dict[str, tuple[int, int]] = field(default_factory=dict)  # extract -> (accepted, set aside)
     problems: dict[str, str] = field(default_factory=dict)  # extract file -> describe_problems(set aside)
+    absent: tuple[str, ...] = ()  # optional extracts not supplied (names, in contract order)
+    no_date: dict[str, dict[str, int]] = field(default_factory=dict)  # extract file -> column -> 1900-01-01 read blank
 
     @property
     def counts(self) -> pd.DataFrame:
@@ -250,7 +261,11 @@ def _file_problem(path: Path, name: str) -> str | None:
     try:
         mode = path.stat().st_mode
     except FileNotFoundError:
-        return f"{name}: the file is missing from {path.parent}. Every extract in the contract is required."
+        optional = ", ".join(EXTRACTS[n].file for n in OPTIONAL)
+        return (
+            f"{name}: the file is missing from {path.parent}. It is required: only the optional files "
+            f"({optional}) may be left out."
+        )
     except OSError as err:
         return f"{name}: cannot be read ({err.strerror or err}). Check that you are allowed to read it."
     if stat.S_ISDIR(mode):
@@ -754,15 +769,19 @@ def validate_extract(
     accepted: dict[str, pd.DataFrame],
     consume: bool = False,
     lines: Callable[[np.ndarray], np.ndarray] | None = None,
+    absent: tuple[str, ...] = (),
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Split one extract into accepted (typed) rows and rows set aside (as received, with line and problems).
 
     `accepted` holds the accepted rows of the extracts validated before (at least the columns that references
     and the rules joining tables use). With `consume`, the columns of `raw` are dropped as the accepted table
     is built, so a big extract is not held twice. `lines` gives the file's line of rows by position (see
-    `_LineNumbers`); without it, row i is taken to be on line i + 2."""
+    `_LineNumbers`); without it, row i is taken to be on line i + 2. References to the optional extracts in
+    `absent` (not supplied) are not checked. In an optional extract a date written 1900-01-01 is read as blank;
+    the set-aside rows keep it as received, and `set_aside.attrs["no_date"]` counts them by column."""
     lines = lines or _LineNumbers()
     found = _Collector()
+    raw, no_date = _blank_no_dates(raw, extract)
     parsed = _Parsed(raw)
     parsed.prepare(extract.columns)
     first, first_rules = _row_problems(raw, extract, extract_date, parsed)
@@ -789,6 +808,8 @@ def validate_extract(
             found.add(dup, texts, f"duplicate {' + '.join(keys)}")
 
     for ref in extract.references:
+        if ref.extract in absent:
+            continue
         parent = accepted.get(ref.extract)
         known = parent[ref.target] if parent is not None else pd.Series([], dtype="string")
         values = raw[ref.column]
@@ -808,6 +829,9 @@ def validate_extract(
     set_aside = raw[bad].copy()
     set_aside.insert(0, "line", pd.Series(lines(np.flatnonzero(bad.to_numpy())), index=set_aside.index))
     set_aside["problems"] = ["; ".join(found.problems[int(i)]) for i in set_aside.index]
+    for name, where in no_date.items():  # as received
+        rows = where & bad
+        set_aside.loc[rows[rows].index, name] = NO_DATE
     rules = [found.rules[int(i)] for i in set_aside.index]
 
     keep = ~bad.to_numpy()
@@ -821,7 +845,27 @@ def validate_extract(
             del raw[name]
     set_aside = set_aside.reset_index(drop=True)
     set_aside.attrs["rules"] = rules  # each row's rules without the values (see describe_problems)
+    set_aside.attrs["no_date"] = {name: int(where.sum()) for name, where in no_date.items()}
     return pd.DataFrame(out, copy=False), set_aside
+
+
+def _blank_no_dates(raw: pd.DataFrame, extract: Extract) -> tuple[pd.DataFrame, dict[str, pd.Series]]:
+    """In an optional extract, each date written 1900-01-01 (the YJB systems' "no date") made blank, and where
+    they were, by column (the frame given is left as it is). Only that exact date: any other date before 1990 is
+    still set aside."""
+    if not extract.optional:
+        return raw, {}
+    found = {}
+    for column in extract.columns:
+        if column.kind == "date" and column.name in raw:
+            where = (raw[column.name] == NO_DATE).fillna(False).astype(bool)
+            if where.any():
+                found[column.name] = where
+    if found:
+        raw = raw.copy(deep=False)
+        for name, where in found.items():
+            raw[name] = raw[name].mask(where)
+    return raw, found
 
 
 def _lookup(keys: pd.Series, values: pd.Series) -> pd.Series:
@@ -829,8 +873,16 @@ def _lookup(keys: pd.Series, values: pd.Series) -> pd.Series:
     return pd.Series(values.reindex(keys.astype(object)).to_numpy(), index=keys.index)
 
 
+def _same_child(typed, key: str, parent: pd.DataFrame, found: _Collector, rule: str) -> None:
+    """Set aside rows whose child_id differs from the child_id of the `parent` row their `key` names."""
+    owner = _lookup(typed[key], parent.drop_duplicates(key).set_index(key)["child_id"].astype(object))
+    mismatch = (owner.notna() & typed["child_id"].notna() & (owner != typed["child_id"])).fillna(False).astype(bool)
+    found.add(mismatch, rule)
+
+
 def _special_rules(name, raw, typed, accepted, found: _Collector) -> None:
-    """Rules that join tables: outcome before offence, offence before age 10, mismatched child."""
+    """Rules that join tables (outcome before offence, offence before age 10, mismatched child) or columns (an
+    intervention type of another domain)."""
     if name == "offences" and "children" in accepted:
         dob = _lookup(typed["child_id"], accepted["children"].set_index("child_id")["date_of_birth"])
         tenth = dob + pd.DateOffset(years=10)
@@ -844,6 +896,31 @@ def _special_rules(name, raw, typed, accepted, found: _Collector) -> None:
         owner = _lookup(typed["offence_id"], offences["child_id"].astype(object))
         mismatch = (owner.notna() & typed["child_id"].notna() & (owner != typed["child_id"])).fillna(False).astype(bool)
         found.add(mismatch, "child_id differs from the child_id of its offence")
+    if name == "victims" and "offences" in accepted:
+        _same_child(
+            typed, "offence_id", accepted["offences"], found, "child_id differs from the child_id of its offence"
+        )
+    if name == "episode_links" and "caseload" in accepted and "outcomes" in accepted:
+        episode_child = _lookup(
+            typed["episode_id"],
+            accepted["caseload"].drop_duplicates("episode_id").set_index("episode_id")["child_id"].astype(object),
+        )
+        outcome_child = _lookup(
+            typed["outcome_id"],
+            accepted["outcomes"].drop_duplicates("outcome_id").set_index("outcome_id")["child_id"].astype(object),
+        )
+        mismatch = (episode_child.notna() & outcome_child.notna() & (episode_child != outcome_child)).astype(bool)
+        found.add(mismatch, "the outcome's child_id differs from the episode's child_id")
+    if name == "health_interventions":
+        allowed = pd.Series(
+            [d + "|" + t for d, types in HEALTH_INTERVENTIONS_BY_DOMAIN.items() for t in types], dtype=object
+        )
+        pair = typed["domain"].astype(object) + "|" + typed["intervention_type"].astype(object)
+        known = isin(typed["domain"], list(HEALTH_INTERVENTIONS_BY_DOMAIN)) & isin(
+            typed["intervention_type"], {t for types in HEALTH_INTERVENTIONS_BY_DOMAIN.values() for t in types}
+        )
+        wrong = known & ~pair.isin(allowed).fillna(False).astype(bool)
+        found.add(wrong, "intervention_type does not belong to the row's domain")
 
 
 # --- the whole folder --------------------------------------------------------------
@@ -899,7 +976,12 @@ def read_info(data_dir: Path) -> dict[str, object]:
 
 
 # columns of accepted rows that `_special_rules` joins to later extracts
-_JOINED = {"children": ("child_id", "date_of_birth"), "offences": ("offence_id", "child_id", "offence_date")}
+_JOINED = {
+    "children": ("child_id", "date_of_birth"),
+    "offences": ("offence_id", "child_id", "offence_date"),
+    "caseload": ("episode_id", "child_id"),
+    "outcomes": ("outcome_id", "child_id"),
+}
 
 
 def _needed_later() -> dict[str, list[str]]:
@@ -914,11 +996,23 @@ def _needed_later() -> dict[str, list[str]]:
 OnExtract = Callable[[str, pd.DataFrame, pd.DataFrame], None]
 
 
+def _not_supplied(path: Path) -> bool:
+    """Is there nothing at all under this name? (A folder or an unreadable file is there, and a problem.)"""
+    try:
+        path.stat()
+    except FileNotFoundError:
+        return True
+    except OSError:
+        return False
+    return False
+
+
 def check_files(data_dir: Path) -> tuple[dict[str, object], list[str], dict[str, list[str]]]:
     """What can be checked from each file's first line, for every file at once: the folder and every contract
-    file are there, `extract_info.csv` is readable, each header has the contract's columns. Returns the extract
-    details, the extracts to validate (in order) and each one's columns not in the contract; raises ExtractError
-    listing every problem found. Quick (headers only), so the refresh runs it before starting anything."""
+    file is there (an optional file may be missing), `extract_info.csv` is readable, each header has the contract's
+    columns. Returns the extract details, the extracts to validate (in order: an optional one not supplied is not
+    among them) and each one's columns not in the contract; raises ExtractError listing every problem found. Quick
+    (headers only), so the refresh runs it before starting anything."""
     data_dir = Path(data_dir)
     if not data_dir.is_dir():
         raise ExtractError([f"The data folder {data_dir} does not exist."])
@@ -931,6 +1025,8 @@ def check_files(data_dir: Path) -> tuple[dict[str, object], list[str], dict[str,
     todo: list[str] = []
     for name, extract in EXTRACTS.items():
         if name == "extract_info":
+            continue
+        if extract.optional and _not_supplied(data_dir / extract.file):
             continue
         try:
             header = read_header(data_dir / extract.file, extract.file)
@@ -967,17 +1063,21 @@ def validate_folder(data_dir: Path, on_extract: OnExtract | None = None) -> Vali
     set_aside: dict[str, pd.DataFrame] = {}
     sizes: dict[str, tuple[int, int]] = {}
     reasons: dict[str, str] = {}
+    no_date: dict[str, dict[str, int]] = {}
+    absent = tuple(n for n in OPTIONAL if n not in todo)
     for name in todo:
         extract = EXTRACTS[name]
         raw = read_csv(data_dir / extract.file, extract.file, [c.name for c in extract.columns])
         lines = _LineNumbers(data_dir / extract.file, len(raw))
-        table, aside = validate_extract(raw, extract, extract_date, kept, consume=True, lines=lines)
+        table, aside = validate_extract(raw, extract, extract_date, kept, consume=True, lines=lines, absent=absent)
         del raw
         if name in later:
             kept[name] = table[later[name]]
         sizes[name] = (len(table), len(aside))
         if len(aside):
             reasons[extract.file] = describe_problems(aside)
+        if aside.attrs.get("no_date"):
+            no_date[extract.file] = aside.attrs["no_date"]
         if on_extract is None:
             tables[name], set_aside[name] = table, aside
         else:
@@ -990,6 +1090,8 @@ def validate_folder(data_dir: Path, on_extract: OnExtract | None = None) -> Vali
         ignored_columns={k: v for k, v in ignored.items() if v},
         sizes=sizes,
         problems=reasons,
+        absent=absent,
+        no_date=no_date,
     )
 
 

@@ -2,8 +2,9 @@
 every extract of the data contract (`contract.EXTRACTS`) as `<name>.csv`. All the data are invented: no real
 child, pupil or school is behind any row. The same arguments always give byte-identical files: every random draw
 comes from `numpy.random.default_rng([seed, i])`, one independent stream per section, drawn in a fixed order, and
-rows are sorted by their identifier. Extracts added to the contract later (assessments) draw from streams of
-their own, so the files that existed before stay byte-identical. `scale` multiplies the numbers of children,
+rows are sorted by their identifier. Extracts added to the contract later (assessments, and the optional files
+of the YJB key performance indicators, `kpi_records`) draw from streams of their own, so the files that existed
+before stay byte-identical. `scale` multiplies the numbers of children,
 pupils and population; every step is vectorised, so scale=100 (about 20 million pupil rows, 1.1 GB of CSV) runs
 in well under a minute in under 3 GB of memory.
 """
@@ -17,14 +18,17 @@ import pandas as pd
 
 from analysis.data import contract
 from analysis.demo.bad_rows import BadRows, add_bad_rows
-from analysis.demo.columns import day
+from analysis.demo.columns import day, fmt_ids
 from analysis.demo.files import assessment_frame, build_frames, write_csv
+from analysis.demo.kpi_bad_rows import add_kpi_bad_rows, write_no_dates
+from analysis.demo.kpi_records import draw_kpi_files
 from analysis.demo.population import draw_looked_after_population, draw_population
 from analysis.demo.schools import draw_schools
 from analysis.demo.shape import HISTORY_START
 from analysis.demo.youth_justice import draw_assessments, draw_care, draw_send, draw_youth_justice
 
-OWN_STREAMS = ("assessments",)  # extracts generated (and spoiled) from their own random streams
+# extracts generated (and spoiled) from their own random streams
+OWN_STREAMS = ("assessments",) + tuple(n for n in contract.OPTIONAL if n != "assessments")
 
 
 def generate(
@@ -66,6 +70,13 @@ def generate(
     frames["assessments"] = assessment_frame(draw_assessments(stream(8), yj, ed))
     if bad_rows:
         frames["assessments"] = add_bad_rows("assessments", frames["assessments"], BadRows(frames, stream(9)), unlinked)
+    kpi = draw_kpi_files(stream, yj, care, send, start, ed)
+    context = _bad_row_context(yj) if bad_rows else {}
+    for i, (name, table) in enumerate(kpi.items()):
+        if bad_rows:
+            table = write_no_dates(name, table, stream(20 + i))
+            table = add_kpi_bad_rows(name, table, stream(30 + i), context)
+        frames[name] = table
     frames["extract_info"] = pd.DataFrame({"field": ["area_name", "extract_date"], "value": [area_name, extract_date]})
     frames["population"] = population
     frames["looked_after_population"] = draw_looked_after_population(stream(7), population)
@@ -78,3 +89,17 @@ def generate(
         counts[name] = len(df)
         del df
     return counts
+
+
+def _bad_row_context(yj) -> dict:
+    """What the KPI files' bad rows need: real and unknown identifiers, and whose each episode and outcome is."""
+    episodes, outcomes = yj["caseload"], yj["outcomes"]
+    return {
+        "children": list(fmt_ids("child", yj["children"]["child_num"])),
+        "max_child": int(yj["children"]["child_num"].max()),
+        "max_offence": int(yj["offences"]["offence_num"].max()),
+        "max_episode": int(episodes["episode_num"].max()),
+        "max_outcome": int(outcomes["outcome_num"].max()),
+        "episode_child": dict(zip(fmt_ids("episode", episodes["episode_num"]), episodes["child_num"])),
+        "outcome_child": dict(zip(fmt_ids("outcome", outcomes["outcome_num"]), outcomes["child_num"])),
+    }

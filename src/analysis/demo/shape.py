@@ -33,6 +33,13 @@ IDS = {
     "exclusion": ("EX", 7),
     "school": ("S", 5),
     "assessment": ("AS", 6),
+    "accommodation": ("AC", 6),
+    "ete": ("ET", 6),
+    "send_aln": ("SA", 6),
+    "health": ("HI", 6),
+    "care_status": ("CS", 6),
+    "victim_intervention": ("VI", 6),
+    "victim": ("V", 6),
 }
 DANGLING_OFFSET = 500_000  # references to records that do not exist start this far above the largest id
 

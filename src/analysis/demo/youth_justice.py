@@ -180,8 +180,10 @@ def draw_youth_justice(rng, scale, start, ed):
         (("SECTION_250", "SECTION_254", "SECTION_259"), 1.0, "SECTION_250", months(12, 36)),
     ]
     ep_child, ep_start, ep_len, ep_type = [], [], [], []
+    ep_event = []  # the event whose outcome each episode delivers (-1: none), for episode_links.csv; draws nothing
     for outcome_codes, p, etype, dur in rules:
         m = np.isin(eo, outcome_codes) & (r < p)
+        ep_event.append(has_ev[m])
         ep_child.append(ev_child[has_ev][m])
         ep_start.append(od[m])
         ep_len.append(dur[m])
@@ -189,6 +191,7 @@ def draw_youth_justice(rng, scale, start, ed):
     dto = eo == "DETENTION_AND_TRAINING_ORDER"
     term = np.round(rng.choice([4, 6, 8, 10, 12, 18, 24], len(has_ev)) * 30.44).astype(np.int64)[dto]
     half = term // 2
+    ep_event += [has_ev[dto], has_ev[dto]]
     ep_child += [ev_child[has_ev][dto], ev_child[has_ev][dto]]
     ep_start += [od[dto], od[dto] + half]
     ep_len += [half, term - half]
@@ -233,6 +236,7 @@ def draw_youth_justice(rng, scale, start, ed):
     rm = rm.sort_values(["start", "child"], kind="stable").reset_index(drop=True)
     rm["remand_num"] = np.arange(1, len(rm) + 1)
     assert set(rm["type"]) <= set(rtypes)
+    ep_event.append(np.full(len(rm), -1))
     ep_child.append(rm["child"].to_numpy())
     ep_start.append(rm["start"].to_numpy())
     ep_len.append(np.where(rm["open"], 10**6, rm["end"] - rm["start"]))
@@ -241,6 +245,7 @@ def draw_youth_justice(rng, scale, start, ed):
     bail |= court & ~remanded & (tier == 2) & (rng.random(ne) < 0.015)
     b_start = ev_date + rng.integers(1, 15, ne)
     b_len = np.maximum(ev_out_date - b_start, 7)  # until the outcome (open if that is after the extract)
+    ep_event.append(np.full(int(bail.sum()), -1))
     ep_child.append(ev_child[bail])
     ep_start.append(b_start[bail])
     ep_len.append(b_len[bail])
@@ -250,6 +255,7 @@ def draw_youth_justice(rng, scale, start, ed):
     pre = rng.random(n) < 0.12
     p_end = first - rng.integers(7, 60, n)
     p_len = rng.integers(60, 181, n)
+    ep_event.append(np.full(int(pre.sum()), -1))
     ep_child.append(np.flatnonzero(pre))
     ep_start.append((p_end - p_len)[pre])
     ep_len.append(p_len[pre])
@@ -263,6 +269,7 @@ def draw_youth_justice(rng, scale, start, ed):
     pv_age = rng.choice(np.arange(9, 17), npv, p=np.array([3, 6, 10, 14, 15, 14, 10, 6]) / 78)
     pv_dob = add_years(pv_start, -pv_age) - rng.integers(0, 365, npv)
     pv_eth = draw_ethnicity(rng, npv, YJS_GROUP_FACTOR, YJS_UNKNOWN_ETHNICITY)
+    ep_event.append(np.full(npv, -1))
     ep_child.append(n + np.arange(npv))
     ep_start.append(pv_start)
     ep_len.append(rng.integers(60, 211, npv))
@@ -274,6 +281,7 @@ def draw_youth_justice(rng, scale, start, ed):
             "start": np.concatenate(ep_start),
             "len": np.concatenate(ep_len),
             "type": np.concatenate(ep_type),
+            "event": np.concatenate(ep_event).astype(np.int64),
         }
     )
     ep["end"] = ep["start"] + ep["len"]

@@ -29,12 +29,20 @@ CHILD_FILES = (
     "send",
     "assessments",
     "pupil_link",
+    "accommodation",
+    "ete_status",
+    "send_aln",
+    "health_interventions",
+    "care_status",
+    "victims",
 )
 PUPIL_FILES = ("pupils", "exclusions", "pupil_link")
 
 
 def _rewrite(folder: Path, name: str, column: str, old: str, new: str) -> None:
     path = folder / f"{name}.csv"
+    if not path.exists():  # an optional file not supplied
+        return
     frame = pd.read_csv(path, dtype=str, keep_default_na=False)
     frame.loc[frame[column] == old, column] = new
     frame.to_csv(path, index=False, lineterminator="\n")

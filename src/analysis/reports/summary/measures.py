@@ -756,16 +756,20 @@ def characteristics_in(tables: dict, period: Period) -> pd.DataFrame:
 
     AssetPlus flags come from each child's latest assessment up to the end of the period; SEN and EHCP from any
     record in send.csv starting by then, and looked-after from any care episode starting by then ("now or before").
-    A child can have several, so the rows do not add up to the total; each is at most the total."""
+    A child can have several, so the rows do not add up to the total; each is at most the total. assessments.csv is
+    optional: without it there are no AssetPlus rows (and no "no assessment" row), only SEN, EHCP and looked after."""
     children = ycc_or_above(tables, period)
     end = pd.Timestamp(period.end)
     n = len(children)
-    a = tables["assessments"]
-    a = a[a["child_id"].astype(str).isin(children) & (a["assessment_date"] <= end)]
-    latest = a.sort_values(["child_id", "assessment_date", "assessment_id"], kind="stable").drop_duplicates(
-        "child_id", keep="last"
-    )
-    counts = {flag: int((latest[flag] == "Y").sum()) for flag in codes.ASSESSMENT_FLAGS}
+    assessed = "assessments" in tables
+    counts: dict[str, int] = {}
+    if assessed:
+        a = tables["assessments"]
+        a = a[a["child_id"].astype(str).isin(children) & (a["assessment_date"] <= end)]
+        latest = a.sort_values(["child_id", "assessment_date", "assessment_id"], kind="stable").drop_duplicates(
+            "child_id", keep="last"
+        )
+        counts = {flag: int((latest[flag] == "Y").sum()) for flag in codes.ASSESSMENT_FLAGS}
 
     def ever(frame: pd.DataFrame) -> int:
         return int(
@@ -779,7 +783,9 @@ def characteristics_in(tables: dict, period: Period) -> pd.DataFrame:
         "looked_after": ever(tables["care_episodes"]),
     }
     labels = codes.ASSESSMENT_FLAGS | OTHER_CHARACTERISTICS
-    shown = {labels[k]: counts[k] for k in CHARACTERISTIC_ORDER} | {NO_ASSESSMENT: n - len(latest)}
+    shown = {labels[k]: counts[k] for k in CHARACTERISTIC_ORDER if k in counts}
+    if assessed:
+        shown[NO_ASSESSMENT] = n - len(latest)
     check_within(f"characteristics of children on a youth conditional caution or above, {period.label}", shown, n)
     unit = "% of children on a youth conditional caution or above"
     rows = [
