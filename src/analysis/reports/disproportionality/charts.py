@@ -9,6 +9,7 @@ bars shows both, so no series is told apart by colour alone.
 from __future__ import annotations
 
 import numpy as np
+from matplotlib.patches import Patch
 
 from analysis.present import charts
 from analysis.present.charts import Series
@@ -52,19 +53,13 @@ def grouped_bars(
             highest.append(float(np.nanmax(np.where(shown, top, np.nan))))
         prepared.append((s, values, withheld, shown, lo, hi, top))
     span = max(highest) or 1.0
+    keys = []  # drawn for the key, so a series with every bar withheld still shows its own colour and pattern
     for j, (s, values, withheld, shown, lo, hi, top) in enumerate(prepared):
         y = base + (k - 1) / 2 * height - j * height
         colour = charts.CATEGORICAL[j % len(charts.CATEGORICAL)]
-        ax.barh(
-            y[shown],
-            values[shown],
-            height=height * 0.9,
-            color=colour,
-            hatch=charts.PATTERNS[j % len(charts.PATTERNS)] or None,
-            hatchcolor="white",
-            linewidth=0,
-            label=s.name,
-        )
+        look = dict(color=colour, hatch=charts.PATTERNS[j % len(charts.PATTERNS)] or None, hatchcolor="white")
+        ax.barh(y[shown], values[shown], height=height * 0.9, linewidth=0, label=s.name, **look)
+        keys.append(Patch(linewidth=0, label=s.name, **look))
         if lo is not None and hi is not None:
             ok = shown & ~np.isnan(lo) & ~np.isnan(hi)
             ax.errorbar(
@@ -99,6 +94,7 @@ def grouped_bars(
     ax.yaxis.grid(False)
     if k > 1:  # the key, above the bars, in the order the bars run within each group
         ax.legend(
+            handles=keys,
             loc="lower left",
             bbox_to_anchor=(0, 1.01),
             ncol=k if sum(len(s.name) for s in series) < 55 else 1,

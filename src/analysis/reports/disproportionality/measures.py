@@ -55,10 +55,13 @@ from analysis.data.quarters import Period, Quarter
 from analysis.measures import population as population_module
 from analysis.measures.caseload import on_caseload
 from analysis.measures.characteristics import (
+    SEND_LABELS,
     age_on,
     describe,
     ethnic_groups,
+    in_episode,
     looked_after_on,
+    send_on,
 )
 from analysis.safety import figures, suppression
 from analysis.stats import intervals
@@ -755,6 +758,231 @@ def trend_cohort(tables: dict, period: Period) -> pd.DataFrame:
             "ethnic_minority": group.where(group.isin([WHITE, NOT_KNOWN]), ETHNIC_MINORITY).to_numpy(),
         }
     )
+
+
+# --- beyond ethnicity: looked-after status, SEND, mental health need and ETE at each decision point ----------------
+
+FIRST_STAGE = STAGES[0]
+WITH_SEND, NO_SEND = "With SEND", "No SEND recorded"
+MENTAL_HEALTH_NEED, NO_MENTAL_HEALTH_NEED = "Mental health need identified", "No mental health need identified"
+NOT_IN_SUITABLE_ETE, IN_SUITABLE_ETE = "Not in suitable ETE", "In suitable ETE"
+
+
+@dataclass(frozen=True)
+class Characteristic:
+    """A characteristic the board asked about, counted at each decision point.
+
+    `groups` has the children with the characteristic first; `needs` is the optional extract table it comes from
+    ('' when its source is always there); `against_population` is True when there is a population figure to compare
+    with (looked-after children), otherwise each later stage is compared with the first."""
+
+    breakdown: str
+    groups: tuple[str, ...]
+    needs: str = ""
+    against_population: bool = False
+
+    @property
+    def group(self) -> str:
+        return self.groups[0]
+
+
+CHARACTERISTICS = {
+    "looked_after": Characteristic(
+        "looked_after_stage", (LOOKED_AFTER, LOOKED_AFTER_ELSEWHERE, NOT_LOOKED_AFTER), against_population=True
+    ),
+    "send": Characteristic("send_stage", (WITH_SEND, NO_SEND)),
+    "mental_health": Characteristic(
+        "mental_health_stage", (MENTAL_HEALTH_NEED, NO_MENTAL_HEALTH_NEED), "health_interventions"
+    ),
+    "ete": Characteristic("ete_stage", (NOT_IN_SUITABLE_ETE, IN_SUITABLE_ETE), "ete_status"),
+}
+
+
+def characteristic_sources(tables: dict) -> dict[str, tuple[str, bool]]:
+    """Each characteristic's extract file, and whether this extract has it (an optional file may be absent)."""
+    return {
+        "looked_after": ("care_episodes.csv", True),
+        "send": ("send_aln.csv" if "send_aln" in tables else "send.csv", True),
+        "mental_health": ("health_interventions.csv", "health_interventions" in tables),
+        "ete": ("ete_status.csv", "ete_status" in tables),
+    }
+
+
+def _dated(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
+    """`frame` with `columns` as dates (validated tables have them already; hand-made ones may hold text)."""
+    return frame.assign(**{c: pd.to_datetime(frame[c]) for c in columns})
+
+
+def send_status(tables: dict, pairs: pd.DataFrame) -> pd.Series:
+    """SEND on each row's date: from send_aln.csv when the extract has it (a period with identified_send Y current
+    on the date), otherwise from send.csv (an EHCP or SEN support current on the date)."""
+    if "send_aln" in tables:
+        aln = tables["send_aln"]
+        has = in_episode(pairs, _dated(aln[aln["identified_send"] == "Y"], "start_date", "end_date"))
+    else:
+        has = send_on(tables, pairs) != SEND_LABELS[2]
+    return pd.Series(np.where(has, WITH_SEND, NO_SEND), index=pairs.index)
+
+
+def mental_health_status(tables: dict, pairs: pd.DataFrame) -> pd.Series:
+    """An identified mental health need on each row's date: a MENTAL_HEALTH row of health_interventions.csv whose
+    date_need_identified is on or before the date (a need, once identified, is not taken to end)."""
+    health = tables["health_interventions"]
+    health = health[health["domain"] == "MENTAL_HEALTH"]
+    needs = pd.DataFrame(
+        {
+            "child_id": health["child_id"].to_numpy(),
+            "start_date": pd.to_datetime(health["date_need_identified"]).to_numpy(),
+            "end_date": pd.NaT,
+        }
+    ).dropna(subset=["start_date"])
+    has = in_episode(pairs, needs)
+    return pd.Series(np.where(has, MENTAL_HEALTH_NEED, NO_MENTAL_HEALTH_NEED), index=pairs.index)
+
+
+def ete_status(tables: dict, pairs: pd.DataFrame) -> pd.Series:
+    """In suitable education, training or employment on each row's date: some ete_status.csv record current on the
+    date with a provision (not NONE) judged SUITABLE. Otherwise (no current record, provision NONE, or every current
+    record UNSUITABLE or UNKNOWN) the child is counted as not in suitable ETE."""
+    ete = tables["ete_status"]
+    suitable = ete[(ete["provision_type"] != "NONE") & (ete["suitability"] == "SUITABLE")]
+    has = in_episode(pairs, _dated(suitable, "start_date", "end_date"))
+    return pd.Series(np.where(has, IN_SUITABLE_ETE, NOT_IN_SUITABLE_ETE), index=pairs.index)
+
+
+STATUS = {"send": send_status, "mental_health": mental_health_status, "ete": ete_status}
+
+
+def stage_dates(tables: dict, quarter: Quarter) -> dict[str, pd.DataFrame]:
+    """For each decision point, one row per child at it (the same children as `cohorts`) with the date the child
+    reached it: the first counted outcome of that kind in the 12 months (for custody, the first custodial sentence
+    or custodial remand), and looked-after status on that date."""
+    year = quarter.year_ending
+    current = cohorts(tables, quarter)
+    out = {key: current[key].children[["child_id", "date", "looked_after"]] for key in STAGES[:2]}
+    outs = outcomes_in(tables, year)
+    court = outs[outs["counts"] & outs["tier"].isin(codes.COURT_TIERS)]
+    court_first = court.groupby("child_id")["outcome_date"].min()
+    remands = tables["remands"]
+    custodial = remands["remand_type"].map({c: v[1] for c, v in codes.REMAND_TYPES.items()}).fillna(False).astype(bool)
+    in_year = remands["start_date"].between(pd.Timestamp(year.start), pd.Timestamp(year.end)).fillna(False).astype(bool)
+    sentenced = court[court["tier"] == "Custody"]
+    remanded = remands[custodial & in_year]
+    custody_first = pd.concat(
+        [
+            pd.Series(sentenced["outcome_date"].to_numpy(), index=sentenced["child_id"].to_numpy()),
+            pd.Series(remanded["start_date"].to_numpy(), index=remanded["child_id"].to_numpy()),
+        ]
+    )
+    custody_first = custody_first[custody_first.index.isin(court_first.index)].groupby(level=0).min()
+    for stage, first in (("court", court_first), ("custody", custody_first)):
+        pairs = pd.DataFrame({"child_id": first.index.to_numpy(), "date": pd.to_datetime(first.to_numpy())})
+        out[stage] = describe_children(tables, pairs)[["child_id", "date", "looked_after"]]
+    return out
+
+
+def characteristic_values(tables: dict, stages: dict[str, pd.DataFrame], name: str) -> dict[str, pd.Series]:
+    """Each child's group for characteristic `name` at each decision point, on the date they reached it."""
+    if name == "looked_after":
+        return {s: stages[s]["looked_after"].astype(str).reset_index(drop=True) for s in STAGES}
+    return {s: STATUS[name](tables, stages[s].reset_index(drop=True)) for s in STAGES}
+
+
+def characteristic_rows(
+    values: dict[str, pd.Series], name: str, period: str, population: Population | None = None
+) -> list[dict]:
+    """Figures for one characteristic at each decision point: the children at the stage, how many (and what share,
+    Wilson interval) are in each group, and a comparison for the children with the characteristic:
+
+    * against the local population (looked-after children): the relative rate index against all other children,
+      each group's children at the stage per head of its population aged 10 to 17 (Katz interval);
+    * otherwise, at each later stage, the share at that stage divided by the share at the first stage (any
+      outcome), with the Katz log interval for a ratio of two proportions. It treats the two stages as separate
+      groups of children; the later stage's children are among the first stage's, which makes the true interval
+      narrower, so the interval errs on the side of calling a difference chance."""
+    ch = CHARACTERISTICS[name]
+    b = ch.breakdown
+    rows: list[dict] = []
+    first = values[FIRST_STAGE]
+    n_first, has_first = float(len(first)), float((first == ch.group).sum())
+    first_keys = [
+        key(f"{FIRST_STAGE}_children", b, ch.group, period),
+        key(f"{FIRST_STAGE}_children", b, figures.TOTAL, period),
+    ]
+    for stage in STAGES:
+        now = values[stage].astype(str)
+        n = float(len(now))
+        c = np.array([(now == g).sum() for g in ch.groups], float)
+        lo, hi = intervals.wilson(c, np.full_like(c, n))
+        share = 100 * _div(c, n)
+        label = COHORTS.get(stage, STAGE_COHORTS.get(stage, stage))
+        measure = f"{stage}_children"
+        has_key, all_key = key(measure, b, ch.group, period), key(measure, b, figures.TOTAL, period)
+        base = dict(measure=measure, breakdown=b, period=period, kind="share", unit=f"% of {label}", links=[])
+        rows += [
+            dict(base, group=g, numerator=c[i], denominator=n, value=share[i], lower=100 * lo[i], upper=100 * hi[i])
+            for i, g in enumerate(ch.groups)
+        ]
+        rows.append(dict(base, group=figures.TOTAL, numerator=n, denominator=n, value=100.0 if n else np.nan))
+        if ch.against_population:
+            counts = population.counts if population is not None else pd.Series(dtype=float)
+            p = float(counts.get(ch.group, np.nan))
+            p_total = float(counts.sum()) if len(counts) else np.nan
+            rri = _katz(c[0], p, n - c[0], p_total - p)
+            rows.append(
+                dict(
+                    measure=f"{stage}_rri_vs_others",
+                    breakdown=b,
+                    group=ch.group,
+                    period=period,
+                    kind="ratio",
+                    numerator=c[0],
+                    denominator=p,
+                    numerator_2=n - c[0],
+                    value=rri[0][()],
+                    lower=rri[1][()],
+                    upper=rri[2][()],
+                    unit=f"relative rate index against all other children, per head of {population.description}"
+                    if population is not None
+                    else "relative rate index against all other children",
+                    links=[has_key, all_key],
+                )
+            )
+        elif stage != FIRST_STAGE:
+            ratio = _katz(c[0], n, has_first, n_first)
+            rows.append(
+                dict(
+                    measure=f"{stage}_ratio_to_{FIRST_STAGE}",
+                    breakdown=b,
+                    group=ch.group,
+                    period=period,
+                    kind="ratio",
+                    numerator=c[0],
+                    denominator=n,
+                    numerator_2=has_first,
+                    value=ratio[0][()],
+                    lower=ratio[1][()],
+                    upper=ratio[2][()],
+                    unit=f"share of {label} divided by the share of {COHORTS[FIRST_STAGE]} (compares stages, "
+                    "not the population)",
+                    links=[has_key, all_key] + first_keys,
+                )
+            )
+    return rows
+
+
+def characteristics_at_stages(tables: dict, quarter: Quarter) -> pd.DataFrame:
+    """Every figure of the 'beyond ethnicity' section, before suppression (with `links`), for the characteristics
+    whose extract files are present."""
+    stages = stage_dates(tables, quarter)
+    sources = characteristic_sources(tables)
+    pops = populations(tables, quarter)
+    rows: list[dict] = []
+    for name in CHARACTERISTICS:
+        if sources[name][1]:
+            values = characteristic_values(tables, stages, name)
+            rows += characteristic_rows(values, name, quarter.year_ending.label, pops["looked_after"])
+    return _frame(rows)
 
 
 # --- safe publication -------------------------------------------------------------------------------

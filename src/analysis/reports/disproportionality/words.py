@@ -10,6 +10,7 @@ caution").
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from analysis.present import formatting, narrative
@@ -25,13 +26,16 @@ from analysis.present.ratio_words import (
 from analysis.present.ratio_words import missing as _missing
 from analysis.reports.disproportionality.measures import (
     AGES,
+    CHARACTERISTICS,
     COHORTS,
     DETAILED,
     ETHNIC_MINORITY,
+    FIRST_STAGE,
     LOOKED_AFTER,
     LOOKED_AFTER_ELSEWHERE,
     NOT_KNOWN,
     NOT_LOOKED_AFTER,
+    STAGE_COHORTS,
     STAGES,
     WHITE,
     Context,
@@ -967,3 +971,242 @@ METHOD_NOTES = """**Who is compared with whom.** Three groups of children are ea
 **What is not official.** The YJB's own disproportionality tool is not public, so its exact statistic, significance test and population year are not known. The relative rate index with Katz intervals follows the Ministry of Justice's Lammy Review analysis and common practice. These are this report's own choices: the share ratio's interval, the reading thresholds, the date on which characteristics are taken, the school-census comparison for SEND, counting looked-after children against this council's own count, and the decision points built from the YJS's case-level data. These figures come from the YJS's own records and will differ from the published national statistics, which use the Police National Computer.
 
 **Withholding across tables.** Besides the standard rule below, any rate, ratio or later decision point built on a withheld count is withheld too, and detailed ethnic groups are protected within their broad group, so that no withheld number can be worked out from another figure in this report."""
+
+
+# --- beyond ethnicity: looked-after status, SEND, mental health need and ETE at each decision point ----------------
+
+BEYOND_SUBJECTS = {
+    "looked_after": "children looked after by this council",
+    "send": "children with special educational needs and disabilities (SEND)",
+    "mental_health": "children with an identified mental health need",
+    "ete": "children not in suitable education, training or employment (ETE)",
+}
+BEYOND_SHORT = {
+    "looked_after": "children looked after by this council",
+    "send": "children with SEND",
+    "mental_health": "children with a mental health need",
+    "ete": "children not in suitable ETE",
+}
+BEYOND_HEADINGS = {
+    "looked_after": "Looked after by this council",
+    "send": "SEND",
+    "mental_health": "Mental health need",
+    "ete": "Not in suitable ETE",
+}
+BEYOND_WHAT = {
+    "looked_after": "looked-after status",
+    "send": "SEND",
+    "mental_health": "mental health need",
+    "ete": "education, training or employment (ETE) status",
+}
+BEYOND_COUNT_HEADERS = {
+    "looked_after": "Looked after by this council",
+    "send": "With SEND",
+    "mental_health": "With a mental health need",
+    "ete": "Not in suitable ETE",
+}
+STAGE_WHO = {s: COHORTS.get(s, STAGE_COHORTS.get(s, s)) for s in STAGES}
+COMPARISON = "comparison"  # the re-keyed measure of each stage's comparison in a table's view
+
+
+def _stage_of(measure: str) -> str | None:
+    return next((s for s in STAGES if measure.startswith(f"{s}_")), None)
+
+
+def beyond_missing(sources: dict, name: str) -> str | None:
+    """One sentence when the characteristic's extract file is absent (None when it is there)."""
+    file, present = sources[name]
+    if present:
+        return None
+    return (
+        f"This extract has no {file}, so {BEYOND_WHAT[name]} cannot be shown at the decision points; nothing else in "
+        "this report is affected."
+    )
+
+
+def beyond_comparison_measure(name: str, stage: str) -> str:
+    ch = CHARACTERISTICS[name]
+    return f"{stage}_rri_vs_others" if ch.against_population else f"{stage}_ratio_to_{FIRST_STAGE}"
+
+
+def beyond_view(fig: pd.DataFrame, name: str) -> pd.DataFrame:
+    """One characteristic's published rows re-keyed for a table with a row per decision point: the group becomes the
+    stage's label, the measure 'children:<group>' (counts and shares) or 'comparison' (the ratio)."""
+    rows = fig[fig["breakdown"] == CHARACTERISTICS[name].breakdown].copy()
+    stages = rows["measure"].map(_stage_of)
+    rows["measure"] = np.where(
+        rows["measure"].str.endswith("_children").to_numpy(), "children:" + rows["group"], COMPARISON
+    )
+    rows["group"] = stages.map(STAGE_LABELS)
+    return rows
+
+
+def beyond_columns(name: str) -> dict:
+    ch = CHARACTERISTICS[name]
+    columns = {
+        "Children at this decision point": (f"children:{TOTAL}", "numerator"),
+        BEYOND_COUNT_HEADERS[name]: (f"children:{ch.group}", "numerator"),
+        "Share of the children at this decision point": (f"children:{ch.group}", "value"),
+    }
+    if name == "looked_after":
+        columns["Looked after by another council"] = (f"children:{LOOKED_AFTER_ELSEWHERE}", "numerator")
+        columns["RRI against all other children (per head of population)"] = (COMPARISON, "value")
+    else:
+        columns["Share divided by the share with any outcome"] = (COMPARISON, "value")
+    return columns
+
+
+def beyond_intervals(name: str) -> dict:
+    return {
+        "Share: 95% confidence interval": f"children:{CHARACTERISTICS[name].group}",
+        ("RRI" if name == "looked_after" else "Ratio") + ": 95% confidence interval": COMPARISON,
+    }
+
+
+BEYOND_ROWS = [STAGE_LABELS[s] for s in STAGES]
+
+
+def beyond_caption(name: str, period: str) -> str:
+    return f"{capital(BEYOND_SUBJECTS[name])} at each decision point, {period}"
+
+
+BEYOND_NOTES = {
+    "looked_after": "Looked-after status on the date the child reached each decision point. RRI: relative rate "
+    "index, looked-after children at the decision point per head of the children aged 10 to 17 this council looks "
+    "after, divided by the same for all other children aged 10 to 17; children looked after by another council are "
+    "among the other children, as they have no population figure.",
+    "send": "SEND on the date the child reached each decision point. The ratio compares decision points with each "
+    "other, not with all children in the area: above 1 means a larger share than among children with any outcome.",
+    "mental_health": "A mental health need counts once it has been identified (screened) on or before the date the "
+    "child reached the decision point. The ratio compares decision points with each other, not with all children "
+    "in the area: above 1 means a larger share than among children with any outcome.",
+    "ete": "Not in suitable ETE on the date the child reached the decision point: no current ETE record, no "
+    "provision, or no current provision judged suitable. The ratio compares decision points with each other, not "
+    "with all children in the area: above 1 means a larger share than among children with any outcome.",
+}
+
+
+def beyond_note(name: str, sources: dict) -> str:
+    return f"Source: {sources[name][0]}. {BEYOND_NOTES[name]} [c] withheld; [x] not available; [z] not applicable."
+
+
+def _share_of(r: pd.Series | None) -> str:
+    """'12.3%', 'a withheld share' or, with no children at the stage, 'none (no children reached it)'."""
+    if r is None or r["suppressed"]:
+        return "a withheld share"
+    if _missing(r["value"]):
+        return "no share (no children reached it)"
+    return formatting.figure(r["value"], "share") + narrative.caution(r["denominator"])
+
+
+BEYOND_READINGS = {
+    MORE: "a larger share, and unlikely to be chance",
+    LESS: "a smaller share, and unlikely to be chance",
+}
+
+
+def beyond_shares(fig: pd.DataFrame, name: str, period: str) -> str:
+    """One sentence: the share of the children at each decision point who have the characteristic."""
+    ch = CHARACTERISTICS[name]
+    shares = [_share_of(row(fig, f"{s}_children", ch.breakdown, ch.group, period)) for s in STAGES]
+    later = [f"{share} of {STAGE_WHO[s].replace('children ', 'those ', 1)}" for s, share in zip(STAGES[1:], shares[1:])]
+    return f"{capital(BEYOND_SUBJECTS[name])} made up {shares[0]} of {STAGE_WHO[FIRST_STAGE]}, {_join(later)}."
+
+
+def _comparisons(fig: pd.DataFrame, name: str, period: str) -> list[tuple[str, pd.Series | None]]:
+    ch = CHARACTERISTICS[name]
+    stages = STAGES if ch.against_population else STAGES[1:]
+    return [(s, row(fig, beyond_comparison_measure(name, s), ch.breakdown, ch.group, period)) for s in stages]
+
+
+def beyond_comparison(fig: pd.DataFrame, name: str, period: str) -> str:
+    """One sentence: where the comparison (against the population for looked-after children, against the first
+    decision point for the rest) is clearly above or below 1, or that it is not clear anywhere that can be shown."""
+    items = _comparisons(fig, name, period)
+    more = [(s, r) for s, r in items if reading(r) == MORE]
+    less = [(s, r) for s, r in items if reading(r) == LESS]
+    which = " that can be shown" if any(_unknown(r) for _, r in items) else ""
+    if CHARACTERISTICS[name].against_population:
+        lead = "Per head of the local population aged 10 to 17"
+        if not more:
+            text = f"{lead}, they were not clearly more likely than other children to reach any decision point{which}"
+            if less:
+                text += f", and were less likely {_join([VERBS[s] for s, _ in less])}, unlikely to be chance"
+            return text + "."
+        s, r = max(more, key=lambda x: x[1]["value"])
+        text = f"{lead}, they were {ratio_words(r['value'])} other children {VERBS[s]} ({interval_words(r)}): {MORE}"
+        also = [VERBS[x] for x, _ in more if x != s]
+        return text + (f"; they were also clearly more likely {_join(also)}." if also else ".")
+    lead = (
+        f"Compared with their share of {STAGE_WHO[FIRST_STAGE]} (the decision points against each other, not "
+        "against all children in the area)"
+    )
+    if not (more or less):
+        return f"{lead}, their share was not clearly larger or smaller at any later decision point{which}."
+    parts = [
+        f"their share of {STAGE_WHO[s]} was {ratio_number(r['value'])} times as large ({interval_words(r)}): "
+        f"{BEYOND_READINGS[reading(r)]}"
+        for s, r in sorted(more + less, key=lambda x: STAGES.index(x[0]))
+    ]
+    return f"{lead}, {'; '.join(parts)}."
+
+
+def beyond_text(fig: pd.DataFrame, name: str, period: str) -> str:
+    """Two sentences for one characteristic: its share at each decision point, and what the comparison shows."""
+    return f"{beyond_shares(fig, name, period)} {beyond_comparison(fig, name, period)}"
+
+
+def beyond_title(fig: pd.DataFrame, names: list[str], period: str) -> str:
+    """The chart's title: which characteristics clearly stood out (looked-after children against the population,
+    the others against the first decision point), or that none did."""
+    parts = []
+    for name in names:
+        clear = [(s, r) for s, r in _comparisons(fig, name, period) if reading(r) == MORE]
+        if not clear:
+            continue
+        if CHARACTERISTICS[name].against_population:
+            s, r = max(clear, key=lambda x: x[1]["value"])
+            parts.append(f"{BEYOND_SHORT[name]} were {ratio_words(r['value'])} other children {VERBS[s]}")
+        else:
+            stages = _join([STAGE_WHO[s] for s, _ in clear])
+            parts.append(f"{BEYOND_SHORT[name]} made up a larger share of {stages} than of {STAGE_WHO[FIRST_STAGE]}")
+    if parts:
+        return capital("; ".join(parts))
+    unknown = any(_unknown(r) for name in names for _, r in _comparisons(fig, name, period))
+    return (
+        f"No characteristic clearly stood out at any decision point{' that can be shown' if unknown else ''}, "
+        "against the population (looked after) or the first decision point (the others)"
+    )
+
+
+def beyond_series(fig: pd.DataFrame, names: list[str], period: str) -> tuple[list[str], list[Series]]:
+    """Labels (one per characteristic) and series (one per decision point): the share with the characteristic."""
+    nan = float("nan")
+    series = []
+    for s in STAGES:
+        rows = [
+            row(fig, f"{s}_children", CHARACTERISTICS[n].breakdown, CHARACTERISTICS[n].group, period) for n in names
+        ]
+        series.append(
+            Series(
+                STAGE_LABELS[s],
+                [nan if r is None else r["value"] for r in rows],
+                [r is None or bool(r["suppressed"]) for r in rows],
+                [nan if r is None else r["lower"] for r in rows],
+                [nan if r is None else r["upper"] for r in rows],
+            )
+        )
+    return [BEYOND_HEADINGS[n] for n in names], series
+
+
+def beyond_alt(fig: pd.DataFrame, names: list[str], period: str) -> str:
+    shown = _join([BEYOND_HEADINGS[n].lower() for n in names])
+    return (
+        f"Grouped bar chart of the percentage of children at each of four decision points who were {shown}, with "
+        f"95% confidence intervals. {beyond_title(fig, names, period)}."
+    )
+
+
+def beyond_source(sources: dict, names: list[str]) -> str:
+    files = _join([sources[n][0] for n in names])
+    return f"Source: YJS case management system extract ({files}). Lines: 95% confidence intervals. [c] = withheld."
