@@ -212,7 +212,8 @@ class Report:
         `columns` maps a header to (measure, field), or (measure, field, period) for one period's figure where the
         table holds several periods: field is "value" (formatted by
         kind; a unit of "percentage points" is shown signed, e.g. "+9.0 pp") or
-        "numerator" (a count; a `with_change` row is shown signed, e.g. "+3"); measure "*" matches any. `interval`
+        "numerator" (a count; a `with_change` row is shown signed, e.g. "+3") or "denominator" (the count a share is
+        of, withheld with the share); measure "*" matches any. `interval`
         names a measure whose 95% interval gets its own column; a dict {header: measure} gives
         several, each in its own column after the figures, to the decimal places
         `decimals` gives that header; (measure, period) instead of a measure takes that period's interval.
@@ -242,8 +243,8 @@ class Report:
                 hidden = r["suppressed"]  # never set in what a restricted report shows (see shown)
                 if fieldname == "numerator" and r["unit"] == CHANGE and not hidden and not pd.isna(r["numerator"]):
                     text = f"{int(round(r['numerator'])):+,}" if r["numerator"] else "0"
-                elif fieldname == "numerator":
-                    text = suppression.count_text(r["numerator"], hidden)
+                elif fieldname in ("numerator", "denominator"):  # a withheld figure's denominator is withheld too
+                    text = suppression.count_text(r[fieldname], hidden)
                 elif r["unit"] == "percentage points" and not hidden and not pd.isna(r["value"]):
                     text = f"{r['value']:+.{decimals.get(header, 1)}f} pp"
                 else:
