@@ -86,6 +86,11 @@ def main(argv: list[str] | None = None) -> int:
 
             ext = load(args.data, args.work)
             print(ext.counts.to_string(index=False))
+            from analysis.present.narrative import optional_files
+
+            note = optional_files(ext.absent, ext.no_date)
+            if note:
+                print(f"\n{note}")
             if ext.problems:
                 print(f"\nRows set aside are in {ext.quarantine_dir} with their reasons:")
                 for file, reasons in ext.problems.items():

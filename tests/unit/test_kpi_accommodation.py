@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from analysis.data import codes
 from analysis.data.quarters import Quarter
 from analysis.measures.kpi import accommodation, orders
 
@@ -27,21 +28,21 @@ def population() -> pd.DataFrame:
 
 def records(rows) -> pd.DataFrame:
     return pd.DataFrame(
-        [(c, T(s), T(e) if e else pd.NaT, suit) for c, s, e, suit in rows],
-        columns=["child_id", "start_date", "end_date", "suitability"],
+        [(c, T(s), T(e) if e else pd.NaT, suit, kind) for c, s, e, suit, kind in rows],
+        columns=["child_id", "start_date", "end_date", "suitability", "accommodation_type"],
     )
 
 
 ACCOMMODATION = records(
     [
-        ("C1", "2020-01-01", None, "SUITABLE"),  # open record: suitable at start and end
-        ("C2", "2020-01-01", None, "SUITABLE"),  # two at the end, one unsuitable: unsuitable at the end
-        ("C2", "2025-06-01", None, "UNSUITABLE"),
-        ("C3", "2020-01-01", "2025-03-31", "SUITABLE"),  # suitable at start; UNKNOWN at end = unsuitable
-        ("C3", "2025-04-01", None, "UNKNOWN"),
+        ("C1", "2020-01-01", None, "SUITABLE", "AT_HOME"),  # open record: suitable at start and end
+        ("C2", "2020-01-01", None, "SUITABLE", "AT_HOME"),  # two at the end, one unsuitable: unsuitable at the end
+        ("C2", "2025-06-01", None, "UNSUITABLE", "BED_AND_BREAKFAST"),
+        ("C3", "2020-01-01", "2025-03-31", "SUITABLE", "FOSTER_CARE_LA"),  # suitable at start; UNKNOWN at end
+        ("C3", "2025-04-01", None, "UNKNOWN", "RESIDENTIAL_UNIT_LA"),
         # C4 has no record: not recorded, still in the denominator
-        ("C5", "2024-01-01", "2025-01-09", "UNSUITABLE"),  # before custody: unsuitable at start
-        ("C5", "2025-01-10", None, "SUITABLE"),  # the secure home from custody on: suitable at the end
+        ("C5", "2024-01-01", "2025-01-09", "UNSUITABLE", "TEMPORARY_ACCOMMODATION"),  # before custody: unsuitable
+        ("C5", "2025-01-10", None, "SUITABLE", "SCH"),  # the secure home from custody on: suitable at the end
     ]
 )
 
@@ -81,6 +82,68 @@ def test_start_and_end_split_into_suitable_unsuitable_and_not_recorded():
     # two accommodations current at the end: C2 (C5's ended before the end) = 1; at the start none
     assert value(fig, "kpi1_more_than_one_accommodation", "End of order")["numerator"] == 1
     assert value(fig, "kpi1_more_than_one_accommodation", "Start of order")["numerator"] == 0
+
+
+# By type of accommodation: C1 has two suitable accommodations in different groups at the end, C2 a suitable and an
+# unsuitable one, C4 a record with no suitability (used nowhere). Custody (C5) began 10 Jan: its start is 9 Jan.
+BY_TYPE = records(
+    [
+        ("C1", "2020-01-01", None, "SUITABLE", "LIVING_WITH_PARENT_S"),
+        ("C1", "2025-05-01", None, "SUITABLE", "FOSTER_CARE_PRIVATE"),
+        ("C2", "2020-01-01", None, "SUITABLE", "AT_HOME"),
+        ("C2", "2025-06-01", None, "UNSUITABLE", "NO_FIXED_ABODE"),
+        ("C3", "2024-01-01", "2025-03-31", "UNKNOWN", "BAIL_HOSTEL"),
+        ("C3", "2025-04-01", None, "SUITABLE", "HOSPITAL"),
+        ("C4", "2020-01-01", None, None, "OTHER"),
+        ("C5", "2024-01-01", "2025-01-09", "UNSUITABLE", "LIVING_WITH_PARENT_S"),
+        ("C5", "2025-01-10", None, "SUITABLE", "STC"),
+    ]
+)
+NO_FIXED_ABODE = "Bed and breakfast, no fixed abode or not known"
+
+
+def groups(fig, measure) -> dict[str, int]:
+    rows = fig[(fig["measure"] == measure) & (fig["breakdown"] == "accommodation_type")]
+    return {g: int(n) for g, n in zip(rows["group"], rows["numerator"]) if n or g == "All"}
+
+
+def test_children_by_accommodation_group_at_start_and_end_split_by_suitability():
+    fig = accommodation.count(population(), BY_TYPE, PERIOD)
+    # start (1 Jan; C5 9 Jan): suitable with parents C1, C2 (AT_HOME is with parents) = 2, All 2;
+    # unsuitable: the bail hostel (UNKNOWN) is temporary, C3; C5 with parents the day before custody; All 2
+    assert groups(fig, "kpi1_accommodation_start_suitable") == {"Living with parent(s)": 2, "All": 2}
+    assert groups(fig, "kpi1_accommodation_start_unsuitable") == {
+        "Living with parent(s)": 1,
+        "Temporary accomodation": 1,
+        "All": 2,
+    }
+    # end (30 Jun): suitable with parents C1, C2 = 2; foster care C1 (counted in both groups); other C3 (hospital;
+    # C4's OTHER has no suitability, so is in neither split); STC C5. Groups add to 2 + 1 + 1 + 1 = 5, but All is
+    # the distinct children C1, C2, C3, C5 = 4. Unsuitable: no fixed abode C2 = 1, All 1.
+    assert groups(fig, "kpi1_accommodation_end_suitable") == {
+        "STC": 1,
+        "Living with parent(s)": 2,
+        "Foster Care": 1,
+        "Other": 1,
+        "All": 4,
+    }
+    assert groups(fig, "kpi1_accommodation_end_unsuitable") == {NO_FIXED_ABODE: 1, "All": 1}
+    new = fig[fig["breakdown"] == "accommodation_type"]
+    assert set(new["kind"]) == {"count"} and set(new["unit"]) == {"children"}
+    for measure in set(new["measure"]):
+        assert list(new.loc[new["measure"] == measure, "group"]) == [*accommodation.GROUPS, "All"]
+
+
+def test_accommodation_groups_are_the_return_rows_and_take_every_code():
+    assert list(accommodation.GROUPS)[:4] == ["STC", "SCH", "YOI", "Living with parent(s)"]
+    assert list(accommodation.GROUPS)[-2:] == ["Other", NO_FIXED_ABODE]
+    assert set(accommodation.GROUP) == set(codes.ACCOMMODATION_TYPES)
+    # the contract's own grouping agrees: each of its groups is one return row; its ungrouped types are the last
+    rows = {}
+    for code, (_, group) in codes.ACCOMMODATION_TYPES.items():
+        rows.setdefault(group, set()).add(accommodation.GROUP[code])
+    assert all(len(row) == 1 for row in rows.values())
+    assert rows[None] == {NO_FIXED_ABODE}
 
 
 def test_figures_is_none_without_accommodation_csv_and_missing_says_so():

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from analysis.data import codes
 from analysis.data.quarters import Quarter
 from analysis.measures.kpi import ete
 
@@ -112,6 +113,95 @@ def test_school_age_at_start_of_custody_is_taken_on_the_outcome_date():
     assert list(ete.school_age_at(pop, "start")) == [False, True]
     assert list(ete.school_age_at(pop.assign(type_of_order="yro"), "start")) == [True, True]
     assert list(ete.school_age_at(pop, "end")) == [False, True]
+
+
+# Provision and hours (start 1 Jan 2025, end 30 Jun 2025): C1 has two placements in different groups at the end; C4
+# none; C5 no hours recorded at all; C3 zero hours offered and none attended; C6 changes job on 1 April.
+PROVISION = pd.DataFrame(
+    [
+        ("C1", "MAINSTREAM_SCHOOL", "2024-09-01", None, 25, 20),
+        ("C1", "MENTORING_CIRCLE", "2025-05-01", None, 2, 2),
+        ("C2", "COLLEGE", "2024-09-01", None, 15, 0),
+        ("C3", "NONE", "2024-09-01", None, 0, None),
+        ("C5", "SCHOOL_PART_TIME", "2024-09-01", None, None, None),
+        ("C6", "EMPLOYMENT", "2024-09-01", "2025-03-31", 16, 16),
+        ("C6", "PART_TIME_EMPLOYMENT", "2025-04-01", None, 10, None),
+    ],
+    columns=["child_id", "provision_type", "start_date", "end_date", "hours_offered", "hours_attended"],
+).assign(
+    start_date=lambda d: pd.to_datetime(d["start_date"]),
+    end_date=lambda d: pd.to_datetime(d["end_date"]),
+    suitability="SUITABLE",
+)
+
+
+def counts(fig, measure, breakdown) -> dict[str, int]:
+    rows = fig[(fig["measure"] == measure) & (fig["breakdown"] == breakdown)]
+    return {g: int(n) for g, n in zip(rows["group"], rows["numerator"]) if n or g == "All"}
+
+
+def test_children_by_provision_group_at_start_and_end():
+    fig = ete.count(population(), PROVISION, PERIOD)
+    # start: C1 mainstream school (a full-time school place), C2 college, C3 not in ETE, C5 school part time, C6
+    # employment (counted as full time); C4 none: All 5
+    assert counts(fig, "kpi2_provision_start", "provision_type") == {
+        "School (full-time)": 1,
+        "School (part time)": 1,
+        "College": 1,
+        "Full-time employment": 1,
+        "Not in ETE": 1,
+        "All": 5,
+    }
+    # end: C1 in school and in a mentoring circle (both groups), C6 now part-time employment. Groups add to 6, All
+    # is the distinct children C1, C2, C3, C5, C6 = 5
+    assert counts(fig, "kpi2_provision_end", "provision_type") == {
+        "School (full-time)": 1,
+        "School (part time)": 1,
+        "College": 1,
+        "Mentoring circle": 1,
+        "Part-time employment": 1,
+        "Not in ETE": 1,
+        "All": 5,
+    }
+    groups = list(fig.loc[fig["measure"] == "kpi2_provision_end", "group"])
+    assert groups == [*ete.PROVISION_GROUPS, "All"] and groups[-2:] == ["Not in ETE", "All"]
+
+
+def test_children_by_band_of_hours_offered_and_attended():
+    fig = ete.count(population(), PROVISION, PERIOD)
+    # offered at the start: C1 25 (25 plus), C2 15 (1 - 15), C6 16 (16 - 24), C3 0 (recorded, so in All, in no
+    # band); C5 none recorded: in no band and not in All. All = C1, C2, C3, C6 = 4
+    assert counts(fig, "kpi2_hours_offered_start", "hours_band") == {
+        "1 - 15 hours": 1,
+        "16 - 24 hours": 1,
+        "25 hours plus": 1,
+        "All": 4,
+    }
+    # offered at the end: C1 25 + 2 = 27 (25 plus), C2 15 and C6 10 (1 - 15), C3 0; All 4
+    assert counts(fig, "kpi2_hours_offered_end", "hours_band") == {"1 - 15 hours": 2, "25 hours plus": 1, "All": 4}
+    # attended at the start: C1 20 and C6 16 (16 - 24), C2 0 (in All only); C3, C5 none recorded. All 3
+    assert counts(fig, "kpi2_hours_attended_start", "hours_band") == {"16 - 24 hours": 2, "All": 3}
+    # attended at the end: C1 20 + 2 = 22 (16 - 24), C2 0; C6's new job has none recorded. All = C1, C2 = 2
+    assert counts(fig, "kpi2_hours_attended_end", "hours_band") == {"16 - 24 hours": 1, "All": 2}
+    rows = fig[fig["breakdown"] == "hours_band"]
+    assert list(rows.loc[rows["measure"] == "kpi2_hours_attended_end", "group"]) == [*ete.HOURS_BANDS, "All"]
+    assert set(rows["kind"]) == {"count"}
+
+
+def test_without_an_attended_column_no_child_has_hours_attended():
+    fig = ete.count(population(), ETE, PERIOD)  # ETE has hours offered only
+    assert counts(fig, "kpi2_hours_attended_end", "hours_band") == {"All": 0}
+    # offered at the end: C1 30 (25 plus), C2 12 (1 - 15), C6 20 (16 - 24), C3 0; C5 none recorded. All 4
+    assert counts(fig, "kpi2_hours_offered_end", "hours_band") == {
+        "1 - 15 hours": 1,
+        "16 - 24 hours": 1,
+        "25 hours plus": 1,
+        "All": 4,
+    }
+
+
+def test_every_provision_code_has_a_group():
+    assert set(ete.PROVISION_GROUP) == set(codes.ETE_PROVISION_TYPES)
 
 
 def test_figures_is_none_without_ete_status_csv():

@@ -11,6 +11,9 @@ S       Outcome 22 not completed
 T       a youth restorative disposal (not one of the six)   left out altogether
 U       two Outcome 22 programmes, both completed           one child, counted once
 ======  ==================================================  ==============================================
+
+For the splits by the child: P male, Black, 14; Q female, White, 15; R sex and ethnicity not known, 16; S female,
+Asian, 10; T male, Other, 12 (left out); U male, White, 14 at one programme's start and 15 at the other's.
 """
 
 from __future__ import annotations
@@ -41,17 +44,27 @@ COLUMNS = [
 ]
 
 
+CHILDREN = {
+    "P": ("1", "BCRB"),
+    "Q": ("2", "WBRI"),
+    "R": ("9", None),
+    "S": ("2", "AIND"),
+    "T": ("1", "OOTH"),
+    "U": ("1", "WBRI"),
+}
+
+
 def programmes() -> pd.DataFrame:
     rows = [
-        # child, legal outcome, OOCD outcome, completed, end date
-        ("P", "COMMUNITY_RESOLUTION_WITH_YJS_INVOLVEMENT", "community_resolution", "Y", "2025-06-30"),
-        ("P", "YOUTH_CAUTION", "yc_yjs", "N", "2025-05-01"),
-        ("Q", "COMMUNITY_RESOLUTION_WITH_YJS_INVOLVEMENT", "community_resolution", None, "2025-04-15"),
-        ("R", "YOUTH_CONDITIONAL_CAUTION", "ycc", "Y", "2025-05-20"),
-        ("S", "NO_FURTHER_ACTION_OUTCOME_22", "nfa_o22_yjs", "N", "2025-06-01"),
-        ("T", "YOUTH_RESTORATIVE_DISPOSAL", None, "Y", "2025-06-02"),
-        ("U", "NO_FURTHER_ACTION_OUTCOME_22", "nfa_o22_yjs", "Y", "2025-04-02"),
-        ("U", "NO_FURTHER_ACTION_OUTCOME_22", "nfa_o22_yjs", "Y", "2025-06-03"),
+        # child, legal outcome, OOCD outcome, completed, end date, age at the programme's start
+        ("P", "COMMUNITY_RESOLUTION_WITH_YJS_INVOLVEMENT", "community_resolution", "Y", "2025-06-30", 14),
+        ("P", "YOUTH_CAUTION", "yc_yjs", "N", "2025-05-01", 14),
+        ("Q", "COMMUNITY_RESOLUTION_WITH_YJS_INVOLVEMENT", "community_resolution", None, "2025-04-15", 15),
+        ("R", "YOUTH_CONDITIONAL_CAUTION", "ycc", "Y", "2025-05-20", 16),
+        ("S", "NO_FURTHER_ACTION_OUTCOME_22", "nfa_o22_yjs", "N", "2025-06-01", 10),
+        ("T", "YOUTH_RESTORATIVE_DISPOSAL", None, "Y", "2025-06-02", 12),
+        ("U", "NO_FURTHER_ACTION_OUTCOME_22", "nfa_o22_yjs", "Y", "2025-04-02", 14),
+        ("U", "NO_FURTHER_ACTION_OUTCOME_22", "nfa_o22_yjs", "Y", "2025-06-03", 15),
     ]
     frame = pd.DataFrame(
         [
@@ -64,11 +77,11 @@ def programmes() -> pd.DataFrame:
                 "successfully_completed": done,
                 "start_date": "2025-01-01",
                 "end_date": end,
-                "age_at_start": 14,
-                "sex": "2",
-                "ethnicity": "WBRI",
+                "age_at_start": age,
+                "sex": CHILDREN[c][0],
+                "ethnicity": CHILDREN[c][1],
             }
-            for i, (c, code, outcome, done, end) in enumerate(rows)
+            for i, (c, code, outcome, done, end, age) in enumerate(rows)
         ],
         columns=COLUMNS,
     )
@@ -80,8 +93,8 @@ def kpi6() -> pd.DataFrame:
     return oocd.count(programmes(), PERIOD)
 
 
-def cells(fig: pd.DataFrame, measure: str) -> dict[str, tuple[float, float]]:
-    rows = fig[fig["measure"] == measure]
+def cells(fig: pd.DataFrame, measure: str, breakdown: str = "oocd_outcome") -> dict[str, tuple[float, float]]:
+    rows = fig[(fig["measure"] == measure) & (fig["breakdown"] == breakdown)]
     return {g: (n, d) for g, n, d in zip(rows["group"], rows["numerator"], rows["denominator"])}
 
 
@@ -129,9 +142,40 @@ def test_a_blank_completion_flag_is_in_the_denominator_only(kpi6):
     )
 
 
+def test_headline_by_ethnic_group_age_band_and_sex(kpi6):
+    # completed of children with a programme ending (T is left out, so Other is empty). All: P, R, U of 5, as the
+    # headline's All by outcome.
+    assert cells(kpi6, "kpi6_oocd_completed", "ethnic_group") == {
+        "White": (1, 2),  # U of Q, U
+        "Mixed": (0, 0),
+        "Asian": (0, 1),  # S
+        "Black": (1, 1),  # P
+        "Other": (0, 0),
+        "Not known": (1, 1),  # R (no ethnicity)
+        "All": (3, 5),
+    }
+    # U started one programme at 14 and one at 15: in both bands (3 + 3 = 6 > 5), once in All
+    assert cells(kpi6, "kpi6_oocd_completed", "age_band") == {
+        "10 to 14": (2, 3),  # P, U of P, S, U
+        "15 to 17": (2, 3),  # R, U of Q, R, U
+        "All": (3, 5),
+    }
+    assert cells(kpi6, "kpi6_oocd_completed", "sex") == {
+        "Male": (2, 2),  # P, U
+        "Female": (0, 2),  # Q, S
+        "Not known": (1, 1),  # R (code 9)
+        "All": (3, 5),
+    }
+    split = kpi6[kpi6["breakdown"].isin(["ethnic_group", "age_band", "sex"])]
+    assert set(split["measure"]) == {"kpi6_oocd_completed"} and set(split["kind"]) == {"share"}
+    white = split[split["group"] == "White"].iloc[0]
+    assert (white["value"], white["unit"]) == (50.0, oocd.UNIT)
+
+
 def test_no_programmes_give_empty_shares():
     kpi6 = oocd.count(programmes().iloc[:0], PERIOD)
-    assert len(kpi6) == 3 * 7
+    # 3 measures by 6 outcomes and All; the headline by 6 ethnic groups, 2 age bands, 3 sexes, each with All
+    assert len(kpi6) == 3 * 7 + 7 + 3 + 4
     assert (kpi6["numerator"] == 0).all() and (kpi6["denominator"] == 0).all()
 
 
@@ -186,4 +230,6 @@ def test_figures_from_the_tables_keep_only_programmes_with_yjs_intervention():
     completed = cells(kpi6, "kpi6_oocd_completed")
     assert completed["All"] == (1, 1)
     assert completed["Community resolution with YJS intervention"] == (1, 1)
+    # A was born on 1 January 2010: 15 at the programme's start (1 February 2025)
+    assert cells(kpi6, "kpi6_oocd_completed", "age_band") == {"10 to 14": (0, 0), "15 to 17": (1, 1), "All": (1, 1)}
     assert cells(kpi6, "kpi6_oocd_not_completed")["All"] == (0, 1)

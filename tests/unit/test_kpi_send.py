@@ -20,6 +20,9 @@ def population() -> pd.DataFrame:
             "type_of_order": ["referral_order"] * 4 + ["yro"],
             "start_point": T("2025-01-01"),
             "end_date": T("2025-06-30"),
+            "age_at_start": [14, 15, 17, 10, 15],
+            "sex": ["1", "2", "1", "2", "9"],
+            "ethnicity": ["WBRI", "BAFR", "WIRI", None, "MWAS"],
         }
     )
 
@@ -36,8 +39,8 @@ SEND_ALN = pd.DataFrame(
 ).assign(start_date=lambda d: pd.to_datetime(d["start_date"]), end_date=lambda d: pd.to_datetime(d["end_date"]))
 
 
-def value(fig, measure, group):
-    row = fig[(fig["measure"] == measure) & (fig["group"] == group)]
+def value(fig, measure, group, breakdown="type_of_order"):
+    row = fig[(fig["measure"] == measure) & (fig["group"] == group) & (fig["breakdown"] == breakdown)]
     assert len(row) == 1, (measure, group)
     return row.iloc[0]
 
@@ -53,6 +56,32 @@ def test_headline_is_formal_plans_of_children_with_an_identified_need_current_at
     assert (yro["numerator"], yro["denominator"]) == (1, 1)
     assert value(fig, "kpi3_plan_not_known", "All")["numerator"] == 1  # C5
     assert not fig["measure"].str.contains("ete").any()  # no ETE file: no ETE rows
+
+
+def test_identified_send_by_ethnic_group_age_band_and_sex():
+    fig = send.count(population(), SEND_ALN, PERIOD)
+
+    def cells(breakdown):
+        rows = fig[(fig["measure"] == "kpi3_identified_send") & (fig["breakdown"] == breakdown)]
+        return {g: (int(n), int(d)) for g, n, d in zip(rows["group"], rows["numerator"], rows["denominator"])}
+
+    # identified at the end: C1 (White, 14, male), C2 (Black, 15, female), C5 (Mixed, 15, sex not known) of 5;
+    # not identified: C3 (White, 17, male), C4 (ethnicity blank, 10, female)
+    assert cells("ethnic_group") == {
+        "White": (1, 2),  # C1 of C1, C3
+        "Mixed": (1, 1),  # C5
+        "Asian": (0, 0),
+        "Black": (1, 1),  # C2
+        "Other": (0, 0),
+        "Not known": (0, 1),  # C4
+        "All": (3, 5),
+    }
+    assert cells("age_band") == {"10 to 14": (1, 2), "15 to 17": (2, 3), "All": (3, 5)}  # C1 of C1, C4; C2, C5 of 3
+    assert cells("sex") == {"Male": (1, 2), "Female": (1, 2), "Not known": (1, 1), "All": (3, 5)}
+    # each All is the type-of-order All: 3 of 5 = 60%
+    assert value(fig, "kpi3_identified_send", "All", "sex")["value"] == pytest.approx(60.0)
+    assert value(fig, "kpi3_identified_send", "All")["value"] == pytest.approx(60.0)
+    assert set(fig.loc[fig["breakdown"] == "age_band", "measure"]) == {"kpi3_identified_send"}
 
 
 def test_identified_children_in_suitable_and_unsuitable_ete_at_the_end():
@@ -91,4 +120,6 @@ def test_without_send_aln_it_is_derived_from_send_csv_and_an_ehcp_is_a_plan():
 def test_figures_is_none_with_neither_file():
     assert send.figures({"children": pd.DataFrame()}, PERIOD) is None
     assert "send_aln.csv" in send.missing({}) and "KPI 3" in send.missing({})
-    assert send.missing({"send_aln": SEND_ALN}) == ""
+    assert send.missing({"send_aln": SEND_ALN, "ete_status": pd.DataFrame()}) == ""
+    # without ete_status.csv, KPI 3 is counted but its SEND-in-suitable-ETE figures are not: the sentence names it
+    assert "ete_status.csv" in send.missing({"send_aln": SEND_ALN})

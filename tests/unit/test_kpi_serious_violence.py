@@ -1,6 +1,8 @@
 """KPI 9 (serious violence): hand-built offences in 2025-26 Q1 (April to June 2025), counted by hand.
 
-The 10 to 17 population is 20,000. Every child was born on 1 January 2010, so is 14 or 15 at the offence.
+The 10 to 17 population is 20,000. Every child was born on 1 January 2010, so is 14 or 15 at the offence, but for
+case 4 (born 1 January 2011: 14) and case 5 (born 1 January 2009: 16). The counted children: case 1 female, Black;
+case 4 male, ethnicity blank; case 5 male, White.
 
 ====  ===========================  =====  =============================================  =========================
 case  category                     score  outcomes                                       counted
@@ -63,10 +65,14 @@ CASES = [
 ]
 
 
+CHILDREN = {1: ("2010-01-01", "2", "BAFR"), 4: ("2011-01-01", "1", None), 5: ("2009-01-01", "1", "WBRI")}
+
+
 def tables(with_links: bool = True) -> dict[str, pd.DataFrame]:
     children, offences, outcomes, caseload, links = [], [], [], [], []
     for case, category, score, day, dealt in CASES:
-        children.append({"child_id": f"C{case}", "date_of_birth": "2010-01-01", "sex": "1", "ethnicity": "WBRI"})
+        born, sex, ethnicity = CHILDREN.get(case, ("2010-01-01", "1", "WBRI"))
+        children.append({"child_id": f"C{case}", "date_of_birth": born, "sex": sex, "ethnicity": ethnicity})
         offences.append(
             {
                 "offence_id": f"O{case}",
@@ -168,9 +174,74 @@ def test_without_episode_links_there_is_no_gap_to_show():
     assert kpi9.missing(tables(with_links=False)) == ""
 
 
-def test_count_on_the_shared_offences_frame():
-    # the same 3 offences, without a year or links: one rate and the two breakdowns (4 + 5 rows)
-    offences = sv.offences(tables(), PERIOD)
+def counts(kpi: pd.DataFrame, measure: str, breakdown: str) -> dict[str, int]:
+    rows = kpi[(kpi["measure"] == measure) & (kpi["breakdown"] == breakdown)]
+    return dict(zip(rows["group"], rows["value"].astype(int)))
+
+
+def test_offences_by_age_band_on_the_offence_date_both_ways(kpi):
+    # offences on 1 March 2025: case 4 aged 14, case 1 aged 15, case 5 aged 16. Case level: 10-14 case 4; 15-17
+    # cases 1, 5. The return's bands: 10-15 cases 4 and 1 (the 15-year-old moves band), 16-17 case 5.
+    assert counts(kpi, "kpi9_serious_violence_offences", "age_band") == {"10 to 14": 1, "15 to 17": 2, "All": 3}
+    assert counts(kpi, "kpi9_serious_violence_offences", "age_band_template") == {
+        "10 to 15": 2,
+        "16 to 17": 1,
+        "All": 3,
+    }
+
+
+def test_children_with_a_serious_violence_offence_by_sex_and_ethnic_group(kpi):
+    # children: C1 (female, Black), C4 (male, ethnicity blank: Not known), C5 (male, White) = 3
+    assert counts(kpi, "kpi9_serious_violence_children", "sex") == {
+        "Male": 2,
+        "Female": 1,
+        "Not known": 0,
+        "All": 3,
+    }
+    assert counts(kpi, "kpi9_serious_violence_children", "ethnic_group") == {
+        "White": 1,
+        "Mixed": 0,
+        "Asian": 0,
+        "Black": 1,
+        "Other": 0,
+        "Not known": 1,
+        "All": 3,
+    }
+    rows = kpi[kpi["measure"] == "kpi9_serious_violence_children"]
+    assert set(rows["kind"]) == {"count"} and set(rows["unit"]) == {"children"}
+
+
+def test_a_child_with_two_offences_is_one_child():
+    # K1 offended at 15 and at 16 (two offences), K2 at 14: 3 offences, 2 children
+    offences = pd.DataFrame(
+        {
+            "offence_id": ["O1", "O2", "O3"],
+            "child_id": ["K1", "K1", "K2"],
+            "offence_category": ["ROBBERY", "DRUGS", "ROBBERY"],
+            "seriousness_score": ["5", "6", "7"],
+            "age_at_offence": [15, 16, 14],
+            "sex": ["1", "1", "2"],
+            "ethnicity": ["OARB", "OARB", "NOBT"],
+        }
+    )
     kpi = kpi9.count(offences, POPULATION, PERIOD)
-    assert len(kpi) == 1 + 4 + 5
+    # case level: 10-14 O3; 15-17 O1, O2. Return: 10-15 O1 (15), O3 (14); 16-17 O2
+    assert counts(kpi, "kpi9_serious_violence_offences", "age_band") == {"10 to 14": 1, "15 to 17": 2, "All": 3}
+    assert counts(kpi, "kpi9_serious_violence_offences", "age_band_template") == {
+        "10 to 15": 2,
+        "16 to 17": 1,
+        "All": 3,
+    }
+    # K1 male, Arab (Other); K2 female, "information not yet obtained" (Not known): 2 children, not 3
+    assert counts(kpi, "kpi9_serious_violence_children", "sex") == {"Male": 1, "Female": 1, "Not known": 0, "All": 2}
+    ethnic = counts(kpi, "kpi9_serious_violence_children", "ethnic_group")
+    assert (ethnic["Other"], ethnic["Not known"], ethnic["All"]) == (1, 1, 2)
+
+
+def test_count_on_the_shared_offences_frame():
+    # the same 3 offences, without a year or links: one rate, the four offence breakdowns (4 + 5 + 3 + 3 rows) and
+    # the children by sex (4) and ethnic group (7)
+    offences = sv.offences(tables(), PERIOD).assign(sex="1", ethnicity="WBRI")
+    kpi = kpi9.count(offences, POPULATION, PERIOD)
+    assert len(kpi) == 1 + 4 + 5 + 3 + 3 + 4 + 7
     assert one(kpi, "kpi9_serious_violence_rate")["value"] == 1.5

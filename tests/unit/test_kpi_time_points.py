@@ -87,3 +87,19 @@ def test_one_unsuitable_or_unknown_record_makes_the_child_unsuitable_and_no_reco
 def test_an_unknown_time_point_is_refused():
     with pytest.raises(ValueError, match="during"):
         time_points.current_at(records(), POPULATION, "release")
+
+
+def test_with_no_record_current_for_anyone_every_child_is_not_recorded():
+    # one record, for a child not in the population: nobody has a record, so all are "not recorded" (the Arrow float
+    # column pandas made for an empty mapping once broke this)
+    records = pd.DataFrame(
+        {
+            "child_id": pd.Series(["nobody"], dtype="string[pyarrow]"),
+            "start_date": pd.to_datetime(["2025-01-01"]),
+            "end_date": pd.to_datetime([None]),
+            "suitability": pd.Series(["SUITABLE"], dtype="string[pyarrow]"),
+        }
+    )
+    population = POPULATION.assign(child_id=POPULATION["child_id"].astype("string[pyarrow]"))
+    status = time_points.suitability(records, population, "end")
+    assert list(status) == ["not_recorded"] * len(population)

@@ -357,7 +357,7 @@ HEALTH = {  # domain: (share of children with a need, intervention types and wei
             "GETTING_HELP": 40,
             "GETTING_ADDITIONAL_HELP": 15,
             "GETTING_RISK_SUPPORT": 8,
-            "NO_INTERVENTION": 12,
+            "NO_INTERVENTION": 30,
         },
     ),
     "SUBSTANCE_MISUSE": (
@@ -366,7 +366,7 @@ HEALTH = {  # domain: (share of children with a need, intervention types and wei
             "TARGETED_INTERVENTION": 55,
             "SPECIALIST_SUBSTANCE_MISUSE_TREATMENT": 25,
             "COMPLEX_CARE": 5,
-            "NO_INTERVENTION": 15,
+            "NO_INTERVENTION": 30,
         },
     ),
 }
@@ -510,7 +510,7 @@ def draw_victims(rng, yj, ed) -> pd.DataFrame:
     outcome_date = rows["outcome_date"].to_numpy()
     contact = outcome_date + rng.integers(3, 45, m)
     contacted = (consent & (rng.random(m) < 0.92)) | (~consent & (rng.random(m) < 0.5))
-    engaged = consent & (rng.random(m) < 0.4)
+    engaged = consent & (rng.random(m) < 0.5)
     rj_start = contact + rng.integers(14, 60, m)
     rj_end = rj_start + rng.integers(14, 90, m)
     asked = consent & (rng.random(m) < 0.5)

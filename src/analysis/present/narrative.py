@@ -13,6 +13,7 @@ import math
 import pandas as pd
 
 from analysis.data import codes
+from analysis.data.contract import EXTRACTS
 from analysis.measures import comparators
 from analysis.present import formatting
 from analysis.safety.figures import TOTAL, first
@@ -121,6 +122,25 @@ def data_quality(rows: pd.DataFrame, problems: dict[str, str]) -> str:
         f'set aside; the rest were used. Most were in {worst["group"]}, chiefly because of "{reason}". '
         "The analyst has the rows set aside, with their reasons, to correct at source."
     )
+
+
+def optional_files(absent: tuple[str, ...], no_date: dict[str, dict[str, int]]) -> str:
+    """Which optional files the extract did not hold (the sections that need them say so), and how many dates the
+    YJB's systems wrote as 1900-01-01 ("no date") were read as blank; '' when neither."""
+    parts = []
+    if absent:
+        files = [EXTRACTS[name].file for name in absent]
+        listed = files[0] if len(files) == 1 else ", ".join(files[:-1]) + " and " + files[-1]
+        parts.append(
+            f"Optional files not supplied with this extract: {listed}. The sections that need them say so; every "
+            "other figure is unaffected."
+        )
+    blanks = sum(n for columns in no_date.values() for n in columns.values())
+    if blanks:
+        parts.append(
+            f'{blanks:,} dates written 1900-01-01 (the YJB systems\' way of saying "no date") were read as blank.'
+        )
+    return " ".join(parts)
 
 
 def caseload(fig: pd.DataFrame, period_label: str) -> tuple[str, str]:

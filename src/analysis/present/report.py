@@ -153,7 +153,9 @@ class Report:
         return "\n\n".join(NOTES[t].format(up_to=self.suppress_up_to) for t in topics)
 
     def say(self, text: str) -> None:
-        _display_markdown(text)
+        """Show `text` (Markdown) on the page; nothing for an empty text (a sentence with nothing to say)."""
+        if text:
+            _display_markdown(text)
 
     def banner(self) -> None:
         """The restricted-mode marker, shown at the top of every restricted report."""

@@ -253,6 +253,8 @@ def _plan(
         # for summary notebooks: this run's figures, and earlier quarters' folders for history
         "figures_dir": str(build / "notebooks"),
         "reports_dir": str(out_dir),
+        # the project's published comparator figures, wherever the notebooks are run from (--set may choose others)
+        "comparators_path": str(paths.COMPARATORS),
     } | chosen
     kernel, papermill = kernel_name(), papermill_module()
     jobs = {}

@@ -310,3 +310,50 @@ def grid(kpi: int, fig: pd.DataFrame) -> Grid:
         {header: (header, "numerator") for _, header in columns},
         [row.label for row in rows],
     )
+
+
+# Return rows the case-level figures give for all types of order together, one row per group of a breakdown (the
+# YJB's accommodation, provision and hours rows, and KPI 9's age columns): KPI -> [(title, breakdown, row header,
+# {column header: measure})]. `rep.table` shows them straight from the published figures (breakdown, then rows).
+BY_GROUP: dict[int, list[tuple[str, str, str, dict[str, str]]]] = {
+    1: [
+        (
+            "rows by accommodation type, all types of order",
+            "accommodation_type",
+            "Accommodation (the return's rows)",
+            {
+                "Start, suitable (_start_yes)": "kpi1_accommodation_start_suitable",
+                "Start, unsuitable (_start_no)": "kpi1_accommodation_start_unsuitable",
+                "End, suitable (_end_yes)": "kpi1_accommodation_end_suitable",
+                "End, unsuitable (_end_no)": "kpi1_accommodation_end_unsuitable",
+            },
+        )
+    ],
+    2: [
+        (
+            "rows by provision, all types of order",
+            "provision_type",
+            "Provision (the return's rows)",
+            {"Start (_start)": "kpi2_provision_start", "End (_end)": "kpi2_provision_end"},
+        ),
+        (
+            "hours per week, all types of order",
+            "hours_band",
+            "Hours per week",
+            {
+                "Offered, start": "kpi2_hours_offered_start",
+                "Offered, end": "kpi2_hours_offered_end",
+                "Attended, start": "kpi2_hours_attended_start",
+                "Attended, end": "kpi2_hours_attended_end",
+            },
+        ),
+    ],
+    9: [
+        (
+            "offences by the return's age columns (age10to15, age16to17)",
+            "age_band_template",
+            "Age on the offence date",
+            {"Serious violence offences": "kpi9_serious_violence_offences"},
+        )
+    ],
+}

@@ -21,19 +21,57 @@ Measures, each a share of the distinct children with an OOCD programme ending in
 
 Breakdown ``oocd_outcome``: the labels of `orders.OOCD_OUTCOMES`, in order, then ``All`` (distinct children over
 every outcome: a child with programmes of two outcomes is in both groups and once in ``All``).
+
+The headline, ``kpi6_oocd_completed``, is also split by the child's characteristics (`CHARACTERISTICS`), as the
+YJB's case level splits it: breakdown ``ethnic_group`` (the five groups, then "Not known"), ``age_band`` (age at the
+programme's start: "10 to 14", "15 to 17") and ``sex`` ("Male", "Female", "Not known"), each group a share of the
+children of that group with a programme ending, then ``All``, the same as the ``oocd_outcome`` breakdown's. A child
+with two programmes started at 14 and at 15 is in both age bands, once in ``All``, as with two outcomes.
+`characteristics` gives those groups; KPIs 3 and 9 split the same way.
 """
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
+from analysis.data import codes
 from analysis.data.quarters import Period
+from analysis.measures.characteristics import ethnic_groups
 from analysis.measures.kpi import orders
 from analysis.safety.figures import TOTAL, frame
 
 TABLE = "episode_links"  # where the completion flag comes from
 UNIT = "% of children with an out-of-court programme ending"
 LABELS = {key: label for key, (label, _) in orders.OOCD_OUTCOMES.items()}
+
+# The YJB's case-level split of KPIs 3, 6 and 9 by the child: breakdown -> its groups, in order (``All`` follows).
+AGE_BANDS = {"10 to 14": (10, 14), "15 to 17": (15, 17)}  # label -> (youngest, oldest), whole years
+CHARACTERISTICS = {
+    "ethnic_group": (*codes.ETHNIC_GROUPS, codes.NOT_KNOWN),
+    "age_band": tuple(AGE_BANDS),
+    "sex": tuple(dict.fromkeys(codes.SEX_YJB.values())),  # Male, Female, Not known
+}
+
+
+def age_bands(age: pd.Series, bands: dict[str, tuple[int, int]] = AGE_BANDS) -> pd.Series:
+    """Each age's band of `bands` (label -> youngest and oldest age), "" where it is in none or not known."""
+    age = pd.to_numeric(age, errors="coerce")
+    inside = [age.between(low, high).fillna(False).astype(bool).to_numpy() for low, high in bands.values()]
+    return pd.Series(np.select(inside, list(bands), default=""), index=age.index, dtype=object)
+
+
+def characteristics(rows: pd.DataFrame, age: str = "age_at_start") -> pd.DataFrame:
+    """The groups of `CHARACTERISTICS` for each row (a child's ``ethnicity`` and ``sex`` codes, and the age in
+    column `age`), on the rows' index: unknown or blank codes are "Not known"; an age outside the bands is ""."""
+    return pd.DataFrame(
+        {
+            "ethnic_group": ethnic_groups(rows["ethnicity"]).to_numpy(),
+            "age_band": age_bands(rows[age]).to_numpy(),
+            "sex": rows["sex"].map(codes.SEX_YJB).fillna(codes.NOT_KNOWN).astype(str).to_numpy(),
+        },
+        index=rows.index,
+    )
 
 
 def _shares(
@@ -63,18 +101,22 @@ def count(programmes: pd.DataFrame, period: Period) -> pd.DataFrame:
             "completion_not_recorded": flag.isna().to_numpy(bool),
         }
     )
+    status = pd.concat([status, characteristics(kept).reset_index(drop=True)], axis=1)
     flags = ["children", "completed", "not_completed", "completion_not_recorded"]
     per_outcome = status.groupby(["oocd_outcome", "child_id"])[flags].any().groupby("oocd_outcome").sum()
     counts = per_outcome.reindex(list(LABELS), fill_value=0)
     counts.index = [LABELS[k] for k in counts.index]
     counts.loc[TOTAL] = status.groupby("child_id")[flags].any().sum()
-    return pd.concat(
-        [
-            _shares(f"kpi6_oocd_{what}", "oocd_outcome", counts, what, "children", period, UNIT)
-            for what in ("completed", "not_completed", "completion_not_recorded")
-        ],
-        ignore_index=True,
-    )
+    parts = [
+        _shares(f"kpi6_oocd_{what}", "oocd_outcome", counts, what, "children", period, UNIT)
+        for what in ("completed", "not_completed", "completion_not_recorded")
+    ]
+    for breakdown, groups in CHARACTERISTICS.items():
+        by = status.groupby([breakdown, "child_id"])[flags].any().groupby(breakdown).sum()
+        by = by.reindex(list(groups), fill_value=0)
+        by.loc[TOTAL] = counts.loc[TOTAL]
+        parts.append(_shares("kpi6_oocd_completed", breakdown, by, "completed", "children", period, UNIT))
+    return pd.concat(parts, ignore_index=True)
 
 
 def missing(tables: dict) -> str:

@@ -18,8 +18,12 @@ Measures (kind ``share``, breakdown ``type_of_order``: `orders.LABELS`, then ``A
 ``kpi3_identified_suitable_ete``   identified and in suitable ETE at the end (KPI 2's rule), of those identified;
 ``kpi3_identified_unsuitable_ete`` and in unsuitable ETE; both only when the extract has ``ete_status.csv``
 
-Not yet built: identified SEND/ALN by ethnic group, age band and sex, and the note on plans older than the academic
-year.
+``kpi3_identified_send`` is also split by the child, as the YJB's case level splits it (`oocd.CHARACTERISTICS`):
+breakdown ``ethnic_group`` (the five groups, then "Not known"), ``age_band`` (age at the start of the order, as the
+shared population takes it: "10 to 14", "15 to 17") and ``sex`` ("Male", "Female", "Not known"), each group the
+share of its children with an order closing, then ``All``, the same as the ``type_of_order`` breakdown's.
+
+Not yet built: the note on plans older than the academic year.
 """
 
 from __future__ import annotations
@@ -28,7 +32,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.data.quarters import Period
-from analysis.measures.kpi import orders, time_points
+from analysis.measures.kpi import oocd, orders, time_points
 from analysis.safety import figures as fig
 
 FILE = "send_aln"
@@ -55,12 +59,26 @@ def from_send(send: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+def by_characteristic(population: pd.DataFrame, counted: pd.Series, measure: str, period: Period) -> list[dict]:
+    """Share rows of the children `counted` (True/False on the population's index) of all the children of each
+    group of `oocd.CHARACTERISTICS` (from the population's ethnicity, age_at_start and sex), then ``All``."""
+    groups = oocd.characteristics(population)
+    rows = []
+    for breakdown, labels in oocd.CHARACTERISTICS.items():
+        sums = counted.astype(bool).groupby(groups[breakdown]).agg(["sum", "size"]).reindex(list(labels), fill_value=0)
+        rows += [
+            orders.share(measure, breakdown, g, int(sums.at[g, "sum"]), int(sums.at[g, "size"]), period) for g in labels
+        ]
+        rows.append(orders.share(measure, breakdown, fig.TOTAL, int(counted.sum()), len(population), period))
+    return rows
+
+
 def count(
     population: pd.DataFrame, send_aln: pd.DataFrame, period: Period, ete: pd.DataFrame | None = None
 ) -> pd.DataFrame:
-    """KPI 3 from the closing population (one row per child: child_id, type_of_order, start_point, end_date), the
-    SEND/ALN records (child_id, start_date, end_date, identified_send, formal_plan) and, for the ETE rows, the ETE
-    records (as KPI 2)."""
+    """KPI 3 from the closing population (one row per child: child_id, type_of_order, start_point, end_date,
+    age_at_start, sex, ethnicity), the SEND/ALN records (child_id, start_date, end_date, identified_send,
+    formal_plan) and, for the ETE rows, the ETE records (as KPI 2)."""
     population = population.reset_index(drop=True)
     current = time_points.current_at(send_aln, population, "end")
     current = current[current["identified_send"] == "Y"]
@@ -70,6 +88,7 @@ def count(
     unknown = identified & ~planned & blank
     rows = orders.by_type(population, planned, "kpi3_send_formal_plan", period, within=identified)
     rows += orders.by_type(population, identified, "kpi3_identified_send", period)
+    rows += by_characteristic(population, identified, "kpi3_identified_send", period)
     rows += orders.by_type(population, unknown, "kpi3_plan_not_known", period, within=identified)
     if ete is not None:
         status = time_points.suitability(ete, population, "end")
@@ -79,15 +98,22 @@ def count(
 
 
 def missing(tables) -> str:
-    """ "" when KPI 3 is counted from send_aln.csv, else a sentence saying what is missing and what follows."""
-    if _present(tables, FILE):
-        return ""
-    if _present(tables, FALLBACK):
-        return (
+    """ "" when KPI 3 is counted from send_aln.csv with ete_status.csv beside it, else a sentence saying what is
+    missing and what follows (the source used, or the ETE sub-measure left out)."""
+    if not _present(tables, FILE) and not _present(tables, FALLBACK):
+        return "KPI 3 (SEND/ALN) is not counted: the extract has neither send_aln.csv nor send.csv."
+    said = []
+    if not _present(tables, FILE):
+        said.append(
             "KPI 3 (SEND/ALN) is derived from send.csv, as the extract has no send_aln.csv: an EHCP counts as a "
             "formal plan, and whether SEN support has a plan is not known."
         )
-    return "KPI 3 (SEND/ALN) is not counted: the extract has neither send_aln.csv nor send.csv."
+    if not _present(tables, ETE):
+        said.append(
+            "Children with SEND in suitable education, training or employment are not shown: the extract has no "
+            "ete_status.csv."
+        )
+    return " ".join(said)
 
 
 def figures(tables, period: Period) -> pd.DataFrame | None:

@@ -23,7 +23,14 @@ Measures (all with ``period`` the quarter's label):
 ``kpi9_serious_violence_rate_12_months``    the same over the 12 months ending with the quarter
 ``kpi9_serious_violence_offences``          the quarter's offences (a count), by ``offence_category`` (Drugs,
                                             Robbery, Violence against the person, then ``All``) and by
-                                            ``seriousness_score`` (5, 6, 7, 8, then ``All``)
+                                            ``seriousness_score`` (5, 6, 7, 8, then ``All``), and by the
+                                            child's age on the offence date (as the offences are taken, decision
+                                            D15) in the case level's bands, ``age_band`` ("10 to 14", "15 to
+                                            17"), and in the return's, ``age_band_template`` ("10 to 15", "16 to
+                                            17"), each then ``All``
+``kpi9_serious_violence_children``          the children with a serious violence offence in the quarter (a count,
+                                            each child once), by ``sex`` (Male, Female, Not known) and by
+                                            ``ethnic_group`` (the five groups, then Not known), each then ``All``
 ``kpi9_offences_without_yjs_episode``       the quarter's offences with no linked YJS episode (``all``, ``All``),
                                             only when `episode_links.csv` is supplied
 """
@@ -33,14 +40,22 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis.data import codes
+from analysis.data.lookup import mapped
 from analysis.data.quarters import Period, Quarter
 from analysis.measures import population
 from analysis.measures import serious_violence as sv
-from analysis.measures.kpi import orders
+from analysis.measures.kpi import oocd, orders
 from analysis.safety.figures import TOTAL, frame
 
 UNIT = "serious violence offences"
 SCORES = tuple(str(s) for s in range(sv.MIN_SCORE, codes.SERIOUSNESS_MAX + 1))
+# Age bands on the offence date (decision D15): the case level's (as KPIs 3 and 6) and the KPI return's columns
+# (``age10to15``, ``age16to17``). breakdown -> (label -> youngest and oldest age).
+AGE_BANDS = {
+    "age_band": oocd.AGE_BANDS,
+    "age_band_template": {"10 to 15": (10, 15), "16 to 17": (16, 17)},
+}
+CHILDREN = ("sex", "ethnic_group")  # the breakdowns of the children with a serious violence offence
 
 
 def _rate(measure: str, n: int, people: int, period: Period, unit: str) -> dict:
@@ -69,8 +84,9 @@ def count(
     offences: pd.DataFrame, people: int, period: Period, year_offences: pd.DataFrame | None = None
 ) -> pd.DataFrame:
     """KPI 9 from the quarter's serious violence offences (as `analysis.measures.serious_violence.offences` returns
-    them, with a true/false ``yjs_episode`` column when the links are known) and the 10 to 17 population, as
-    figures; with `year_offences` (the 12 months ending with the quarter), the 12-month rate too."""
+    them, with the child's ``sex`` and ``ethnicity`` codes, and a true/false ``yjs_episode`` column when the links
+    are known) and the 10 to 17 population, as figures; with `year_offences` (the 12 months ending with the
+    quarter), the 12-month rate too."""
     n = len(offences)
     rows = [_rate("kpi9_serious_violence_rate", n, people, period, sv.POPULATION_UNIT)]
     if year_offences is not None:
@@ -88,6 +104,20 @@ def count(
         period,
         UNIT,
     )
+    for breakdown, bands in AGE_BANDS.items():
+        band = oocd.age_bands(offences["age_at_offence"], bands)
+        rows += _counts(
+            "kpi9_serious_violence_offences",
+            breakdown,
+            band.value_counts().reindex(list(bands), fill_value=0),
+            period,
+            UNIT,
+        )
+    children = oocd.characteristics(offences.drop_duplicates("child_id"), age="age_at_offence")
+    for breakdown in CHILDREN:
+        groups = list(oocd.CHARACTERISTICS[breakdown])
+        counts = children[breakdown].value_counts().reindex(groups, fill_value=0)
+        rows += _counts("kpi9_serious_violence_children", breakdown, counts, period, "children")
     if "yjs_episode" in offences:
         unlinked = int((~offences["yjs_episode"].astype(bool)).sum())
         rows.append(
@@ -121,6 +151,11 @@ def missing(tables: dict) -> str:
 def figures(tables: dict, period: Period) -> pd.DataFrame:
     """KPI 9 for the quarter `period` from the validated tables (never None: it needs no optional file)."""
     quarter = sv.offences(tables, period)
+    children = tables["children"].set_index("child_id")
+    quarter = quarter.assign(
+        sex=mapped(quarter["child_id"], children["sex"]).to_numpy(),
+        ethnicity=mapped(quarter["child_id"], children["ethnicity"]).to_numpy(),
+    )
     links = tables.get("episode_links")
     if links is not None:
         quarter = quarter.assign(yjs_episode=with_yjs_episode(quarter, links, tables["caseload"]).to_numpy(bool))

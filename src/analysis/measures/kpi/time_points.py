@@ -58,7 +58,7 @@ def suitability(records: pd.DataFrame, population: pd.DataFrame, at: str) -> pd.
     current = current_at(records[records["suitability"].notna()], population, at)
     all_suitable = (current["suitability"] == "SUITABLE").groupby(current["child_id"]).all()
     status = population["child_id"].map(all_suitable.map({True: "suitable", False: "unsuitable"}))
-    return status.fillna("not_recorded").astype(object)
+    return status.astype(object).fillna("not_recorded")  # object first: with no record at all, map gives floats
 
 
 def suitability_rows(prefix: str, population: pd.DataFrame, statuses: dict[str, pd.Series], period: Period) -> list:

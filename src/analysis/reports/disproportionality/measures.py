@@ -765,7 +765,7 @@ def trend_cohort(tables: dict, period: Period) -> pd.DataFrame:
 FIRST_STAGE = STAGES[0]
 WITH_SEND, NO_SEND = "With SEND", "No SEND recorded"
 MENTAL_HEALTH_NEED, NO_MENTAL_HEALTH_NEED = "Mental health need identified", "No mental health need identified"
-NOT_IN_SUITABLE_ETE, IN_SUITABLE_ETE = "Not in suitable ETE", "In suitable ETE"
+NOT_IN_SUITABLE_ETE, IN_SUITABLE_ETE, NO_ETE_RECORD = "Not in suitable ETE", "In suitable ETE", "No ETE record"
 
 
 @dataclass(frozen=True)
@@ -774,12 +774,16 @@ class Characteristic:
 
     `groups` has the children with the characteristic first; `needs` is the optional extract table it comes from
     ('' when its source is always there); `against_population` is True when there is a population figure to compare
-    with (looked-after children), otherwise each later stage is compared with the first."""
+    with (looked-after children), otherwise each later stage is compared with the first. `unrecorded` names the
+    children with no record of the characteristic at all (ETE): they are counted on their own and left out of the
+    base of every share and ratio, so that missing recording is not read as the characteristic ('' when a missing
+    record means the characteristic was not identified, as for SEND and mental health need)."""
 
     breakdown: str
     groups: tuple[str, ...]
     needs: str = ""
     against_population: bool = False
+    unrecorded: str = ""
 
     @property
     def group(self) -> str:
@@ -794,7 +798,7 @@ CHARACTERISTICS = {
     "mental_health": Characteristic(
         "mental_health_stage", (MENTAL_HEALTH_NEED, NO_MENTAL_HEALTH_NEED), "health_interventions"
     ),
-    "ete": Characteristic("ete_stage", (NOT_IN_SUITABLE_ETE, IN_SUITABLE_ETE), "ete_status"),
+    "ete": Characteristic("ete_stage", (NOT_IN_SUITABLE_ETE, IN_SUITABLE_ETE), "ete_status", unrecorded=NO_ETE_RECORD),
 }
 
 
@@ -841,13 +845,18 @@ def mental_health_status(tables: dict, pairs: pd.DataFrame) -> pd.Series:
 
 
 def ete_status(tables: dict, pairs: pd.DataFrame) -> pd.Series:
-    """In suitable education, training or employment on each row's date: some ete_status.csv record current on the
-    date with a provision (not NONE) judged SUITABLE. Otherwise (no current record, provision NONE, or every current
-    record UNSUITABLE or UNKNOWN) the child is counted as not in suitable ETE."""
-    ete = tables["ete_status"]
+    """Education, training or employment on each row's date. In suitable ETE: some ete_status.csv record current on
+    the date with a provision (not NONE) judged SUITABLE. Not in suitable ETE: some record current on the date, but
+    none of them a suitable provision (provision NONE, or UNSUITABLE or UNKNOWN). No ETE record: no record current on
+    the date. ETE is recorded mostly for children on YJS orders, so a missing record says nothing about the child's
+    ETE; like the YJB's KPI 2, it is kept apart rather than counted as not in suitable ETE."""
+    ete = _dated(tables["ete_status"], "start_date", "end_date")
     suitable = ete[(ete["provision_type"] != "NONE") & (ete["suitability"] == "SUITABLE")]
-    has = in_episode(pairs, _dated(suitable, "start_date", "end_date"))
-    return pd.Series(np.where(has, IN_SUITABLE_ETE, NOT_IN_SUITABLE_ETE), index=pairs.index)
+    has = in_episode(pairs, suitable)
+    recorded = in_episode(pairs, ete)
+    return pd.Series(
+        np.where(has, IN_SUITABLE_ETE, np.where(recorded, NOT_IN_SUITABLE_ETE, NO_ETE_RECORD)), index=pairs.index
+    )
 
 
 STATUS = {"send": send_status, "mental_health": mental_health_status, "ete": ete_status}
@@ -899,30 +908,55 @@ def characteristic_rows(
     * otherwise, at each later stage, the share at that stage divided by the share at the first stage (any
       outcome), with the Katz log interval for a ratio of two proportions. It treats the two stages as separate
       groups of children; the later stage's children are among the first stage's, which makes the true interval
-      narrower, so the interval errs on the side of calling a difference chance."""
+      narrower, so the interval errs on the side of calling a difference chance.
+
+    Where the characteristic has an `unrecorded` group (ETE), the children with no record are one more row (a
+    share of all the children at the stage) and the base of the other groups' shares, and of the ratio, is the
+    children with a record (the stage's children less those without one); with no one recorded the shares are not
+    available. That base is the denominator of the groups' shares, from which any one of them and the count
+    without a record could be worked out, so each group's share is withheld along with any of these counts."""
     ch = CHARACTERISTICS[name]
     b = ch.breakdown
     rows: list[dict] = []
-    first = values[FIRST_STAGE]
-    n_first, has_first = float(len(first)), float((first == ch.group).sum())
+
+    def recorded(now: pd.Series) -> float:
+        return float(len(now) - (now == ch.unrecorded).sum()) if ch.unrecorded else float(len(now))
+
+    first = values[FIRST_STAGE].astype(str)
+    n_first, has_first = recorded(first), float((first == ch.group).sum())
     first_keys = [
         key(f"{FIRST_STAGE}_children", b, ch.group, period),
         key(f"{FIRST_STAGE}_children", b, figures.TOTAL, period),
     ]
     for stage in STAGES:
         now = values[stage].astype(str)
-        n = float(len(now))
+        n, r = float(len(now)), recorded(now)
         c = np.array([(now == g).sum() for g in ch.groups], float)
-        lo, hi = intervals.wilson(c, np.full_like(c, n))
-        share = 100 * _div(c, n)
+        lo, hi = intervals.wilson(c, np.full_like(c, r))
+        share = 100 * _div(c, r)
         label = COHORTS.get(stage, STAGE_COHORTS.get(stage, stage))
         measure = f"{stage}_children"
         has_key, all_key = key(measure, b, ch.group, period), key(measure, b, figures.TOTAL, period)
         base = dict(measure=measure, breakdown=b, period=period, kind="share", unit=f"% of {label}", links=[])
+        # the counts the groups' shares rest on: each group's and the unrecorded (their base is what remains)
+        together = [key(measure, b, g, period) for g in ch.groups + ((ch.unrecorded,) if ch.unrecorded else ())]
         rows += [
-            dict(base, group=g, numerator=c[i], denominator=n, value=share[i], lower=100 * lo[i], upper=100 * hi[i])
+            dict(
+                base,
+                group=g,
+                numerator=c[i],
+                denominator=r,
+                value=share[i],
+                lower=100 * lo[i],
+                upper=100 * hi[i],
+                unit=f"% of {label} with a record" if ch.unrecorded else base["unit"],
+                links=[k for k in together if k != key(measure, b, g, period)] if ch.unrecorded else [],
+            )
             for i, g in enumerate(ch.groups)
         ]
+        if ch.unrecorded:
+            none = n - r
+            rows.append(dict(base, group=ch.unrecorded, numerator=none, denominator=n, value=100 * _div(none, n)[()]))
         rows.append(dict(base, group=figures.TOTAL, numerator=n, denominator=n, value=100.0 if n else np.nan))
         if ch.against_population:
             counts = population.counts if population is not None else pd.Series(dtype=float)
@@ -949,7 +983,8 @@ def characteristic_rows(
                 )
             )
         elif stage != FIRST_STAGE:
-            ratio = _katz(c[0], n, has_first, n_first)
+            ratio = _katz(c[0], r, has_first, n_first)
+            among = " (of those with a record)" if ch.unrecorded else ""
             rows.append(
                 dict(
                     measure=f"{stage}_ratio_to_{FIRST_STAGE}",
@@ -958,13 +993,13 @@ def characteristic_rows(
                     period=period,
                     kind="ratio",
                     numerator=c[0],
-                    denominator=n,
+                    denominator=r,
                     numerator_2=has_first,
                     value=ratio[0][()],
                     lower=ratio[1][()],
                     upper=ratio[2][()],
-                    unit=f"share of {label} divided by the share of {COHORTS[FIRST_STAGE]} (compares stages, "
-                    "not the population)",
+                    unit=f"share of {label} divided by the share of {COHORTS[FIRST_STAGE]}{among} (compares "
+                    "stages, not the population)",
                     links=[has_key, all_key] + first_keys,
                 )
             )

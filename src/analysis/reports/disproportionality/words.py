@@ -41,6 +41,7 @@ from analysis.reports.disproportionality.measures import (
     Context,
     row,
 )
+from analysis.safety import suppression
 from analysis.safety.figures import TOTAL
 from analysis.stats import intervals
 
@@ -1005,6 +1006,18 @@ BEYOND_COUNT_HEADERS = {
     "mental_health": "With a mental health need",
     "ete": "Not in suitable ETE",
 }
+BEYOND_ALT = {
+    "looked_after": "looked after by this council",
+    "send": "with SEND",
+    "mental_health": "with a mental health need",
+    "ete": "not in suitable ETE (of those with an ETE record)",
+}
+# where children with no record are left out of the shares (ETE): the shares' base, and who is left out and why
+BEYOND_RECORDED = {"ete": "those with an ETE record"}
+BEYOND_UNRECORDED = {
+    "ete": "Children with no current ETE record (ETE is recorded mostly for children on YJS orders) are left out of "
+    "these shares"
+}
 STAGE_WHO = {s: COHORTS.get(s, STAGE_COHORTS.get(s, s)) for s in STAGES}
 COMPARISON = "comparison"  # the re-keyed measure of each stage's comparison in a table's view
 
@@ -1043,11 +1056,13 @@ def beyond_view(fig: pd.DataFrame, name: str) -> pd.DataFrame:
 
 def beyond_columns(name: str) -> dict:
     ch = CHARACTERISTICS[name]
-    columns = {
-        "Children at this decision point": (f"children:{TOTAL}", "numerator"),
-        BEYOND_COUNT_HEADERS[name]: (f"children:{ch.group}", "numerator"),
-        "Share of the children at this decision point": (f"children:{ch.group}", "value"),
-    }
+    columns = {"Children at this decision point": (f"children:{TOTAL}", "numerator")}
+    if ch.unrecorded:  # the children with no record, then those with one: the base of the share
+        columns[capital(ch.unrecorded)] = (f"children:{ch.unrecorded}", "numerator")
+        columns[f"With an {ch.unrecorded.removeprefix('No ')}"] = (f"children:{ch.group}", "denominator")
+    columns[BEYOND_COUNT_HEADERS[name]] = (f"children:{ch.group}", "numerator")
+    share = f"Share of {BEYOND_RECORDED[name]}" if ch.unrecorded else "Share of the children at this decision point"
+    columns[share] = (f"children:{ch.group}", "value")
     if name == "looked_after":
         columns["Looked after by another council"] = (f"children:{LOOKED_AFTER_ELSEWHERE}", "numerator")
         columns["RRI against all other children (per head of population)"] = (COMPARISON, "value")
@@ -1080,9 +1095,12 @@ BEYOND_NOTES = {
     "mental_health": "A mental health need counts once it has been identified (screened) on or before the date the "
     "child reached the decision point. The ratio compares decision points with each other, not with all children "
     "in the area: above 1 means a larger share than among children with any outcome.",
-    "ete": "Not in suitable ETE on the date the child reached the decision point: no current ETE record, no "
-    "provision, or no current provision judged suitable. The ratio compares decision points with each other, not "
-    "with all children in the area: above 1 means a larger share than among children with any outcome.",
+    "ete": "ETE on the date the child reached the decision point. Not in suitable ETE: a current ETE record, but no "
+    "provision or no current provision judged suitable. ETE is recorded mostly for children on YJS orders, so "
+    "children with no current record are counted on their own and left out of the share, which is of the children "
+    "with an ETE record (as the YJB's key performance indicator on ETE keeps 'not recorded' apart). The ratio "
+    "compares decision points with each other, not with all children in the area: above 1 means a larger share "
+    "(of those with an ETE record) than among children with any outcome.",
 }
 
 
@@ -1090,13 +1108,25 @@ def beyond_note(name: str, sources: dict) -> str:
     return f"Source: {sources[name][0]}. {BEYOND_NOTES[name]} [c] withheld; [x] not available; [z] not applicable."
 
 
-def _share_of(r: pd.Series | None) -> str:
-    """'12.3%', 'a withheld share' or, with no children at the stage, 'none (no children reached it)'."""
+def _share_of(r: pd.Series | None, recorded: str = "") -> str:
+    """'12.3%', 'a withheld share' or, with no children at the stage, 'no share (no children reached it)'. With
+    `recorded` (the share's base is the children with a record: 'those with an ETE record') an empty base is
+    'no share (none of them had an ETE record)' and a small one is cautioned as children with a record."""
     if r is None or r["suppressed"]:
         return "a withheld share"
     if _missing(r["value"]):
+        if recorded:
+            return f"no share (none of them had {recorded.removeprefix('those with ')})"
         return "no share (no children reached it)"
-    return formatting.figure(r["value"], "share") + narrative.caution(r["denominator"])
+    noun = f"children{recorded.removeprefix('those')}" if recorded else "children"
+    return formatting.figure(r["value"], "share") + narrative.caution(r["denominator"], noun)
+
+
+def _count_of(r: pd.Series | None) -> str:
+    """'12', 'none' or 'a withheld number'."""
+    if r is None or r["suppressed"] or _missing(r["numerator"]):
+        return "a withheld number"
+    return "none" if r["numerator"] == 0 else suppression.count_text(r["numerator"])
 
 
 BEYOND_READINGS = {
@@ -1108,9 +1138,27 @@ BEYOND_READINGS = {
 def beyond_shares(fig: pd.DataFrame, name: str, period: str) -> str:
     """One sentence: the share of the children at each decision point who have the characteristic."""
     ch = CHARACTERISTICS[name]
+    if ch.unrecorded:
+        return _recorded_shares(fig, name, period)
     shares = [_share_of(row(fig, f"{s}_children", ch.breakdown, ch.group, period)) for s in STAGES]
     later = [f"{share} of {STAGE_WHO[s].replace('children ', 'those ', 1)}" for s, share in zip(STAGES[1:], shares[1:])]
     return f"{capital(BEYOND_SUBJECTS[name])} made up {shares[0]} of {STAGE_WHO[FIRST_STAGE]}, {_join(later)}."
+
+
+def _recorded_shares(fig: pd.DataFrame, name: str, period: str) -> str:
+    """Two sentences where children with no record are left out of the share (ETE): the share of those with a
+    record at each decision point, and how many at each had no record."""
+    ch = CHARACTERISTICS[name]
+    base = BEYOND_RECORDED[name]
+    shares = [_share_of(row(fig, f"{s}_children", ch.breakdown, ch.group, period), base) for s in STAGES]
+    nones = [_count_of(row(fig, f"{s}_children", ch.breakdown, ch.unrecorded, period)) for s in STAGES]
+    those = [STAGE_WHO[s].replace("children ", "those ", 1) for s in STAGES]
+    later = [f"{share} among {who}" for who, share in zip(those[1:], shares[1:])]
+    counts = [f"{nones[0]} of the {STAGE_WHO[FIRST_STAGE]}"] + [f"{k} of {w}" for w, k in zip(those[1:], nones[1:])]
+    return (
+        f"{capital(BEYOND_SUBJECTS[name])} made up {shares[0]} of {base} among {STAGE_WHO[FIRST_STAGE]}, "
+        f"{_join(later)}. {BEYOND_UNRECORDED[name]}: {_join(counts)}."
+    )
 
 
 def _comparisons(fig: pd.DataFrame, name: str, period: str) -> list[tuple[str, pd.Series | None]]:
@@ -1141,6 +1189,8 @@ def beyond_comparison(fig: pd.DataFrame, name: str, period: str) -> str:
         f"Compared with their share of {STAGE_WHO[FIRST_STAGE]} (the decision points against each other, not "
         "against all children in the area)"
     )
+    if name in BEYOND_RECORDED:
+        lead = f"Counting only {BEYOND_RECORDED[name]} and c{lead[1:]}"
     if not (more or less):
         return f"{lead}, their share was not clearly larger or smaller at any later decision point{which}."
     parts = [
@@ -1169,7 +1219,10 @@ def beyond_title(fig: pd.DataFrame, names: list[str], period: str) -> str:
             parts.append(f"{BEYOND_SHORT[name]} were {ratio_words(r['value'])} other children {VERBS[s]}")
         else:
             stages = _join([STAGE_WHO[s] for s, _ in clear])
-            parts.append(f"{BEYOND_SHORT[name]} made up a larger share of {stages} than of {STAGE_WHO[FIRST_STAGE]}")
+            among = f" ({BEYOND_RECORDED[name].replace('those', 'of those', 1)})" if name in BEYOND_RECORDED else ""
+            parts.append(
+                f"{BEYOND_SHORT[name]} made up a larger share of {stages} than of {STAGE_WHO[FIRST_STAGE]}{among}"
+            )
     if parts:
         return capital("; ".join(parts))
     unknown = any(_unknown(r) for name in names for _, r in _comparisons(fig, name, period))
@@ -1200,7 +1253,7 @@ def beyond_series(fig: pd.DataFrame, names: list[str], period: str) -> tuple[lis
 
 
 def beyond_alt(fig: pd.DataFrame, names: list[str], period: str) -> str:
-    shown = _join([BEYOND_HEADINGS[n].lower() for n in names])
+    shown = _join([BEYOND_ALT[n] for n in names])
     return (
         f"Grouped bar chart of the percentage of children at each of four decision points who were {shown}, with "
         f"95% confidence intervals. {beyond_title(fig, names, period)}."
@@ -1209,4 +1262,11 @@ def beyond_alt(fig: pd.DataFrame, names: list[str], period: str) -> str:
 
 def beyond_source(sources: dict, names: list[str]) -> str:
     files = _join([sources[n][0] for n in names])
-    return f"Source: YJS case management system extract ({files}). Lines: 95% confidence intervals. [c] = withheld."
+    bases = "".join(
+        f" {BEYOND_HEADINGS[n]}: percentage of {BEYOND_RECORDED[n].replace('those', 'the children', 1)}."
+        for n in names
+        if n in BEYOND_RECORDED
+    )
+    return (
+        f"Source: YJS case management system extract ({files}).{bases} Lines: 95% confidence intervals. [c] = withheld."
+    )

@@ -131,14 +131,17 @@ def direction(series: pd.DataFrame, kpi: Kpi) -> Trend:
         return Trend(0.0, 1.0, len(series), "not tested", tested=False)
     numerator, denominator = series["numerator"].to_numpy(float), series["denominator"].to_numpy(float)
     if series["kind"].iloc[0] == "rate":
+        if not (denominator > 0).all():  # no population figure for some quarter: no rate, so no test
+            return Trend(0.0, 1.0, len(series), "not tested", tested=False)
         return trend.counts(numerator, denominator).judged()
     return trend.proportions(numerator, denominator).judged()
 
 
 @dataclass(frozen=True)
 class Result:
-    """One KPI for the quarter: its published figures (None when a file it needs was not supplied, with `missing`
-    saying which)."""
+    """One KPI for the quarter: its published figures (None when a file it needs was not supplied), and `missing`:
+    the sentence saying which file is missing, or, for a KPI counted without one of its files (KPI 3 from send.csv,
+    or without its ETE figures), what that changes; "" when nothing is missing."""
 
     kpi: Kpi
     figures: pd.DataFrame | None
@@ -172,7 +175,8 @@ def publish_quarter(rep) -> dict[int, Result]:
             out[kpi.number] = Result(kpi, None, missing(rep.tables, kpi))
         else:
             truth = headline(fig, kpi)
-            out[kpi.number] = Result(kpi, rep.publish(fig, about_children=kpi.about_children), truth=truth)
+            published = rep.publish(fig, about_children=kpi.about_children)
+            out[kpi.number] = Result(kpi, published, missing(rep.tables, kpi), truth=truth)
     return out
 
 

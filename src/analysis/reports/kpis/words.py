@@ -66,7 +66,7 @@ def figure_text(row: pd.Series | None) -> str:
 def quarter_sentence(row: pd.Series | None, kpi: Kpi, quarter_label: str) -> str:
     """The quarter's headline in one sentence, from the published total row."""
     if row is None:
-        return f"There were no figures for {kpi.title.lower()} in {quarter_label}."
+        return f"There were no figures for {kpi.title} in {quarter_label}."
     if row["suppressed"]:
         return f"{kpi.title}: the figure for {quarter_label} is withheld ({SYMBOL}) so that no child can be identified."
     if row["kind"] == "rate":
@@ -82,7 +82,8 @@ def quarter_sentence(row: pd.Series | None, kpi: Kpi, quarter_label: str) -> str
 
 
 def missing_sentence(kpi: Kpi, why: str) -> str:
-    return f"{why} Nothing else in this report depends on it, and every other figure is published as usual."
+    """Why a KPI is not counted, and that the figures which do not need the missing file are published as usual."""
+    return f"{why} Every figure that does not need it is published as usual."
 
 
 def direction_sentence(result: Trend, kpi: Kpi, first: str, last: str) -> str:
@@ -113,8 +114,8 @@ def summary_title(results: dict[int, Result]) -> str:
         return "The key performance indicators this quarter"
     high, low = max(shares, key=shares.get), min(shares, key=shares.get)
     return (
-        f"{KPIS[high - 1].name} was the highest of the KPIs this quarter ({shares[high]:.0f}%), "
-        f"{KPIS[low - 1].name.lower()} the lowest ({shares[low]:.0f}%)"
+        f"Of the KPIs shown, {KPIS[high - 1].name.lower()} is highest at {shares[high]:.0f}% and "
+        f"{KPIS[low - 1].name.lower()} lowest at {shares[low]:.0f}%"
     )
 
 
@@ -138,7 +139,9 @@ def summary_frame(results: dict[int, Result]) -> pd.DataFrame:
     for result in results.values():
         total = result.total
         if total is None:
-            rows.append({"measure": TABLE_MEASURE, "group": result.kpi.title, "kind": "share", "unit": "%"})
+            rows.append(
+                {"measure": TABLE_MEASURE, "group": result.kpi.title, "kind": "share", "unit": "%", "suppressed": False}
+            )
         else:
             rows.append(total.to_dict() | {"measure": TABLE_MEASURE, "group": result.kpi.title})
     return figures.frame(rows)
@@ -158,15 +161,32 @@ def summary_note(results: dict[int, Result]) -> str:
 
 
 def summary_text(results: dict[int, Result], quarter_label: str) -> str:
-    """The report's one-line finding for the index and the summary."""
+    """The report's one-line finding for the index: how many KPIs could be counted, the two about where children
+    stand at the end of their orders (accommodation, ETE) when shown, and how many are withheld."""
     counted = [r for r in results.values() if r.figures is not None]
-    title = summary_title(results)
     if len(counted) == len(results):
-        return f"All ten KPIs are counted for {quarter_label}. {title}."
-    return (
-        f"{len(counted)} of the ten KPIs are counted for {quarter_label} (the others need files this extract does "
-        f"not hold). {title}."
-    )
+        text = f"All ten KPIs are counted for {quarter_label}."
+    else:
+        text = (
+            f"{len(counted)} of the ten KPIs are counted for {quarter_label} (the others need files this extract "
+            "does not hold)."
+        )
+    ends = [
+        (phrase, r.total)
+        for phrase, r in (
+            ("in suitable accommodation", results.get(1)),
+            ("in suitable education, training or employment", results.get(2)),
+        )
+        if r is not None and _shown(r.total)
+    ]
+    if ends:
+        parts = " and ".join(f"{row['value']:.1f}% {phrase}" for phrase, row in ends)
+        text += f" At the end of their orders, {parts}."
+    withheld = [r for r in counted if r.total is not None and r.total["suppressed"]]
+    if withheld:
+        n = len(withheld)
+        text += f" {n} of the KPIs {'is' if n == 1 else 'are'} withheld ({SYMBOL}) so that no child can be identified."
+    return text
 
 
 def trend_columns(quarters: list[Quarter]) -> dict[str, tuple[str, str, str]]:
@@ -191,7 +211,8 @@ def trend_text(results: dict[int, Result], series: dict[int, Series], quarters: 
         if not kpi.about_children:
             continue
         key = s.trend.direction if s.trend.tested and s.trend.periods >= 2 else "untested"
-        moved[key].append(f"KPI {number} ({kpi.short.lower()})")
+        short = kpi.short if kpi.short.isupper() or kpi.short.split()[0].isupper() else kpi.short.lower()
+        moved[key].append(f"KPI {number} ({short})")
     lines = []
     for key, verb in (("up", "rose"), ("down", "fell")):
         if moved[key]:
@@ -219,6 +240,8 @@ def section_text(result: Result, quarter_label: str, series: Series | None) -> s
     if result.figures is None:
         return missing_sentence(result.kpi, result.missing)
     text = quarter_sentence(result.total, result.kpi, quarter_label)
+    if result.missing:  # counted, but from a fallback or without a sub-measure: say which file
+        text += " " + result.missing
     if series is not None:
         text += " " + direction_sentence(series.trend, result.kpi, series.first, series.last)
     return text.strip()
@@ -433,6 +456,27 @@ DETAILS: dict[int, list[tuple[str, str, str, dict, str]]] = {
             "programme; this report counts every caution or sentence.",
         ),
         (
+            "Serious violence offences in the quarter, by age on the offence date",
+            "age_band",
+            "Age",
+            {"Offences": ("kpi9_serious_violence_offences", "numerator")},
+            "",
+        ),
+        (
+            "Children with a serious violence offence in the quarter, by sex",
+            "sex",
+            "Sex",
+            {"Children": ("kpi9_serious_violence_children", "numerator")},
+            "",
+        ),
+        (
+            "Children with a serious violence offence in the quarter, by ethnic group",
+            "ethnic_group",
+            "Ethnic group",
+            {"Children": ("kpi9_serious_violence_children", "numerator")},
+            "",
+        ),
+        (
             "Serious violence offences in the quarter, by type of offence",
             "offence_category",
             "Type of offence",
@@ -526,4 +570,21 @@ def return_tables(results: dict[int, Result], period_label: str) -> list[dict]:
                 "rows": grid.rows,
             }
         )
+        present = set(result.figures["measure"])
+        for title, breakdown, row_header, columns in kpi_return.BY_GROUP.get(number, []):
+            if not present.issuperset(columns.values()):
+                continue
+            out.append(
+                {
+                    "fig": result.figures,
+                    "columns": {header: (measure, "numerator") for header, measure in columns.items()},
+                    "caption": f"KPI return, {result.kpi.title}: {title}, {period_label}",
+                    "row_header": row_header,
+                    "breakdown": breakdown,
+                    "note": "Children (offences for KPI 9). A child with two records at a time point is counted in "
+                    "each of their rows, and once in All."
+                    if number != 9
+                    else "",
+                }
+            )
     return out
