@@ -19,6 +19,7 @@ TITLES = [  # the summary first, then the others in order
     "Disproportionality: which children are over-represented",
     "Suspensions and permanent exclusions: children known to the YJS and the borough",
     "Reoffending",
+    "Key performance indicators",
 ]
 
 
