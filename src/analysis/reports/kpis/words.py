@@ -284,6 +284,23 @@ def _share_columns(measures: dict[str, str]) -> dict[str, tuple[str, str]]:
     return out
 
 
+CHARACTERISTIC_TABLES = (("ethnic_group", "Ethnic group"), ("age_band", "Age at the start"), ("sex", "Sex"))
+
+
+def _by_characteristic(what: str, measure: str, note: str) -> list[tuple[str, str, str, dict, str]]:
+    """The YJB's case-level splits of a measure by the child: ethnic group, age band and sex, a table each."""
+    return [
+        (
+            f"{what}, by {header[0].lower()}{header[1:]}",
+            breakdown,
+            header,
+            {"Children": (measure, "numerator"), "%": (measure, "value")},
+            note,
+        )
+        for breakdown, header in CHARACTERISTIC_TABLES
+    ]
+
+
 # Each KPI's further tables: (caption, breakdown, row header, columns, note). Columns as rep.table takes them.
 DETAILS: dict[int, list[tuple[str, str, str, dict, str]]] = {
     1: [
@@ -346,6 +363,11 @@ DETAILS: dict[int, list[tuple[str, str, str, dict, str]]] = {
             "Identified SEND as a percentage of all children with that type of order closing. Plan not known: SEN "
             "support recorded in send.csv, which does not say whether a plan is in place.",
         ),
+        *_by_characteristic(
+            "Children with an identified SEND",
+            "kpi3_identified_send",
+            "Percentages of the children in that group with an order closing.",
+        ),
     ],
     4: [
         (
@@ -401,6 +423,11 @@ DETAILS: dict[int, list[tuple[str, str, str, dict, str]]] = {
             ),
             "Percentages of the children with that disposal ending. A child with one programme completed and "
             "another not is counted in both.",
+        ),
+        *_by_characteristic(
+            "Children who completed an out-of-court disposal",
+            "kpi6_oocd_completed",
+            "Percentages of the children in that group with an out-of-court programme ending.",
         ),
     ],
     7: [
