@@ -26,26 +26,11 @@ import pandas as pd
 import pytest
 
 from analysis.data.quarters import Period, Quarter
-from analysis.measures.kpi import victims
+from analysis.measures.kpi import orders, victims
 from analysis.stats import intervals
 
 PERIOD = Period(date(2025, 4, 1), date(2025, 6, 30), "2025-26 Q1")
-CLOSING_COLUMNS = [
-    "child_id",
-    "episode_id",
-    "outcome_id",
-    "offence_id",
-    "legal_outcome",
-    "type_of_order",
-    "start_date",
-    "end_date",
-    "outcome_date",
-    "start_point",
-    "date_of_birth",
-    "age_at_start",
-    "sex",
-    "ethnicity",
-]
+CLOSING_COLUMNS = orders.COLUMNS  # the closing frame's columns, as orders.closing gives them
 VICTIM_COLUMNS = [
     "victim_intervention_id",
     "victim_id",

@@ -301,6 +301,32 @@ def _by_characteristic(what: str, measure: str, note: str) -> list[tuple[str, st
     ]
 
 
+def _health_tables(need: str, prefix: str) -> list[tuple[str, str, str, dict, str]]:
+    """KPIs 4 and 5 are laid out alike: the need by type of order, then interventions offered and attended."""
+    return [
+        (
+            f"Children with an identified {need} need, by type of order",
+            "type_of_order",
+            "Type of order",
+            _share_columns({"Identified need": f"{prefix}_need"})
+            | {"Already in treatment at the start": (f"{prefix}_in_treatment_at_start", "numerator")},
+            "Identified need as a percentage of all children with that type of order closing.",
+        ),
+        (
+            "Interventions offered and attended, by type",
+            "intervention_type",
+            "Intervention",
+            {
+                "Children offered": (f"{prefix}_offered_by_intervention", "numerator"),
+                "Attended": (f"{prefix}_attended", "numerator"),
+                "Attended (% of offered)": (f"{prefix}_attended", "value"),
+                "Did not attend": (f"{prefix}_not_attended", "numerator"),
+            },
+            "A child offered two types of intervention is counted under each, and once in All.",
+        ),
+    ]
+
+
 # Each KPI's further tables: (caption, breakdown, row header, columns, note). Columns as rep.table takes them.
 DETAILS: dict[int, list[tuple[str, str, str, dict, str]]] = {
     1: [
@@ -369,50 +395,8 @@ DETAILS: dict[int, list[tuple[str, str, str, dict, str]]] = {
             "Percentages of the children in that group with an order closing.",
         ),
     ],
-    4: [
-        (
-            "Children with an identified mental health need, by type of order",
-            "type_of_order",
-            "Type of order",
-            _share_columns({"Identified need": "kpi4_mental_health_need"})
-            | {"Already in treatment at the start": ("kpi4_mental_health_in_treatment_at_start", "numerator")},
-            "Identified need as a percentage of all children with that type of order closing.",
-        ),
-        (
-            "Interventions offered and attended, by type",
-            "intervention_type",
-            "Intervention",
-            {
-                "Children offered": ("kpi4_mental_health_offered_by_intervention", "numerator"),
-                "Attended": ("kpi4_mental_health_attended", "numerator"),
-                "Attended (% of offered)": ("kpi4_mental_health_attended", "value"),
-                "Did not attend": ("kpi4_mental_health_not_attended", "numerator"),
-            },
-            "A child offered two types of intervention is counted under each, and once in All.",
-        ),
-    ],
-    5: [
-        (
-            "Children with an identified substance misuse need, by type of order",
-            "type_of_order",
-            "Type of order",
-            _share_columns({"Identified need": "kpi5_substance_misuse_need"})
-            | {"Already in treatment at the start": ("kpi5_substance_misuse_in_treatment_at_start", "numerator")},
-            "Identified need as a percentage of all children with that type of order closing.",
-        ),
-        (
-            "Interventions offered and attended, by type",
-            "intervention_type",
-            "Intervention",
-            {
-                "Children offered": ("kpi5_substance_misuse_offered_by_intervention", "numerator"),
-                "Attended": ("kpi5_substance_misuse_attended", "numerator"),
-                "Attended (% of offered)": ("kpi5_substance_misuse_attended", "value"),
-                "Did not attend": ("kpi5_substance_misuse_not_attended", "numerator"),
-            },
-            "A child offered two types of intervention is counted under each, and once in All.",
-        ),
-    ],
+    4: _health_tables("mental health", "kpi4_mental_health"),
+    5: _health_tables("substance misuse", "kpi5_substance_misuse"),
     6: [
         (
             "Out-of-court disposals not completed, or with completion not recorded",
