@@ -28,7 +28,6 @@ from analysis.data.lookup import mapped
 from analysis.data.quarters import Period
 from analysis.measures.characteristics import age_on, looked_after_on
 from analysis.safety import figures
-from analysis.stats import intervals
 
 POPULATION_UNIT = "per 100,000 children aged 10 to 17"
 
@@ -117,20 +116,16 @@ def by_outcome_type(fte: pd.DataFrame, period: Period) -> pd.DataFrame:
 
 def rate(n: int, population: int, period: Period, group: str = figures.TOTAL, breakdown: str = "all") -> dict:
     """FTE rate per 100,000 children aged 10 to 17, with a 95% interval (exact Poisson below 10, Byar's above)."""
-    value, lower, upper = intervals.rate(n, population, per=100_000)
-    return {
-        "measure": "first_time_entrants_rate",
-        "breakdown": breakdown,
-        "group": group,
-        "period": period.label,
-        "kind": "rate",
-        "numerator": n,
-        "denominator": population,
-        "value": value,
-        "lower": lower,
-        "upper": upper,
-        "unit": POPULATION_UNIT,
-    }
+    return figures.rate_row(
+        "first_time_entrants_rate",
+        n,
+        population,
+        100_000,
+        period.label,
+        POPULATION_UNIT,
+        breakdown=breakdown,
+        group=group,
+    )
 
 
 def trend(tables: dict, periods: list[Period], population: int) -> pd.DataFrame:

@@ -27,7 +27,6 @@ from analysis.data.lookup import mapped
 from analysis.data.quarters import Period
 from analysis.measures.characteristics import age_on
 from analysis.safety import figures
-from analysis.stats import intervals
 
 CATEGORIES = ("DRUGS", "ROBBERY", "VIOLENCE_AGAINST_THE_PERSON")
 MIN_SCORE = 5  # the YJB's "gravity score of 5 or more", on its 1 to 8 seriousness score
@@ -67,20 +66,9 @@ def offences(tables: dict, period: Period) -> pd.DataFrame:
 def rate(n: int, population: int, period: Period) -> dict:
     """Serious violence offences per 10,000 children aged 10 to 17, with a 95% interval (exact Poisson below 10,
     Byar's above), as one row of the period's trend."""
-    value, lower, upper = intervals.rate(n, population, per=PER)
-    return {
-        "measure": MEASURE,
-        "breakdown": "trend",
-        "group": period.label,
-        "period": period.label,
-        "kind": "rate",
-        "numerator": n,
-        "denominator": population,
-        "value": value,
-        "lower": lower,
-        "upper": upper,
-        "unit": POPULATION_UNIT,
-    }
+    return figures.rate_row(
+        MEASURE, n, population, PER, period.label, POPULATION_UNIT, breakdown="trend", group=period.label
+    )
 
 
 def trend(tables: dict, periods: list[Period], population: int) -> pd.DataFrame:

@@ -27,6 +27,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from analysis.stats import intervals
+
 COLUMNS = [
     "report",
     "measure",
@@ -169,5 +171,24 @@ def count(
         "kind": "count",
         "numerator": n,
         "value": n,
+        "unit": unit,
+    }
+
+
+def rate_row(measure: str, n: int, population: int, per: int, period_label: str, unit: str, **where) -> dict:
+    """One figures row: `n` events per `per` of `population`, with its 95% interval (exact Poisson below 10 events,
+    Byar's from 10; `analysis.stats.intervals.rate`). `where` gives the breakdown and group (default all / All)."""
+    value, lower, upper = intervals.rate(n, population, per=per)
+    return {
+        "measure": measure,
+        "breakdown": where.get("breakdown", "all"),
+        "group": where.get("group", TOTAL),
+        "period": period_label,
+        "kind": "rate",
+        "numerator": n,
+        "denominator": population,
+        "value": value,
+        "lower": lower,
+        "upper": upper,
         "unit": unit,
     }
