@@ -383,7 +383,7 @@ def test_kpi_files_are_plausible(demo1):
     consent = (victims["consent_to_contact"] == "Y").mean()
     assert 0.5 < consent < 0.7
     engaged = (victims.loc[victims["consent_to_contact"] == "Y", "engaged_rj"] == "Y").mean()
-    assert 0.3 < engaged < 0.5
+    assert 0.4 < engaged < 0.6  # the demo draws about half of those who consent
     assert (victims.loc[victims["consent_to_contact"] == "N", "engaged_rj"] == "").all()
 
     board = _read(directory, "board_attendance")  # (a duplicate's first row is kept, so not _clean)
